@@ -1,0 +1,131 @@
+# Configuration of the CV of Lin Liu.  Settings only: the code lives in ext/cvsphinx.
+# "Use it for your own CV" in README.md explains each cv_* value.
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "ext"))
+
+# -- Project -----------------------------------------------------------------
+
+project = "Lin Liu"
+author = "Lin Liu"
+copyright = "2019, Lin Liu"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "cvsphinx",
+]
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+# The section files are pulled into index.md with {include}; they are not pages of their own.
+exclude_patterns = ["_build", "sections", "tests", "ext", "README.md", ".venv", "bench"]
+
+# -- Options for MyST --------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "attrs_inline", "attrs_block"]
+myst_heading_anchors = 3
+
+# -- Options for the CV (cvsphinx) -------------------------------------------
+
+cv_owner = "Liu, Lin"
+cv_bibfiles = ["refs.bib"]
+
+# Roles: marker symbol and meaning; "heading" puts the role's people into the
+# Research Students Supervised section, "show_periods" adds their years.
+cv_roles = {
+    "student": {"label": "graduate student", "symbol": "*", "heading": "CUHK Postgraduates"},
+    "postdoc": {"label": "postdoc", "symbol": "×", "heading": "Postdocs", "show_periods": True},
+    "visitor": {"label": "visiting student", "symbol": "◊"},
+}
+
+# A role also covers papers that appear this many years after it ended.
+cv_role_lag_years = 2
+
+# Supervised people, in the order the CV lists them.  The CV gives the postdocs'
+# years; for the graduate students it gives none, so each period here starts in
+# the first year the CV marks that student.
+cv_roster = [
+    {"name": "Joseph H.Y. Ma", "roles": {"student": "2017–present"}},
+    {"name": "Jie Chen", "roles": {"student": "2018–present"}},
+    {"name": "Xiyu Chen", "roles": {"student": "2019–present"}},
+    {"name": "Enze Zhang", "roles": {"student": "2017–present"}},
+    {"name": "Lingcao Huang", "roles": {"student": "2018–present"}},
+    {"name": "Yan Hu", "roles": {"visitor": "2018", "student": "2019–present"}},
+    {"name": "Jiahua Zhang", "roles": {"student": "2018–present"}},
+    {"name": "Bo Hu", "roles": {"postdoc": "2015"}, "expect_papers": False},
+    {"name": "Zhiwei Zhou", "roles": {"postdoc": "2016–2017"}, "expect_papers": False},
+    {"name": "Bao Zhang", "roles": {"postdoc": "2017–2018"}},
+    {"name": "Guoyan Jiang", "roles": {"postdoc": "2016–present"}},
+    {"name": "Jiangjun Ran", "roles": {"postdoc": "2018"}},
+    {"name": "Z. Wu", "roles": {"visitor": "2018"}},
+    {"name": "X. Wang", "roles": {"visitor": "2017"}},
+]
+
+# Publication groups, in CV order; numbering runs on from one group to the next.
+cv_publication_groups = [
+    {"name": "peer-reviewed", "title": None, "select": "type == 'article' and not pubstate"},
+    {"name": "in-review", "title": "Papers in Review", "select": "type == 'article' and pubstate"},
+    # The CV does not mark supervisees on its data products.
+    {"name": "data", "title": "Published Data Products (selected)", "select": "type == 'dataset'",
+     "markers": False},
+    {"name": "other", "title": "Other Publications (non-peer-reviewed)",
+     "select": "type in ('misc', 'phdthesis', 'techreport')"},
+]
+
+# -- Options for HTML output -------------------------------------------------
+
+html_theme = "furo"
+html_title = "Lin Liu — Curriculum Vitae"
+html_static_path = ["_static"]
+html_css_files = ["cv.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/cv-sections.html",
+    ]
+}
+html_theme_options = {
+    "navigation_with_keys": True,
+}
+
+# -- Options for LaTeX / PDF output -------------------------------------------
+
+latex_engine = "xelatex"
+latex_theme = "howto"
+latex_documents = [("index", "lin-liu-cv.tex", "Lin Liu", "", "howto", False)]
+latex_domain_indices = False
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "fontpkg": r"""
+\setmainfont{FreeSerif}[Extension=.otf, UprightFont=*, ItalicFont=*Italic,
+  BoldFont=*Bold, BoldItalicFont=*BoldItalic]
+\setsansfont{FreeSans}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique,
+  BoldFont=*Bold, BoldItalicFont=*BoldOblique]
+\setmonofont{FreeMono}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique,
+  BoldFont=*Bold, BoldItalicFont=*BoldOblique, Scale=0.9]
+""",
+    "fncychap": "",
+    "releasename": "",
+    "tableofcontents": "",
+    "printindex": "",
+    "makeindex": "",
+    "sphinxsetup": "hmargin=2cm, vmargin={2cm,2.5cm}, InnerLinkColor={rgb}{0.1,0.2,0.5}, "
+    "OuterLinkColor={rgb}{0.1,0.2,0.5}",
+    "maketitle": r"\begin{center}{\LARGE\bfseries Lin Liu\par}\end{center}",
+    "preamble": r"""
+\setcounter{secnumdepth}{0}
+\pagestyle{plain}
+\makeatletter
+\fancypagestyle{normal}{\fancyhf{}\fancyfoot[C]{\thepage}\renewcommand{\headrulewidth}{0pt}}
+\fancypagestyle{plain}{\fancyhf{}\fancyfoot[C]{\thepage}\renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}
+\makeatother
+\setlength{\parskip}{2pt}
+\newenvironment{sphinxclasscv-contact}{\begin{center}}{\end{center}}
+""",
+}

@@ -1,0 +1,28 @@
+"""cvsphinx: an academic CV from MyST sections and one BibTeX file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .config import setup_config
+from .directives import setup_directives
+from .nodes import setup_nodes
+from .output import setup_output
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    setup_config(app)
+    setup_nodes(app)
+    setup_directives(app)
+    setup_output(app)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

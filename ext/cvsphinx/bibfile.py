@@ -1,0 +1,171 @@
+"""Reading .bib files so that one bad entry never takes another down.
+
+Stock pybtex parses a file as one stream: an unbalanced brace or a repeated
+key stops it, and every later entry is lost.  Here the file is cut into
+chunks at each ``@`` that starts a line, each chunk is parsed on its own, and
+every problem is reported against the entry's key and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pybtex.errors
+from pybtex.database import Person
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database.input.bibtex import Parser
+from pybtex.scanner import PybtexError, PybtexSyntaxError
+
+_ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_HEAD = re.compile(r"@\s*([A-Za-z][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
+
+
+@dataclass
+class Problem:
+    """Something wrong in a .bib file, already phrased for the user."""
+
+    subtype: str
+    message: str
+    path: str
+    line: int
+    key: str | None = None
+
+
+@dataclass
+class Record:
+    """One usable entry: raw LaTeX field values, parsed people, where it came from."""
+
+    key: str
+    type: str
+    fields: dict[str, str]
+    persons: dict[str, list[Person]]
+    path: str
+    line: int
+    index: int = 0  # position across all files, for stable "refs.bib order" ties
+    problems: list[str] = field(default_factory=list)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name.lower(), default)
+
+
+class _ChunkParser(Parser):
+    """pybtex's parser, collecting entries and errors instead of raising."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[tuple[str, str | None, list]] = []
+        self.errors: list[PybtexError] = []
+
+    def process_entry(self, entry_type, key, fields):  # noqa: ANN001
+        self.entries.append((entry_type, key, fields))
+
+    def process_preamble(self, value_list):  # noqa: ANN001
+        pass
+
+    def handle_error(self, error):  # noqa: ANN001
+        self.errors.append(error)
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def read_bib(path: str | Path, start_index: int = 0) -> tuple[list[Record], list[Problem]]:
+    """Every readable entry of one file, and a problem for each one that is not."""
+    path = str(path)
+    records: list[Record] = []
+    problems: list[Problem] = []
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as err:
+        return [], [Problem("bib_unreadable", f"is not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8", path, 1)]
+    except OSError as err:
+        return [], [Problem("bib_unreadable", f"cannot be read: {err.strerror}; check cv_bibfiles in conf.py", path, 1)]
+
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    if not starts and text.strip():
+        return [], [Problem("bib_syntax", "holds no BibTeX entries (no line starts with '@'); is it a .bib file?", path, 1)]
+    parser = _ChunkParser()
+    parser.filename = path
+    line = _line_at(text, starts[0]) if starts else 1
+    ends = starts[1:] + [len(text)]
+    previous_end = 0
+    for start, end in zip(starts, ends):
+        line += text.count("\n", previous_end, start)
+        previous_end = start
+        chunk = text[start:end]
+        head = _HEAD.match(chunk.lstrip())
+        kind = head.group(1).lower() if head else ""
+        if kind == "comment":
+            continue
+        parser.entries.clear()
+        parser.errors.clear()
+        with pybtex.errors.capture() as captured:
+            try:
+                parser.parse_string(chunk)
+            except PybtexError as err:  # an error pybtex raises past handle_error
+                parser.errors.append(err)
+        errors = parser.errors + captured
+        key = head.group(2) if head and kind not in ("string", "preamble") else None
+        if kind in ("string", "preamble"):
+            for err in errors:
+                problems.append(Problem("bib_syntax", f"@{kind} here is broken: {_describe(err)}", path, _err_line(err, line)))
+            continue
+        if not parser.entries:
+            what = f"entry {key!r}" if key else "an entry"
+            detail = "; ".join(_describe(e) for e in errors) or "it could not be read"
+            problems.append(Problem("bib_syntax", f"{what} is skipped: {detail}", path, line, key or None))
+            continue
+        entry_type, parsed_key, fields = parser.entries[0]
+        fatal = [e for e in errors if isinstance(e, PybtexSyntaxError)]
+        if fatal:
+            problems.append(Problem(
+                "bib_syntax",
+                f"entry {parsed_key!r} is skipped: {_describe(fatal[0])}; fix the braces or quotes of this entry",
+                path, _err_line(fatal[0], line), parsed_key,
+            ))
+            continue
+        record = _make_record(entry_type, parsed_key, fields, path, line, start_index + len(records))
+        for err in errors:
+            problems.append(Problem("bib_field", f"entry {parsed_key!r}: {_describe(err)}", path, line, parsed_key))
+        records.append(record)
+    return records, problems
+
+
+def _make_record(entry_type: str, key: str, fields: list, path: str, line: int, index: int) -> Record:
+    values: dict[str, str] = {}
+    persons: dict[str, list[Person]] = {}
+    problems: list[str] = []
+    for name, value_list in fields:
+        name = name.lower()
+        if name in values or name in persons:
+            problems.append(f"field {name!r} appears twice; the first value is kept, delete the other")
+            continue
+        value = " ".join("".join(value_list).split())
+        if name in ("author", "editor"):
+            people = []
+            for part in split_name_list(value):
+                try:
+                    people.append(Person(part))
+                except PybtexError as err:
+                    problems.append(f"name {part!r} in {name} cannot be read ({err}); it is shown as written")
+                    people.append(Person(last=part))
+            persons[name] = people
+        else:
+            values[name] = value
+    return Record(key, entry_type.lower(), values, persons, path, line, index, problems)
+
+
+def _err_line(err: PybtexError, base: int) -> int:
+    lineno = getattr(err, "lineno", None)
+    return base + lineno - 1 if isinstance(lineno, int) else base
+
+
+def _describe(err: PybtexError) -> str:
+    text = str(err)
+    if getattr(err, "filename", None):
+        text = text.replace(f"{err.filename}: ", "")
+    return text.rstrip(".")

@@ -1,0 +1,241 @@
+"""The CV's directives; all of them render while reading, so doctrees keep the result.
+
+* ``publications [group ...]``: headed, numbered lists of configured groups.
+* ``publication-legend``: the marker legend, from the configured roles.
+* ``supervised-people``: the roster, one line per role that has a heading.
+* ``cv-entries``: lines of ``text | date`` with the date right-aligned.
+* ``cv-pdf-link``: the HTML page's link to the PDF.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from pybtex.richtext import Text
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from .catalog import load
+from .config import cv_config
+from .nodes import cv_date, cv_entry
+from .render import to_nodes
+from .style import StyleContext, format_entry, legend
+from .warnings_ import Subtype
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def _placements(env: BuildEnvironment) -> dict[str, list[str]]:
+    if not hasattr(env, "cv_placements"):
+        env.cv_placements = {}  # type: ignore[attr-defined]
+    return env.cv_placements  # type: ignore[attr-defined]
+
+
+class PublicationsDirective(SphinxDirective):
+    """Numbers come from the whole bibliography, so lists in any document agree."""
+
+    optional_arguments = 20
+    has_content = False
+    option_spec: ClassVar[dict] = {}
+
+    def run(self) -> list[nodes.Node]:
+        cfg = cv_config(self.env.app)
+        catalog = load(self.env.app)
+        for path in cfg.bibfiles:
+            self.env.note_dependency(path)
+        known = {g.name: g for g in cfg.groups}
+        names = self.arguments or list(known)
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise self.error(
+                f"publications: unknown group {', '.join(map(repr, unknown))}; "
+                f"groups in cv_publication_groups: {', '.join(known)}"
+            )
+        _placements(self.env).setdefault(self.env.docname, []).extend(names)
+        ctx = StyleContext(cfg.owner, cfg.roster)
+        result: list[nodes.Node] = []
+        for name in names:
+            group = known[name]
+            members = catalog.assignment.by_group[name]
+            container = nodes.container(classes=["cv-publications", f"cv-group-{name}"])
+            if group.title:
+                container += nodes.rubric(group.title, group.title, classes=["cv-group-title"])
+            if members:
+                olist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".",
+                                              classes=["cv-publication-list"])
+                olist["start"] = catalog.assignment.numbers[members[0].key]
+                for record in members:
+                    text = format_entry(record, ctx, markers=group.markers, show_year=group.show_year)
+                    item = nodes.list_item(ids=[f"pub-{nodes.make_id(record.key)}"])
+                    item += nodes.paragraph("", "", *to_nodes(text))
+                    olist += item
+                container += olist
+            result.append(container)
+        return result
+
+
+class LegendDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        cfg = cv_config(self.env.app)
+        text = legend(cfg.roster.roles, cfg.legend_prefix)
+        return [nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"])]
+
+
+class SupervisedDirective(SphinxDirective):
+    """One paragraph per role with a heading, names in roster order."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        cfg = cv_config(self.env.app)
+        result: list[nodes.Node] = []
+        for role in cfg.roster.roles.values():
+            if not role.heading:
+                continue
+            names = []
+            for person in cfg.roster.people:
+                stints = [s for s in person.stints if s.role.key == role.key]
+                if not stints:
+                    continue
+                if role.show_periods:
+                    periods = ", ".join(s.period.display() for s in stints)
+                    names.append(f"{person.name} ({periods})")
+                else:
+                    names.append(person.name)
+            if names:
+                para = nodes.paragraph(classes=["cv-supervised", f"cv-supervised-{role.key}"])
+                para += nodes.strong(f"{role.heading}:", f"{role.heading}:")
+                para += nodes.Text(" " + ", ".join(names))
+                result.append(para)
+        return result
+
+
+class EntriesDirective(SphinxDirective):
+    """``text | date`` per line; an indented line hangs under the one before."""
+
+    has_content = True
+    option_spec: ClassVar[dict] = {"list": lambda arg: directives.choice(arg, ("none", "bullet", "enumerated"))}
+
+    def run(self) -> list[nodes.Node]:
+        style = self.options.get("list", "none")
+        entries: list[nodes.Node] = []
+        messages: list[nodes.Node] = []
+        for offset, raw in enumerate(self.content):
+            if not raw.strip():
+                continue
+            lineno = self.content_offset + offset + 1
+            sub = raw[:1].isspace()
+            what, sep, when = raw.strip().rpartition(" | ")
+            if not sep:
+                what, when = raw.strip(), ""
+            if what.endswith(" |") or not what:
+                messages.append(self.state.document.reporter.warning(
+                    f"cv-entries: line {raw.strip()!r} has no text before ' | '; write 'what | when'",
+                    line=lineno))
+                continue
+            entry = cv_entry(sub=sub)
+            what_nodes, what_msgs = self.state.inline_text(what, lineno)
+            entry += nodes.inline("", "", *what_nodes, classes=["cv-what"])
+            messages.extend(what_msgs)
+            if when:
+                when_nodes, when_msgs = self.state.inline_text(when.strip(), lineno)
+                entry += cv_date("", "", *when_nodes)
+                messages.extend(when_msgs)
+            self.set_source_info(entry)
+            entries.append(entry)
+        if style == "none":
+            block = nodes.container(classes=["cv-entries"])
+            block.extend(entries)
+        else:
+            block = nodes.bullet_list(bullet="-") if style == "bullet" else nodes.enumerated_list(
+                enumtype="arabic", prefix="", suffix=".")
+            block["classes"].append("cv-entries")
+            for entry in entries:
+                block += nodes.list_item("", entry)
+        return [block, *messages]
+
+
+class PdfLinkDirective(SphinxDirective):
+    """HTML only: the PDF lives beside the page (or at ``cv_pdf_url``)."""
+
+    required_arguments = 0
+    final_argument_whitespace = True
+    optional_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        label = self.arguments[0] if self.arguments else "Download as PDF"
+        url = pdf_url(self.env.app)
+        ref = nodes.reference(label, label, refuri=url, classes=["cv-pdf-link"])
+        only = addnodes.only(expr="html")
+        only += nodes.paragraph("", "", ref, classes=["cv-pdf"])
+        return [only]
+
+
+def pdf_url(app: Sphinx) -> str:
+    if app.config.cv_pdf_url:
+        return app.config.cv_pdf_url
+    return pdf_name(app)
+
+
+def pdf_name(app: Sphinx) -> str:
+    documents = app.config.latex_documents
+    target = documents[0][1] if documents else "cv.tex"
+    return target.rsplit(".", 1)[0] + ".pdf"
+
+
+def purge_placements(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _placements(env).pop(docname, None)
+
+
+def merge_placements(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    mine = _placements(env)
+    for docname, names in _placements(other).items():
+        if docname in docnames:
+            mine[docname] = names
+
+
+def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every group placed exactly once, so every entry appears exactly once."""
+    from .warnings_ import logger
+
+    placed: dict[str, list[str]] = {}
+    for docname, names in _placements(env).items():
+        for name in names:
+            placed.setdefault(name, []).append(docname)
+    if not placed:
+        return  # a project without publications is fine
+    first_doc = min(d for docs in placed.values() for d in docs)
+    for group in cv_config(app).groups:
+        where = placed.get(group.name, [])
+        if not where:
+            logger.warning(f"publication group {group.name!r} is never placed, so its entries are missing; add "
+                           f"```{{publications}} {group.name}``` to a page", type="cv",
+                           subtype=Subtype.group_unplaced.value, location=first_doc)
+        elif len(where) > 1:
+            logger.warning(f"publication group {group.name!r} is placed {len(where)} times (in "
+                           f"{', '.join(sorted(where))}), so its entries appear more than once", type="cv",
+                           subtype=Subtype.group_unplaced.value, location=sorted(where)[1])
+
+
+def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Read the bibliography in the main process, before any parallel reader forks."""
+    if docnames:
+        load(app)
+
+
+def setup_directives(app: Sphinx) -> None:
+    app.add_directive("publications", PublicationsDirective)
+    app.add_directive("publication-legend", LegendDirective)
+    app.add_directive("supervised-people", SupervisedDirective)
+    app.add_directive("cv-entries", EntriesDirective)
+    app.add_directive("cv-pdf-link", PdfLinkDirective)
+    app.connect("env-purge-doc", purge_placements)
+    app.connect("env-merge-info", merge_placements)
+    app.connect("env-check-consistency", check_placements)
+    app.connect("env-before-read-docs", preload)

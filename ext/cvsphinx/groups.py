@@ -1,0 +1,161 @@
+"""Publication groups: which entries go where, in which order, with which number.
+
+A group selects entries with a small expression over the entry type, its
+fields and its keywords, e.g. ``type == 'article' and not pubstate``.  The
+expression is checked once, when the configuration is read; anything outside
+the small grammar below is a configuration error, never a silent empty list.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, Sequence
+
+from .bibfile import Record
+from .people import ConfigError
+
+Selector = Callable[[Record], bool]
+
+_GRAMMAR = (
+    "names (type, keywords, or any field such as journal), quoted strings, "
+    "tuples of strings, ==, !=, in, not in, and, or, not"
+)
+
+
+def compile_selector(text: str) -> Selector:
+    """Turn a selector expression into a predicate on records; raises ConfigError."""
+    if not isinstance(text, str) or not text.strip():
+        raise ConfigError("is empty; write e.g. \"type == 'article'\"")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as err:
+        raise ConfigError(f"does not parse ({err.msg} at column {err.offset}); allowed: {_GRAMMAR}") from None
+    return _compile(tree.body)
+
+
+def _value_of(name: str) -> Callable[[Record], object]:
+    if name == "type":
+        return lambda r: r.type
+    if name == "keywords":
+        return lambda r: {k.strip().lower() for k in r.get("keywords").replace(";", ",").split(",") if k.strip()}
+    if name in ("author", "editor"):
+        return lambda r: " and ".join(str(p) for p in r.persons.get(name, ()))
+    return lambda r: r.get(name)
+
+
+def _compile(node: ast.AST) -> Callable[[Record], object]:
+    if isinstance(node, ast.BoolOp):
+        parts = [_compile(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda r: all(p(r) for p in parts)
+        return lambda r: any(p(r) for p in parts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = _compile(node.operand)
+        return lambda r: not inner(r)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        left, right = _compile(node.left), _compile(node.comparators[0])
+        op = node.ops[0]
+        if isinstance(op, ast.Eq):
+            return lambda r: _lower(left(r)) == _lower(right(r))
+        if isinstance(op, ast.NotEq):
+            return lambda r: _lower(left(r)) != _lower(right(r))
+        if isinstance(op, (ast.In, ast.NotIn)):
+            negate = isinstance(op, ast.NotIn)
+            return lambda r: negate != (_lower(left(r)) in _lower(right(r)))
+    if isinstance(node, ast.Name):
+        return _value_of(node.id.lower())
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        value = node.value
+        return lambda r: value
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        items = [_compile(e) for e in node.elts]
+        if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            return lambda r: frozenset(i(r) for i in items)
+    raise ConfigError(f"uses {ast.unparse(node)!r}, which a selector cannot contain; allowed: {_GRAMMAR}")
+
+
+def _lower(value: object) -> object:
+    if isinstance(value, str):
+        return value.lower()
+    if isinstance(value, (set, frozenset)):
+        return frozenset(v.lower() for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    title: str | None
+    select: Selector
+    source: str
+    markers: bool = True
+    show_year: bool = True
+
+
+def build_groups(raw: Sequence[Mapping[str, object]]) -> list[Group]:
+    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
+        raise ConfigError("cv_publication_groups must be a non-empty list of {'name': ..., 'select': ...} dicts")
+    groups: list[Group] = []
+    for index, spec in enumerate(raw):
+        where = f"cv_publication_groups[{index}]"
+        if not isinstance(spec, Mapping):
+            raise ConfigError(f"{where} must be a dict with 'name', 'title' and 'select'")
+        unknown = set(spec) - {"name", "title", "select", "markers", "show_year"}
+        if unknown:
+            raise ConfigError(f"{where} has unknown keys {sorted(unknown)}; allowed: name, title, select, markers, show_year")
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where} needs a 'name' that directives refer to, e.g. 'peer-reviewed'")
+        if name in {g.name for g in groups}:
+            raise ConfigError(f"{where}: the name {name!r} is used twice")
+        title = spec.get("title")
+        if title is not None and not isinstance(title, str):
+            raise ConfigError(f"{where}['title'] must be a string or None")
+        try:
+            select = compile_selector(spec.get("select"))  # type: ignore[arg-type]
+        except ConfigError as err:
+            raise ConfigError(f"{where} ({name}): the selector {spec.get('select')!r} {err}") from None
+        groups.append(Group(name, title, select, str(spec["select"]), bool(spec.get("markers", True)),
+                            bool(spec.get("show_year", True))))
+    return groups
+
+
+def sort_year(record: Record) -> int:
+    """Year for ordering; entries without a readable year sort last."""
+    digits = "".join(c for c in record.get("year") if c.isdigit())
+    return int(digits[:4]) if len(digits) >= 4 else -1
+
+
+@dataclass
+class Assignment:
+    """Every record's group and number, computed once for the whole CV."""
+
+    by_group: dict[str, list[Record]]
+    numbers: dict[str, int]
+    unplaced: list[Record]
+    overlaps: list[tuple[Record, list[str]]]
+
+
+def assign(records: Iterable[Record], groups: Sequence[Group]) -> Assignment:
+    """Newest first within a group, ties in .bib order; numbers run on across groups."""
+    by_group: dict[str, list[Record]] = {g.name: [] for g in groups}
+    unplaced: list[Record] = []
+    overlaps: list[tuple[Record, list[str]]] = []
+    for record in records:
+        hits = [g.name for g in groups if g.select(record)]
+        if not hits:
+            unplaced.append(record)
+            continue
+        if len(hits) > 1:
+            overlaps.append((record, hits))
+        by_group[hits[0]].append(record)
+    numbers: dict[str, int] = {}
+    counter = 0
+    for group in groups:
+        members = by_group[group.name]
+        members.sort(key=lambda r: (-sort_year(r), r.index))
+        for record in members:
+            counter += 1
+            numbers[record.key] = counter
+    return Assignment(by_group, numbers, unplaced, overlaps)

@@ -1,0 +1,148 @@
+"""The three nodes the CV needs beyond docutils' own, with every builder's visitors.
+
+* ``cv_marker``: a supervisee symbol that says what it means (tooltip and
+  screen-reader text in HTML, a superscript in LaTeX).
+* ``cv_entry`` / ``cv_date``: one CV line with its date right-aligned.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+class cv_marker(nodes.Inline, nodes.TextElement):  # noqa: N801  (docutils naming)
+    """Attributes: ``role`` (key) and ``label`` (its meaning)."""
+
+
+class cv_entry(nodes.General, nodes.Element):  # noqa: N801
+    """One dated line; attribute ``sub`` indents it under the line before."""
+
+
+class cv_date(nodes.Inline, nodes.TextElement):  # noqa: N801
+    pass
+
+
+# -- HTML --------------------------------------------------------------------
+
+
+def visit_marker_html(self, node: cv_marker) -> None:
+    label = node["label"]
+    self.body.append(self.starttag(node, "sup", "", CLASS=f"cv-marker cv-marker-{node['role']}", title=label))
+    self.body.append('<span aria-hidden="true">')
+
+
+def depart_marker_html(self, node: cv_marker) -> None:
+    self.body.append(f'</span><span class="cv-sr-only"> ({self.encode(node["label"])})</span></sup>')
+
+
+def visit_entry_html(self, node: cv_entry) -> None:
+    classes = "cv-entry cv-sub" if node.get("sub") else "cv-entry"
+    self.body.append(self.starttag(node, "div", "", CLASS=classes))
+    self.body.append('<span class="cv-what">')
+    node["_open_what"] = True
+
+
+def depart_entry_html(self, node: cv_entry) -> None:
+    if node.get("_open_what"):
+        self.body.append("</span>")
+    self.body.append("</div>\n")
+
+
+def visit_date_html(self, node: cv_date) -> None:
+    parent = node.parent
+    if isinstance(parent, cv_entry) and parent.get("_open_what"):
+        self.body.append("</span>")
+        parent["_open_what"] = False
+    self.body.append(self.starttag(node, "span", "", CLASS="cv-date"))
+
+
+def depart_date_html(self, node: cv_date) -> None:
+    self.body.append("</span>")
+
+
+# -- LaTeX -------------------------------------------------------------------
+
+
+def visit_marker_latex(self, node: cv_marker) -> None:
+    self.body.append(r"\textsuperscript{")
+
+
+def depart_marker_latex(self, node: cv_marker) -> None:
+    self.body.append("}")
+
+
+def visit_entry_latex(self, node: cv_entry) -> None:
+    self.body.append("\n" + (r"\cvsubentry{" if node.get("sub") else r"\cventry{"))
+
+
+def depart_entry_latex(self, node: cv_entry) -> None:
+    if not any(isinstance(child, cv_date) for child in node.children):
+        self.body.append(r"}{}")
+    self.body.append("\n")
+
+
+def visit_date_latex(self, node: cv_date) -> None:
+    self.body.append("}{")
+
+
+def depart_date_latex(self, node: cv_date) -> None:
+    self.body.append("}")
+
+
+# -- Text and everything else ------------------------------------------------
+
+
+def visit_passthrough(self, node: nodes.Node) -> None:
+    pass
+
+
+def depart_passthrough(self, node: nodes.Node) -> None:
+    pass
+
+
+def visit_date_text(self, node: cv_date) -> None:
+    self.add_text("    ")
+
+
+def visit_entry_text(self, node: cv_entry) -> None:
+    self.new_state(4 if node.get("sub") else 0)
+
+
+def depart_entry_text(self, node: cv_entry) -> None:
+    self.end_state(wrap=False)
+
+
+LATEX_PREAMBLE = r"""
+% -- cvsphinx: dated CV lines, the date right-aligned on the entry's last line
+\newcommand{\cvdatebox}[1]{{\unskip\nobreak\hfil\penalty50\hskip1.5em\hbox{}\nobreak\hfil\mbox{#1}%
+  \parfillskip=0pt\finalhyphendemerits=0\par}}
+\newcommand{\cventry}[2]{\par{\noindent\hangindent=1.5em\hangafter=1 #1\cvdatebox{#2}}}
+\newcommand{\cvsubentry}[2]{\par{\leftskip=1.5em\noindent\hangindent=1.5em\hangafter=1 #1\cvdatebox{#2}}}
+"""
+
+
+def setup_nodes(app: Sphinx) -> None:
+    passthrough = (visit_passthrough, depart_passthrough)
+    app.add_node(
+        cv_marker,
+        html=(visit_marker_html, depart_marker_html),
+        latex=(visit_marker_latex, depart_marker_latex),
+        text=passthrough, man=passthrough, texinfo=passthrough,
+    )
+    app.add_node(
+        cv_entry,
+        html=(visit_entry_html, depart_entry_html),
+        latex=(visit_entry_latex, depart_entry_latex),
+        text=(visit_entry_text, depart_entry_text), man=passthrough, texinfo=passthrough,
+    )
+    app.add_node(
+        cv_date,
+        html=(visit_date_html, depart_date_html),
+        latex=(visit_date_latex, depart_date_latex),
+        text=(visit_date_text, depart_passthrough), man=passthrough, texinfo=passthrough,
+    )

@@ -1,0 +1,90 @@
+"""Data checks on the records, run once when the bibliography is (re)read."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .bibfile import Problem, Record
+from .people import NameKey, parse_annotation
+from .style import doi_of, safe_url
+
+if TYPE_CHECKING:
+    from .config import CVConfig
+
+_VENUE_FIELDS = {
+    "article": ("journal",),
+    "inproceedings": ("booktitle",),
+    "incollection": ("booktitle",),
+    "book": ("publisher",),
+    "phdthesis": ("school",),
+    "mastersthesis": ("school",),
+    "techreport": ("institution",),
+    "dataset": ("publisher", "howpublished", "url", "doi"),
+}
+
+
+def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(record: Record, subtype: str, message: str) -> None:
+        problems.append(Problem(subtype, f"entry {record.key!r}: {message}", record.path, record.line, record.key))
+
+    dois: dict[str, Record] = {}
+    matched_people: set[int] = set()
+    for record in records:
+        for text in record.problems:
+            add(record, "bib_field", text)
+        if not record.get("title"):
+            add(record, "missing_field", "has no title; add title = {...}")
+        year = record.get("year")
+        if not year:
+            add(record, "missing_field", "has no year; add year = {YYYY} (it orders the list)")
+        elif not re.fullmatch(r"\s*\d{4}\s*", year):
+            add(record, "bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
+        venues = _VENUE_FIELDS.get(record.type)
+        if venues and not any(record.get(v) for v in venues):
+            add(record, "missing_field", f"@{record.type} needs one of {', '.join(venues)} for its venue")
+        doi_text = record.get("doi")
+        if doi_text:
+            doi = doi_of(doi_text)
+            if doi is None:
+                add(record, "bad_doi", f"doi {doi_text!r} is not of the form 10.NNNN/suffix; it is shown as text")
+            else:
+                first = dois.get(doi.lower())
+                if first is not None:
+                    add(record, "duplicate_doi", f"has the same doi {doi} as {first.key!r} (line {first.line}); "
+                        "is it the same paper twice?")
+                else:
+                    dois[doi.lower()] = record
+        url = record.get("url")
+        if url and safe_url(url) is None:
+            add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is shown as text, not a link")
+        annotation = record.get("author+an")
+        if annotation:
+            try:
+                parse_annotation(annotation, cfg.roster.roles)
+            except ValueError as err:
+                add(record, "bad_annotation", f"author+an: {err}; the roster decides instead")
+        people = record.persons.get("author") or record.persons.get("editor") or []
+        owner_found = False
+        for position, person in enumerate(people, start=1):
+            key = NameKey.from_person(person)
+            if cfg.owner.is_owner(key):
+                owner_found = True
+            found = cfg.roster.find(key)
+            for person_found in found:
+                matched_people.add(id(person_found))
+            if len(found) > 1:
+                names = ", ".join(p.name for p in found)
+                add(record, "ambiguous_person", f"author {str(person)!r} could be any of {names}; no marker is "
+                    f"given; say which with author+an = {{{position}=<role>}}")
+        if people and not owner_found and not record.get("contribution"):
+            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; add the owner, or a "
+                "contribution = {Contributing author} field if that is right")
+    for person in cfg.roster.people:
+        if person.expect_papers and id(person) not in matched_people:
+            problems.append(Problem(
+                "unmatched_person", f"roster person {person.name!r} matches no author in any entry; check the "
+                "spelling in cv_roster, or set 'expect_papers': False for them", cfg.confpath, 0))
+    return problems

@@ -1,0 +1,57 @@
+"""Every warning the extension gives: type ``cv``, one subtype each.
+
+Each can be silenced in conf.py, e.g. ``suppress_warnings = ["cv.unmatched_person"]``.
+The README's "When the build complains" section explains each of them.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+
+from sphinx.util import logging
+
+logger = logging.getLogger("cvsphinx")
+
+
+class Subtype(str, enum.Enum):
+    bib_unreadable = "bib_unreadable"
+    """A .bib file is missing, not UTF-8, or holds no entries."""
+    bib_syntax = "bib_syntax"
+    """An entry (or @string) cannot be parsed; that entry alone is skipped."""
+    bib_field = "bib_field"
+    """A field is repeated, uses an undefined @string, or a name cannot be read; the entry is kept."""
+    duplicate_key = "duplicate_key"
+    """Two entries share a key; both are shown, the second under a new key."""
+    duplicate_doi = "duplicate_doi"
+    """Two entries carry the same DOI: probably the same paper twice."""
+    bad_doi = "bad_doi"
+    """A DOI is not of the form 10.NNNN/suffix; it is shown as text, not as a link."""
+    bad_url = "bad_url"
+    """A url is not http(s) or ftp; it is shown as text, not as a link."""
+    missing_field = "missing_field"
+    """An entry lacks a field its type needs (title, year, venue)."""
+    bad_year = "bad_year"
+    """A year field is not a four-digit year; the entry sorts last in its group."""
+    owner_absent = "owner_absent"
+    """The CV owner is not among an entry's authors (and no 'contribution' field says why)."""
+    unmatched_person = "unmatched_person"
+    """A roster person matches no author in any entry: often a typo in the roster."""
+    ambiguous_person = "ambiguous_person"
+    """An author matches two roster people; no marker is given until author+an decides."""
+    bad_annotation = "bad_annotation"
+    """An author+an field cannot be read or names an unknown role."""
+    no_group = "no_group"
+    """An entry matches no publication group, so it is not shown."""
+    two_groups = "two_groups"
+    """An entry matches several groups; it is shown in the first."""
+    group_unplaced = "group_unplaced"
+    """A configured group is never placed by a publications directive, or placed twice."""
+    directive = "directive"
+    """A CV directive is used wrongly (unknown group, bad line)."""
+
+
+def warn_at(path: str, line: int | None, message: str, subtype: str) -> None:
+    """Warn against a non-document file such as refs.bib, with its line."""
+    location = f"{os.path.relpath(path)}:{line or 1}"
+    logger.warning(message, location=location, type="cv", subtype=Subtype(subtype).value)
