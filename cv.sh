@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# One entry point for the CV project:
+#   bash cv.sh build     set up everything that is missing, then build HTML and PDF
+#   bash cv.sh test      set up, then run the whole test suite
+#   bash cv.sh preview   live preview with sphinx-autobuild (http://127.0.0.1:8000)
+#   bash cv.sh bench     the performance benchmark (see README, "Performance")
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+VENV=${CV_VENV:-$ROOT/.venv}
+APT_PACKAGES="latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-lang-chinese fonts-freefont-otf fonts-noto-cjk poppler-utils chromium"
+
+need_apt() {
+  local missing=()
+  for pkg in $APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  echo "${missing[@]:-}"
+}
+
+setup_system() {
+  local missing
+  missing=$(need_apt)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> Installing Debian packages: $missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "These Debian packages are missing: $missing" >&2
+    echo "Install them as root, then run this command again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $missing" >&2
+    exit 1
+  fi
+}
+
+setup_python() {
+  local py=${PYTHON:-python3}
+  if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "Python 3.11 or newer is needed (found $("$py" --version 2>&1)); set PYTHON=/path/to/python3.11" >&2
+    exit 1
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> Creating the Python environment in $VENV"
+    "$py" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.requirements.sha"
+  local want
+  want=$(sha256sum requirements.txt | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "==> Installing Python packages (requirements.txt)"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -r requirements.txt
+    echo "$want" > "$stamp"
+  fi
+}
+
+build() {
+  "$VENV/bin/sphinx-build" -M latexpdf . _build -W --keep-going -q
+  "$VENV/bin/sphinx-build" -M html . _build -W --keep-going -q
+  grep -q "Missing character" _build/latex/lin-liu-cv.log && {
+    echo "The LaTeX log has 'Missing character' lines: a glyph is missing from the fonts" >&2; exit 1; }
+  echo
+  echo "HTML: $ROOT/_build/html/index.html"
+  echo "PDF:  $ROOT/_build/latex/lin-liu-cv.pdf (also copied to _build/html/lin-liu-cv.pdf)"
+}
+
+cmd=${1:-build}
+shift || true
+case "$cmd" in
+  setup) setup_system; setup_python ;;
+  build) setup_system; setup_python; build ;;
+  test) setup_system; setup_python; "$VENV/bin/python" -m pytest "$@" ;;
+  preview)
+    setup_system; setup_python
+    exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' "$@" ;;
+  bench) setup_system; setup_python; "$VENV/bin/python" -m bench.run "$@" ;;
+  *) echo "usage: bash cv.sh [build|test|preview|bench]" >&2; exit 2 ;;
+esac
