@@ -109,14 +109,21 @@ latex_elements = {
   BoldFont=*Bold, BoldItalicFont=*BoldOblique]
 \setmonofont{FreeMono}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique,
   BoldFont=*Bold, BoldItalicFont=*BoldOblique, Scale=0.9]
+% Chinese, Japanese and Korean names fall back to Noto CJK; quotes, dashes and
+% the markers stay in the main font.
+\usepackage{xeCJK}
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+\xeCJKDeclareCharClass{Default}{"2013, "2014, "2018, "2019, "201C, "201D, "2026, "00D7, "25CA, "00B7}
 """,
     "fncychap": "",
     "releasename": "",
     "tableofcontents": "",
     "printindex": "",
     "makeindex": "",
-    "sphinxsetup": "hmargin=2cm, vmargin={2cm,2.5cm}, InnerLinkColor={rgb}{0.1,0.2,0.5}, "
-    "OuterLinkColor={rgb}{0.1,0.2,0.5}",
+    "sphinxsetup": "hmargin=2cm, vmargin={2cm,2.5cm}, TitleColor={rgb}{0.1,0.15,0.3}, "
+    "InnerLinkColor={rgb}{0.1,0.2,0.5}, OuterLinkColor={rgb}{0.1,0.2,0.5}",
     "maketitle": r"\begin{center}{\LARGE\bfseries Lin Liu\par}\end{center}",
     "preamble": r"""
 \setcounter{secnumdepth}{0}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pybtex.errors
 from pybtex.database import Person
 from pybtex.bibtex.utils import split_name_list
-from pybtex.database.input.bibtex import Parser
+from pybtex.database.input.bibtex import Parser, UndefinedMacro
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
 _ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
@@ -120,7 +120,7 @@ def read_bib(path: str | Path, start_index: int = 0) -> tuple[list[Record], list
             problems.append(Problem("bib_syntax", f"{what} is skipped: {detail}", path, line, key or None))
             continue
         entry_type, parsed_key, fields = parser.entries[0]
-        fatal = [e for e in errors if isinstance(e, PybtexSyntaxError)]
+        fatal = [e for e in errors if isinstance(e, PybtexSyntaxError) and not isinstance(e, UndefinedMacro)]
         if fatal:
             problems.append(Problem(
                 "bib_syntax",
@@ -130,7 +130,8 @@ def read_bib(path: str | Path, start_index: int = 0) -> tuple[list[Record], list
             continue
         record = _make_record(entry_type, parsed_key, fields, path, line, start_index + len(records))
         for err in errors:
-            problems.append(Problem("bib_field", f"entry {parsed_key!r}: {_describe(err)}", path, line, parsed_key))
+            problems.append(Problem("bib_field", f"entry {parsed_key!r}: {_describe(err)}; the entry is kept",
+                                    path, _err_line(err, line), parsed_key))
         records.append(record)
     return records, problems
 
@@ -165,7 +166,9 @@ def _err_line(err: PybtexError, base: int) -> int:
 
 
 def _describe(err: PybtexError) -> str:
-    text = str(err)
-    if getattr(err, "filename", None):
-        text = text.replace(f"{err.filename}: ", "")
-    return text.rstrip(".")
+    """The error without pybtex's chunk-relative line number (the location has the real one)."""
+    if isinstance(err, UndefinedMacro):
+        return f"@string {err.args[0].split(': ')[-1]!r} is not defined; define it with @string or quote the value"
+    if isinstance(err, PybtexSyntaxError):
+        return f"{err.error_type}: {PybtexError.__str__(err)}".rstrip(".")
+    return str(err).rstrip(".")

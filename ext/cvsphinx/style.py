@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pybtex.database import Person as BibPerson
+from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.richtext import HRef, Tag, Text
 
 from .bibfile import Record
@@ -36,6 +37,13 @@ class Marker(Tag):
         if formatter is not None:
             return formatter(self.role)
         return super().render(backend)
+
+
+_PLAIN = PlainBackend()  # looked up once: find_plugin() scans entry points on every call
+
+
+def as_plain(text: Text) -> str:
+    return text.render(_PLAIN)
 
 
 @lru_cache(maxsize=65536)
@@ -73,7 +81,7 @@ class StyleContext:
 
 def _initials(names: list[str]) -> str:
     """``Joseph H.Y.`` -> ``J. H. Y.``; ``Jia-Hua`` -> ``J.-H.``."""
-    clean = " ".join(latex_text(n).render_as("text") for n in names)
+    clean = " ".join(as_plain(latex_text(n)) for n in names)
     out = ""
     for token in re.findall(r"[^\W\d_][^\s.\-‐]*|[-‐]", clean):
         if token in "-‐":
@@ -181,7 +189,7 @@ def _venue_numbers(record: Record) -> list[Text]:
 
 
 def plain_number(value: str) -> str:
-    return latex_text(value).render_as("text")
+    return as_plain(latex_text(value))
 
 
 def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_year: bool = True) -> Text:
@@ -207,7 +215,7 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
         venue_text = Text(Tag("em", latex_text(venue)))
         language = record.get("language")
         if language and language.lower() not in ("english", "en"):
-            venue_text = Text(venue_text, f" (in {latex_text(language).render_as('text')})")
+            venue_text = Text(venue_text, f" (in {as_plain(latex_text(language))})")
         if pubstate == "submitted":
             venue_text = Text("submitted to ", venue_text)
         pieces.append(venue_text)
