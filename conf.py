@@ -20,7 +20,7 @@ extensions = [
 source_suffix = {".md": "markdown"}
 root_doc = "index"
 # The section files are pulled into index.md with {include}; they are not pages of their own.
-exclude_patterns = ["_build", "sections", "tests", "ext", "README.md", ".venv", "bench"]
+exclude_patterns = ["_build", "sections", "tests", "ext", "bench", "README.md", ".*"]
 
 # -- Options for MyST --------------------------------------------------------
 

@@ -9,7 +9,8 @@ every problem is reported against the entry's key and line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pybtex.errors
@@ -19,6 +20,7 @@ from pybtex.database.input.bibtex import Parser, UndefinedMacro
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
 _ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_INNER_HEAD = re.compile(r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]")
 _HEAD = re.compile(r"@\s*([A-Za-z][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
 
 
@@ -45,6 +47,11 @@ class Record:
     line: int
     index: int = 0  # position across all files, for stable "refs.bib order" ties
     problems: list[str] = field(default_factory=list)
+    digest: int | None = None  # of the source text; None when it had parse errors (never reused)
+    source_key: str = ""  # the key as written (``key`` may be renamed to stay unique)
+
+    def __post_init__(self) -> None:
+        self.source_key = self.source_key or self.key
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name.lower(), default)
@@ -72,8 +79,35 @@ def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def read_bib(path: str | Path, start_index: int = 0) -> tuple[list[Record], list[Problem]]:
-    """Every readable entry of one file, and a problem for each one that is not."""
+def _chunk_starts(text: str) -> list[int]:
+    """Where entries start: each ``@`` opening a line, and each ``@type{`` at brace depth 0.
+
+    Line starts are trusted even inside an unclosed brace, so one missing ``}``
+    cannot swallow the entries after it.
+    """
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    extra: list[int] = []
+    for begin, end in zip(starts, [*starts[1:], len(text)]):
+        first = text.index("@", begin)
+        for match in _INNER_HEAD.finditer(text, first + 1, end):
+            at = match.start()
+            if text.count("{", first, at) == text.count("}", first, at):
+                extra.append(at)
+    return sorted(starts + extra) if extra else starts
+
+
+def _digest(chunk: str, macros_state: int) -> int:
+    return zlib.crc32(chunk.encode("utf-8", "surrogatepass"), macros_state)
+
+
+def read_bib(
+    path: str | Path, start_index: int = 0, reuse: dict[int, Record] | None = None
+) -> tuple[list[Record], list[Problem]]:
+    """Every readable entry of one file, and a problem for each one that is not.
+
+    ``reuse`` maps chunk digests of a previous read to its records: unchanged
+    entries are not parsed again.
+    """
     path = str(path)
     records: list[Record] = []
     problems: list[Problem] = []
@@ -85,21 +119,30 @@ def read_bib(path: str | Path, start_index: int = 0) -> tuple[list[Record], list
     except OSError as err:
         return [], [Problem("bib_unreadable", f"cannot be read: {err.strerror}; check cv_bibfiles in conf.py", path, 1)]
 
-    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    starts = _chunk_starts(text)
     if not starts and text.strip():
         return [], [Problem("bib_syntax", "holds no BibTeX entries (no line starts with '@'); is it a .bib file?", path, 1)]
+    reuse = reuse or {}
     parser = _ChunkParser()
     parser.filename = path
-    line = _line_at(text, starts[0]) if starts else 1
-    ends = starts[1:] + [len(text)]
-    previous_end = 0
-    for start, end in zip(starts, ends):
-        line += text.count("\n", previous_end, start)
-        previous_end = start
+    macros_state = 0
+    line = 1
+    previous = 0
+    for start, end in zip(starts, [*starts[1:], len(text)]):
+        line += text.count("\n", previous, start)
+        previous = start
         chunk = text[start:end]
         head = _HEAD.match(chunk.lstrip())
         kind = head.group(1).lower() if head else ""
         if kind == "comment":
+            continue
+        digest = _digest(chunk, macros_state)
+        if kind == "string":
+            macros_state = digest
+        old = reuse.get(digest)
+        if old is not None:
+            records.append(replace(old, key=old.source_key, line=line, index=start_index + len(records),
+                                   problems=list(old.problems)))
             continue
         parser.entries.clear()
         parser.errors.clear()
@@ -129,6 +172,7 @@ def read_bib(path: str | Path, start_index: int = 0) -> tuple[list[Record], list
             ))
             continue
         record = _make_record(entry_type, parsed_key, fields, path, line, start_index + len(records))
+        record.digest = digest if not errors else None
         for err in errors:
             problems.append(Problem("bib_field", f"entry {parsed_key!r}: {_describe(err)}; the entry is kept",
                                     path, _err_line(err, line), parsed_key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ class CVConfig:
     bibfiles: list[str]
     legend_prefix: str
     confpath: str
+    digest: str = ""  # of every value that changes formatted output; keys the caches kept in the env
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -45,9 +47,12 @@ def validate(app: Sphinx, config: Config) -> None:
     bibfiles = config.cv_bibfiles
     if isinstance(bibfiles, str) or not all(isinstance(b, str) for b in bibfiles):
         raise ExtensionError("cvsphinx configuration in conf.py: cv_bibfiles must be a list of paths, e.g. ['refs.bib']")
+    names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
+             "cv_publication_groups", "cv_legend_prefix")
+    digest = hashlib.sha256(repr([config[n] for n in names]).encode()).hexdigest()
     app.registry.cv_config = CVConfig(  # type: ignore[attr-defined]
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix,
-        os.path.join(app.confdir, "conf.py"),
+        os.path.join(app.confdir, "conf.py"), digest,
     )
 
 

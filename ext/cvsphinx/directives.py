@@ -21,7 +21,7 @@ from .catalog import load
 from .config import cv_config
 from .nodes import cv_date, cv_entry
 from .render import to_nodes
-from .style import StyleContext, format_entry, legend
+from .style import StyleContext, legend
 from .warnings_ import Subtype
 
 if TYPE_CHECKING:
@@ -69,9 +69,8 @@ class PublicationsDirective(SphinxDirective):
                                               classes=["cv-publication-list"])
                 olist["start"] = catalog.assignment.numbers[members[0].key]
                 for record in members:
-                    text = format_entry(record, ctx, markers=group.markers, show_year=group.show_year)
                     item = nodes.list_item(ids=[f"pub-{nodes.make_id(record.key)}"])
-                    item += nodes.paragraph("", "", *to_nodes(text))
+                    item += catalog.paragraph(record, group, ctx)
                     olist += item
                 container += olist
             result.append(container)
@@ -226,7 +225,7 @@ def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
 def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Read the bibliography in the main process, before any parallel reader forks."""
     if docnames:
-        load(app)
+        load(app).format_all(cv_config(app))
 
 
 def setup_directives(app: Sphinx) -> None:
