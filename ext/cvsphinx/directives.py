@@ -22,7 +22,7 @@ from .config import cv_config
 from .nodes import cv_date, cv_entry
 from .render import to_nodes
 from .style import StyleContext, legend
-from .warnings_ import Subtype
+from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -51,10 +51,12 @@ class PublicationsDirective(SphinxDirective):
         names = self.arguments or list(known)
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise self.error(
-                f"publications: unknown group {', '.join(map(repr, unknown))}; "
-                f"groups in cv_publication_groups: {', '.join(known)}"
+            logger.warning(
+                f"publications: unknown group {', '.join(map(repr, unknown))}, nothing is shown for it; "
+                f"the groups in cv_publication_groups are: {', '.join(known)}",
+                location=self.get_location(), type="cv", subtype=Subtype.directive.value,
             )
+            names = [n for n in names if n in known]
         _placements(self.env).setdefault(self.env.docname, []).extend(names)
         ctx = StyleContext(cfg.owner, cfg.roster)
         result: list[nodes.Node] = []
@@ -134,9 +136,8 @@ class EntriesDirective(SphinxDirective):
             if not sep:
                 what, when = raw.strip(), ""
             if what.endswith(" |") or not what:
-                messages.append(self.state.document.reporter.warning(
-                    f"cv-entries: line {raw.strip()!r} has no text before ' | '; write 'what | when'",
-                    line=lineno))
+                logger.warning(f"cv-entries: line {raw.strip()!r} has no text before ' | '; write 'what | when'",
+                               location=(self.env.docname, lineno), type="cv", subtype=Subtype.directive.value)
                 continue
             entry = cv_entry(sub=sub)
             what_nodes, what_msgs = self.state.inline_text(what, lineno)
@@ -201,8 +202,6 @@ def merge_placements(app: Sphinx, env: BuildEnvironment, docnames: set[str], oth
 
 def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
     """Every group placed exactly once, so every entry appears exactly once."""
-    from .warnings_ import logger
-
     placed: dict[str, list[str]] = {}
     for docname, names in _placements(env).items():
         for name in names:
