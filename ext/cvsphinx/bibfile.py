@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pybtex.errors
-from pybtex.database import Person
 from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
 from pybtex.database.input.bibtex import Parser, UndefinedMacro
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
@@ -65,13 +65,13 @@ class _ChunkParser(Parser):
         self.entries: list[tuple[str, str | None, list]] = []
         self.errors: list[PybtexError] = []
 
-    def process_entry(self, entry_type, key, fields):  # noqa: ANN001
+    def process_entry(self, entry_type, key, fields):
         self.entries.append((entry_type, key, fields))
 
-    def process_preamble(self, value_list):  # noqa: ANN001
+    def process_preamble(self, value_list):
         pass
 
-    def handle_error(self, error):  # noqa: ANN001
+    def handle_error(self, error):
         self.errors.append(error)
 
 
@@ -87,7 +87,7 @@ def _chunk_starts(text: str) -> list[int]:
     """
     starts = [m.start() for m in _ENTRY_START.finditer(text)]
     extra: list[int] = []
-    for begin, end in zip(starts, [*starts[1:], len(text)]):
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=False):
         first = text.index("@", begin)
         for match in _INNER_HEAD.finditer(text, first + 1, end):
             at = match.start()
@@ -128,7 +128,7 @@ def read_bib(
     macros_state = 0
     line = 1
     previous = 0
-    for start, end in zip(starts, [*starts[1:], len(text)]):
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=False):
         line += text.count("\n", previous, start)
         previous = start
         chunk = text[start:end]

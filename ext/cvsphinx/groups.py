@@ -9,8 +9,8 @@ the small grammar below is a configuration error, never a silent empty list.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
 
 from .bibfile import Record
 from .people import ConfigError

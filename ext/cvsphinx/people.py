@@ -8,11 +8,12 @@ without Sphinx.  Everything here is built from validated configuration;
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.database import Person as BibPerson
@@ -30,10 +31,8 @@ _SPLIT_FIRST = re.compile(r"[\s.\-‐]+")
 def plain(text: str) -> str:
     """LaTeX-decoded, brace-free text: ``Bj{\\o}rk`` -> ``Bjørk``."""
     if "\\" in text or "{" in text:
-        try:
+        with contextlib.suppress(Exception):
             text = codecs.decode(text, "ulatex")
-        except Exception:  # noqa: BLE001  (undecodable LaTeX: keep the raw text)
-            pass
         text = text.replace("{", "").replace("}", "")
     return text
 
@@ -69,7 +68,7 @@ class NameKey:
             return False
         if not self.given or not other.given:
             return not self.given and not other.given
-        for mine, theirs in zip(self.given, other.given):
+        for mine, theirs in zip(self.given, other.given, strict=False):
             if len(mine) == 1 or len(theirs) == 1:
                 if mine[0] != theirs[0]:
                     return False

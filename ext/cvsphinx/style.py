@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pybtex.database import Person as BibPerson
 from pybtex.backends.plaintext import Backend as PlainBackend
+from pybtex.database import Person as BibPerson
 from pybtex.richtext import HRef, Tag, Text
 
 from .bibfile import Record
@@ -32,7 +32,7 @@ class Marker(Tag):
         super().__init__("sup", role.symbol)
         self.role = role
 
-    def render(self, backend):  # noqa: ANN001, ANN201
+    def render(self, backend):
         formatter = getattr(backend, "format_cv_marker", None)
         if formatter is not None:
             return formatter(self.role)
@@ -56,7 +56,7 @@ def latex_text(value: str) -> Text:
     value = _URL_COMMAND.sub(r"\1", value)
     try:
         return Text.from_latex(value)
-    except Exception:  # noqa: BLE001  (unparsable markup is shown as written)
+    except Exception:
         return Text(value)
 
 
@@ -123,10 +123,7 @@ def format_authors(record: Record, ctx: StyleContext, markers: bool, year: int |
             etal = True
             continue
         key = NameKey.from_person(person)
-        if surname_only:
-            piece = latex_text(_surname(person))
-        else:
-            piece = _person_text(person, first=not parts)
+        piece = latex_text(_surname(person)) if surname_only else _person_text(person, first=not parts)
         if ctx.owner.is_owner(key):
             piece = Text(Tag("strong", piece))
         role = None

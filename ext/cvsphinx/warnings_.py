@@ -14,7 +14,7 @@ from sphinx.util import logging
 logger = logging.getLogger("cvsphinx")
 
 
-class Subtype(str, enum.Enum):
+class Subtype(enum.StrEnum):
     bib_unreadable = "bib_unreadable"
     """A .bib file is missing, not UTF-8, or holds no entries."""
     bib_syntax = "bib_syntax"
