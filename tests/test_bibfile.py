@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cvsphinx.bibfile import read_bib
 
 
@@ -207,3 +206,66 @@ def test_line_numbers_after_string_and_comment(tmp_path: Path) -> None:
     records, problems = read_bib(write(tmp_path, text))
     assert problems == []
     assert [(r.key, r.line) for r in records] == [("a2019", 6), ("b2018", 13)]
+
+
+# -- Re-reading with ``reuse`` (incremental builds) ----------------------------
+
+
+def _reuse_map(records: list) -> dict:
+    return {r.digest: r for r in records if r.digest is not None}
+
+
+def test_reuse_skips_unchanged_entries_and_updates_positions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cvsphinx.bibfile as bibfile
+
+    path = write(tmp_path, CLEAN)
+    first, _ = read_bib(path)
+    assert all(r.digest is not None for r in first)
+
+    edited = "% added line\n" + CLEAN.replace("title = {Third}", "title = {Third, revised}")
+    path.write_text(edited, encoding="utf-8")
+    made: list[str] = []
+    original = bibfile._make_record
+    monkeypatch.setattr(bibfile, "_make_record", lambda *a, **k: made.append(a[1]) or original(*a, **k))
+    second, problems = read_bib(path, start_index=5, reuse=_reuse_map(first))
+
+    assert problems == []
+    assert made == ["three2017"]  # only the changed entry is parsed again
+    assert [r.key for r in second] == ["one2019", "two2018", "three2017", "four2016"]
+    assert [r.get("title") for r in second] == ["First", "Second", "Third, revised", "Fourth"]
+    assert [r.line for r in second] == [line_of(edited, f"@article{{{r.key},") for r in second]
+    assert [r.index for r in second] == [5, 6, 7, 8]
+    assert [str(p) for p in second[3].persons["author"]] == ["Liu, L.", "Chen, X."]
+
+
+def test_reuse_in_another_file_reports_the_new_path(tmp_path: Path) -> None:
+    """An entry moved unchanged from one .bib file to another must be reported in its new file."""
+    old_path = write(tmp_path, CLEAN, "articles.bib")
+    first, _ = read_bib(old_path)
+    new_path = write(tmp_path, "% moved\n\n" + CLEAN, "talks.bib")
+    second, _ = read_bib(new_path, reuse=_reuse_map(first))
+    assert [r.line for r in second] == [3, 10, 17, 24]
+    assert {r.path for r in second} == {str(new_path)}
+
+
+def test_reuse_does_not_keep_stale_string_macros(tmp_path: Path) -> None:
+    text = (
+        "@string{j = {Old Journal}}\n\n"
+        "@article{a2019,\n  author = {Liu, L.},\n  title = {A},\n  journal = j,\n  year = {2019}\n}\n"
+    )
+    path = write(tmp_path, text)
+    first, _ = read_bib(path)
+    assert first[0].get("journal") == "Old Journal"
+    path.write_text(text.replace("Old Journal", "New Journal"), encoding="utf-8")
+    second, _ = read_bib(path, reuse=_reuse_map(first))
+    assert second[0].get("journal") == "New Journal"
+
+
+def test_entries_with_problems_are_never_reused(tmp_path: Path) -> None:
+    text = "@article{a2019,\n  author = {Liu, L.},\n  title = {A},\n  journal = nosuchmacro,\n  year = {2019}\n}\n"
+    path = write(tmp_path, text)
+    first, problems = read_bib(path)
+    assert first[0].digest is None
+    # Read again: the problem is reported again, not lost with a reused record.
+    _, again = read_bib(path, reuse=_reuse_map(first))
+    assert [p.key for p in again] == [p.key for p in problems] == ["a2019"]

@@ -8,34 +8,41 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+import cvsphinx.bibfile
+import cvsphinx.catalog
+import cvsphinx.directives
+import cvsphinx.style
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError as SphinxConfigError
 from sphinx.errors import ExtensionError
 
-import cvsphinx.catalog
-import cvsphinx.directives
 
-
-def page(app, name: str = "index") -> BeautifulSoup:  # noqa: ANN001
+def page(app, name: str = "index") -> BeautifulSoup:
     return BeautifulSoup((Path(app.outdir) / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
 
 
-def article(app, name: str = "index") -> str:  # noqa: ANN001
+def article(app, name: str = "index") -> str:
     """The page's main content, without theme chrome."""
     body = page(app, name).select_one("div.body")
     assert body is not None
     return str(body)
 
 
+def warning_lines(app) -> list[str]:
+    """The build's warnings, one per line, without terminal colours."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in text.splitlines() if line.strip()]
+
+
 def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def publication_list(app, name: str):  # noqa: ANN001, ANN201
+def publication_list(app, name: str):
     lists = page(app, name).select("ol.cv-publication-list")
     assert len(lists) == 1, f"{name}.html has {len(lists)} publication lists"
     return lists[0]
@@ -45,7 +52,7 @@ def publication_list(app, name: str):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-html")
-def test_basic_html_numbering_runs_on_across_documents(app) -> None:  # noqa: ANN001
+def test_basic_html_numbering_runs_on_across_documents(app) -> None:
     app.build()
     assert app.warning.getvalue() == ""
 
@@ -63,7 +70,7 @@ def test_basic_html_numbering_runs_on_across_documents(app) -> None:  # noqa: AN
 
 
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-markers")
-def test_basic_html_markers_and_owner(app) -> None:  # noqa: ANN001
+def test_basic_html_markers_and_owner(app) -> None:
     app.build()
     assert app.warning.getvalue() == ""
     html = article(app, "journal")
@@ -94,7 +101,7 @@ def test_basic_html_markers_and_owner(app) -> None:  # noqa: ANN001
 
 
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-index")
-def test_basic_html_legend_people_and_entries(app) -> None:  # noqa: ANN001
+def test_basic_html_legend_people_and_entries(app) -> None:
     app.build()
     assert app.warning.getvalue() == ""
     soup = page(app)
@@ -111,18 +118,21 @@ def test_basic_html_legend_people_and_entries(app) -> None:  # noqa: ANN001
     assert supervised == ["Graduate Students: Xiyu Chen, Enze Zhang", "Postdocs: Bao Zhang (2017–18)"]
 
     entries = soup.select("ul.cv-entries > li > div.cv-entry")
-    assert len(entries) == 3
+    assert len(entries) == 4
     rows = [
-        (squash(e.select_one("span.cv-what").get_text()), e.select_one("span.cv-date").get_text(), e["class"])
+        (squash(e.select_one("span.cv-what").get_text()), [d.get_text() for d in e.select("span.cv-date")], e["class"])
         for e in entries
     ]
     assert rows == [
-        ("Ph.D. in Geophysics, University of Colorado", "2011", ["cv-entry"]),
-        ("Thesis on radar interferometry", "2010", ["cv-entry", "cv-sub"]),
-        ("B.Sc. in Geophysics, Wuhan University", "2005", ["cv-entry"]),
+        ("Ph.D. in Geophysics, University of Colorado", ["2011"], ["cv-entry"]),
+        ("Thesis on radar interferometry", ["2010"], ["cv-entry", "cv-sub"]),
+        ("B.Sc. in Geophysics, Wuhan University", ["2005"], ["cv-entry"]),
+        ("Member, American Geophysical Union", [], ["cv-entry"]),
     ]
+    # An undated line still closes its text span inside its own entry.
+    assert [c.name for c in entries[3].find_all(recursive=False)] == ["span"]
     # The date is the entry's last child, outside the text, so CSS can push it to the right.
-    for entry in entries:
+    for entry in entries[:3]:
         assert entry.find_all(recursive=False)[-1].name == "span"
         assert entry.find_all(recursive=False)[-1]["class"] == ["cv-date"]
         assert entry.select_one("span.cv-what span.cv-date") is None
@@ -136,7 +146,7 @@ def test_basic_html_legend_people_and_entries(app) -> None:  # noqa: ANN001
 
 
 @pytest.mark.sphinx("latex", testroot="cv-basic", srcdir="cv-basic-latex")
-def test_basic_latex(app) -> None:  # noqa: ANN001
+def test_basic_latex(app) -> None:
     app.build()
     assert app.warning.getvalue() == ""
     (tex_path,) = Path(app.outdir).glob("*.tex")
@@ -150,6 +160,7 @@ def test_basic_latex(app) -> None:  # noqa: ANN001
     assert re.search(r"\\cventry\{[^\n]*Ph\.D\. in Geophysics, University of Colorado\}*\{2011\}", tex)
     assert re.search(r"\\cvsubentry\{[^\n]*Thesis on radar interferometry\}*\{2010\}", tex)
     assert re.search(r"\\cventry\{[^\n]*B\.Sc\. in Geophysics, Wuhan University\}*\{2005\}", tex)
+    assert re.search(r"\\cventry\{[^\n]*Member, American Geophysical Union\}*\{\}", tex)
     assert r"\textsuperscript{*} and postdoc\textsuperscript{×}" in tex
 
     # The second list continues the numbering: enumerate's counter starts after 2.
@@ -166,7 +177,7 @@ def test_basic_latex(app) -> None:  # noqa: ANN001
 
 
 @pytest.mark.sphinx("html", testroot="cv-other-owner", srcdir="cv-other-owner-html")
-def test_other_owner_html(app) -> None:  # noqa: ANN001
+def test_other_owner_html(app) -> None:
     app.build()
     assert app.warning.getvalue() == ""
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
@@ -200,7 +211,7 @@ def test_other_owner_html(app) -> None:  # noqa: ANN001
 
 
 @pytest.mark.sphinx("latex", testroot="cv-other-owner", srcdir="cv-other-owner-latex")
-def test_other_owner_latex(app) -> None:  # noqa: ANN001
+def test_other_owner_latex(app) -> None:
     app.build()
     assert app.warning.getvalue() == ""
     (tex_path,) = Path(app.outdir).glob("*.tex")
@@ -215,7 +226,7 @@ def test_other_owner_latex(app) -> None:  # noqa: ANN001
 # -- Configuration errors stop the build -------------------------------------
 
 
-def _bad(srcdir: str, overrides: dict, fragments: list[str]):  # noqa: ANN202
+def _bad(srcdir: str, overrides: dict, fragments: list[str]):
     return pytest.param(
         fragments,
         marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir=srcdir, freshenv=True, confoverrides=overrides),
@@ -241,7 +252,7 @@ def _bad(srcdir: str, overrides: dict, fragments: list[str]):  # noqa: ANN202
              ["cv_roles['student']", "'colour'"]),
     ],
 )
-def test_bad_config_stops_build(fragments: list[str], app_params, make_app: Callable) -> None:  # noqa: ANN001
+def test_bad_config_stops_build(fragments: list[str], app_params, make_app: Callable) -> None:
     args, kwargs = app_params
     with pytest.raises((ExtensionError, SphinxConfigError)) as err:
         make_app(*args, **kwargs)
@@ -251,9 +262,9 @@ def test_bad_config_stops_build(fragments: list[str], app_params, make_app: Call
 
 
 @pytest.mark.sphinx("html", testroot="cv-unknown-group", srcdir="cv-unknown-group-html")
-def test_unknown_group_warns(app) -> None:  # noqa: ANN001
+def test_unknown_group_warns(app) -> None:
     app.build()
-    warnings = [line for line in app.warning.getvalue().splitlines() if line.strip()]
+    warnings = warning_lines(app)
     assert len(warnings) == 1, warnings
     (warning,) = warnings
     assert "index.md" in warning
@@ -264,45 +275,85 @@ def test_unknown_group_warns(app) -> None:  # noqa: ANN001
     assert [li["id"] for li in items] == ["pub-chen2019detecting", "pub-liu2018decadal"]
 
 
-@pytest.mark.sphinx(
-    "html", testroot="cv-basic", srcdir="cv-basic-unplaced", freshenv=True,
-    confoverrides={"cv_publication_groups": [
-        {"name": "journal", "title": "Journal Articles", "select": "type == 'article'"},
-        {"name": "other", "title": "Other Publications", "select": "type in ('misc', 'phdthesis')"},
-        {"name": "talks", "title": "Talks", "select": "type == 'unpublished'"},
-    ]},
-)
-def test_group_never_placed_warns(app) -> None:  # noqa: ANN001
-    app.build()
-    warnings = app.warning.getvalue()
-    assert "publication group 'talks' is never placed" in warnings
-    assert "'journal'" not in warnings and "'other'" not in warnings
+_THREE_GROUPS = {"cv_publication_groups": [
+    {"name": "journal", "title": "Journal Articles", "select": "type == 'article'"},
+    {"name": "other", "title": "Other Publications", "select": "type in ('misc', 'phdthesis')"},
+    {"name": "talks", "title": "Talks", "select": "type == 'unpublished'"},
+]}
 
 
-@pytest.mark.sphinx(
-    "html", testroot="cv-basic", srcdir="cv-basic-no-group", freshenv=True,
-    confoverrides={"cv_publication_groups": [
-        {"name": "journal", "title": "Journal Articles", "select": "type == 'article'"},
-        {"name": "other", "title": "Other Publications", "select": "type == 'misc'"},
-    ]},
+@pytest.mark.parametrize(
+    "parallel",
+    [
+        pytest.param(0, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-unplaced",
+                                                 freshenv=True, confoverrides=_THREE_GROUPS), id="serial"),
+        # Placements are recorded while reading, so parallel readers must hand them back to the main process.
+        pytest.param(2, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-unplaced-parallel",
+                                                 freshenv=True, parallel=2, confoverrides=_THREE_GROUPS),
+                     id="parallel"),
+    ],
 )
-def test_entry_in_no_group_warns_with_bib_line(app) -> None:  # noqa: ANN001
+def test_group_never_placed_warns(app, parallel: int) -> None:
+    assert app.parallel == parallel
     app.build()
-    warnings = app.warning.getvalue()
+    warnings = warning_lines(app)
+    assert len(warnings) == 1, warnings
+    assert "publication group 'talks' is never placed" in warnings[0]
+
+
+_NO_THESIS_GROUP = {"cv_publication_groups": [
+    {"name": "journal", "title": "Journal Articles", "select": "type == 'article'"},
+    {"name": "other", "title": "Other Publications", "select": "type == 'misc'"},
+]}
+
+
+@pytest.mark.parametrize(
+    "parallel",
+    [
+        pytest.param(0, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-no-group",
+                                                 freshenv=True, confoverrides=_NO_THESIS_GROUP), id="serial"),
+        # The bibliography is read once, before the readers fork: each problem is reported once, not per worker.
+        pytest.param(2, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-no-group-parallel",
+                                                 freshenv=True, parallel=2, confoverrides=_NO_THESIS_GROUP),
+                     id="parallel"),
+    ],
+)
+def test_entry_in_no_group_warns_once_with_bib_line(app, parallel: int) -> None:
+    assert app.parallel == parallel
+    app.build()
+    warnings = warning_lines(app)
+    assert len(warnings) == 1, warnings
     assert re.search(r"refs\.bib:13: WARNING: entry 'liu2011studying' \(@phdthesis\) matches no publication group",
-                     warnings), warnings
+                     warnings[0]), warnings
+    assert warnings[0].endswith("[cv.no_group]")
     assert "pub-liu2011studying" not in article(app, "other")
+    assert publication_list(app, "other")["start"] == "3"
+
+
+@pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-no-group-suppressed", freshenv=True,
+                    confoverrides={**_NO_THESIS_GROUP, "suppress_warnings": ["cv.no_group"]})
+def test_cv_warning_can_be_suppressed(app) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="cv-unknown-group", srcdir="cv-unknown-group-suppressed", freshenv=True,
+                    confoverrides={"suppress_warnings": ["cv.directive"]})
+def test_unknown_group_warning_is_cv_directive(app) -> None:
+    """warnings_.py: every warning the extension gives has type cv and a subtype that suppress_warnings silences."""
+    app.build()
+    assert app.warning.getvalue() == ""
 
 
 # -- Parallel and incremental builds -----------------------------------------
 
 
-def _content(app) -> dict[str, str]:  # noqa: ANN001
+def _content(app) -> dict[str, str]:
     return {name: article(app, name) for name in ("index", "journal", "other")}
 
 
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-parallel", parallel=2, freshenv=True)
-def test_parallel_build_matches_serial(app, make_app: Callable, sphinx_test_tempdir: Path, rootdir: Path) -> None:  # noqa: ANN001
+def test_parallel_build_matches_serial(app, make_app: Callable, sphinx_test_tempdir: Path, rootdir: Path) -> None:
     assert app.parallel == 2
     assert app.is_parallel_allowed("read")
     assert app.is_parallel_allowed("write")
@@ -311,8 +362,7 @@ def test_parallel_build_matches_serial(app, make_app: Callable, sphinx_test_temp
     parallel_pages = _content(app)
     app.cleanup()  # a second application in one test must not find the first one's nodes registered
 
-    serial_src = sphinx_test_tempdir / "cv-basic-serial"
-    shutil.copytree(rootdir / "test-cv-basic", serial_src, dirs_exist_ok=True)
+    serial_src = _fresh_copy(sphinx_test_tempdir, rootdir, "cv-basic-serial")
     serial = make_app("html", srcdir=serial_src, builddir=serial_src / "_build", freshenv=True)
     serial.build()
     assert serial.warning.getvalue() == ""
@@ -323,44 +373,135 @@ def test_parallel_build_matches_serial(app, make_app: Callable, sphinx_test_temp
     assert parallel_pages == serial_pages
 
 
+def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str, original: Callable, modules: list) -> dict[str, int]:
+    """Count calls of ``name`` in every cvsphinx module that imported it (wherever the code calls it from)."""
+    counter = {"calls": 0}
+
+    def counting(*args, **kwargs):
+        counter["calls"] += 1
+        return original(*args, **kwargs)
+
+    patched = [m for m in modules if getattr(m, name, None) is original]
+    assert patched, f"no module calls {name}"
+    for module in patched:
+        monkeypatch.setattr(module, name, counting)
+    return counter
+
+
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-rebuild", freshenv=True)
-def test_no_change_rebuild_formats_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    calls = {"format_entry": 0, "read_bib": 0}
-    original_format, original_read = cvsphinx.directives.format_entry, cvsphinx.catalog.read_bib
-
-    def counting_format(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        calls["format_entry"] += 1
-        return original_format(*args, **kwargs)
-
-    def counting_read(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        calls["read_bib"] += 1
-        return original_read(*args, **kwargs)
-
-    monkeypatch.setattr(cvsphinx.directives, "format_entry", counting_format)
-    monkeypatch.setattr(cvsphinx.catalog, "read_bib", counting_read)
-    read: list[list[str]] = []
-    app.connect("env-before-read-docs", lambda _app, _env, docnames: read.append(sorted(docnames)))
+def test_no_change_rebuild_formats_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    modules = [cvsphinx.style, cvsphinx.bibfile, cvsphinx.catalog, cvsphinx.directives]
+    formats = _count_calls(monkeypatch, "format_entry", cvsphinx.style.format_entry, modules)
+    reads = _count_calls(monkeypatch, "read_bib", cvsphinx.bibfile.read_bib, modules)
+    read_docs: list[list[str]] = []
+    app.connect("env-before-read-docs", lambda _app, _env, docnames: read_docs.append(sorted(docnames)))
 
     app.build()
     assert app.warning.getvalue() == ""
-    assert read == [["index", "journal", "other"]]
-    assert calls == {"format_entry": 4, "read_bib": 1}
+    assert read_docs == [["index", "journal", "other"]]
+    assert formats["calls"] >= 4  # every entry formatted at least once
+    assert reads["calls"] >= 1
     found = set(app.env.found_docs)
     assert found == {"index", "journal", "other"}
     journal_html = (Path(app.outdir) / "journal.html").read_text(encoding="utf-8")
 
-    calls.update(format_entry=0, read_bib=0)
+    formats["calls"] = reads["calls"] = 0
     app.build()
     assert app.warning.getvalue() == ""
-    assert read[1:] == [[]]
-    assert calls == {"format_entry": 0, "read_bib": 0}
+    assert read_docs[1:] == [[]]
+    assert formats["calls"] == 0
+    assert reads["calls"] == 0
     assert set(app.env.found_docs) == found
     assert (Path(app.outdir) / "journal.html").read_text(encoding="utf-8") == journal_html
 
-    # The .bib file is a dependency: touching it re-reads exactly the pages with publications.
+
+@pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-bib-edit", freshenv=True)
+def test_bib_edit_rebuilds_pages_with_publications(app) -> None:
+    read_docs: list[list[str]] = []
+    app.connect("env-before-read-docs", lambda _app, _env, docnames: read_docs.append(sorted(docnames)))
+    app.build()
+    assert app.warning.getvalue() == ""
+    assert "Detecting soil freeze/thaw onsets" in article(app, "journal")
+
     bib = Path(app.srcdir) / "refs.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("Detecting soil freeze/thaw onsets", "Mapping soil freeze/thaw onsets"), encoding="utf-8")
     stat = bib.stat()
     os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
+
     app.build()
-    assert read[2:] == [["journal", "other"]]
-    assert calls == {"format_entry": 4, "read_bib": 1}
+    assert app.warning.getvalue() == ""
+    assert read_docs[1:] == [["journal", "other"]]
+    journal = article(app, "journal")
+    assert "Mapping soil freeze/thaw onsets in Alaska" in journal
+    assert "Detecting soil" not in journal
+    chen = publication_list(app, "journal").find_all("li")[0]
+    assert [s["title"] for s in chen.select("sup.cv-marker")] == ["graduate student"]
+    assert publication_list(app, "other")["start"] == "3"
+
+
+def _fresh_copy(sphinx_test_tempdir: Path, rootdir: Path, name: str) -> Path:
+    src = sphinx_test_tempdir / name
+    if src.exists():
+        shutil.rmtree(src)
+    shutil.copytree(rootdir / "test-cv-basic", src)
+    return src
+
+
+def test_rebuild_from_saved_environment(make_app: Callable, sphinx_test_tempdir: Path, rootdir: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second sphinx-build run on the same output (a new application, the pickled environment) reads nothing."""
+    src = _fresh_copy(sphinx_test_tempdir, rootdir, "cv-basic-saved-env")
+    first = make_app("html", srcdir=src, builddir=src / "_build")
+    first.build()
+    assert first.warning.getvalue() == ""
+    journal_html = (Path(first.outdir) / "journal.html").read_text(encoding="utf-8")
+    first.cleanup()
+
+    modules = [cvsphinx.style, cvsphinx.bibfile, cvsphinx.catalog, cvsphinx.directives]
+    formats = _count_calls(monkeypatch, "format_entry", cvsphinx.style.format_entry, modules)
+    second = make_app("html", srcdir=src, builddir=src / "_build")
+    read_docs: list[list[str]] = []
+    second.connect("env-before-read-docs", lambda _app, _env, docnames: read_docs.append(sorted(docnames)))
+    second.build()
+    assert second.warning.getvalue() == ""
+    assert read_docs == [[]]
+    assert formats["calls"] == 0
+    assert (Path(second.outdir) / "journal.html").read_text(encoding="utf-8") == journal_html
+    second.cleanup()
+
+    # An edited entry in a third run: the pages are re-read and show the change.
+    bib = src / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("{Greenland}", "{East Greenland}"), encoding="utf-8")
+    stat = bib.stat()
+    os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
+    third = make_app("html", srcdir=src, builddir=src / "_build")
+    third.build()
+    assert third.warning.getvalue() == ""
+    journal = publication_list(third, "journal")
+    assert "Geodetic data reveal mass changes over East Greenland" in squash(journal.get_text())
+    assert "Detecting soil freeze/thaw onsets" in squash(journal.get_text())
+
+
+def test_config_change_reformats_entries(make_app: Callable, sphinx_test_tempdir: Path, rootdir: Path) -> None:
+    """Changing the roster in conf.py between runs changes the markers, even though no .bib file changed."""
+    src = _fresh_copy(sphinx_test_tempdir, rootdir, "cv-basic-config-change")
+    first = make_app("html", srcdir=src, builddir=src / "_build")
+    first.build()
+    assert first.warning.getvalue() == ""
+    chen = publication_list(first, "journal").find_all("li")[0]
+    assert [s["title"] for s in chen.select("sup.cv-marker")] == ["graduate student"]
+    first.cleanup()
+
+    roster = [
+        {"name": "Xiyu Chen", "roles": {"postdoc": "2019–present"}},
+        {"name": "Enze Zhang", "roles": {"student": "2017–present"}},
+        {"name": "Bao Zhang", "roles": {"postdoc": "2017–2018"}},
+    ]
+    second = make_app("html", srcdir=src, builddir=src / "_build", confoverrides={"cv_roster": roster})
+    second.build()
+    assert second.warning.getvalue() == ""
+    chen = publication_list(second, "journal").find_all("li")[0]
+    assert [s["title"] for s in chen.select("sup.cv-marker")] == ["postdoc"]
+    supervised = [squash(p.get_text()) for p in page(second).select("p.cv-supervised")]
+    assert supervised == ["Graduate Students: Enze Zhang", "Postdocs: Xiyu Chen (2019–present), Bao Zhang (2017–18)"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cvsphinx.bibfile import Record
 from cvsphinx.groups import assign, build_groups, compile_selector, sort_year
 from cvsphinx.people import ConfigError

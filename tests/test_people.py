@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cvsphinx.people import (
     DEFAULT_ROLES,
     ConfigError,
@@ -131,6 +130,10 @@ def test_roster_find_reports_ambiguity() -> None:
         ("2016-present", 2016, None),
         ("2016–Present", 2016, None),
         ("2016–", 2016, None),
+        ("2009-10", 2009, 2010),
+        # A two-digit end rolls over the century, as in "1998–02".
+        ("1999-01", 1999, 2001),
+        ("1998–02", 1998, 2002),
     ],
 )
 def test_period_parse(text: str, start: int, end: int | None) -> None:
@@ -323,3 +326,15 @@ def test_parse_annotation_errors(text: str, fragment: str) -> None:
     with pytest.raises(ValueError) as err:
         parse_annotation(text, ROLES)
     assert fragment in str(err.value)
+
+
+def test_build_owner_single_alias_string_is_one_name() -> None:
+    """A string where a list is expected must not become one alias per letter ("u" would match every "U")."""
+    try:
+        owner = build_owner("Curie, Marie", "Skłodowska, Maria")
+    except ConfigError as err:
+        assert "cv_owner_aliases" in str(err)
+        return
+    assert owner.is_owner(key("Skłodowska, M."))
+    assert not owner.is_owner(key("U"))
+    assert len(owner.keys) == 2

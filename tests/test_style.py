@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pybtex.database import Person as BibPerson
-
 from cvsphinx.bibfile import Record
 from cvsphinx.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
 from cvsphinx.style import Marker, StyleContext, doi_of, format_entry, legend, safe_url
+from pybtex.database import Person as BibPerson
 
 ROLES = build_roles(DEFAULT_ROLES)
 ROSTER = build_roster(
@@ -257,7 +256,9 @@ def test_submitted() -> None:
         authors="Zhang, B. and Liu, L. and Zhang, E.", title="Geodetic and model data", year="2019",
         journal="Earth and Planetary Science Letters", pubstate="submitted",
     )
-    assert text(rec) == "Zhang, B.×, L. Liu, and E. Zhang*, Geodetic and model data, submitted to Earth and Planetary Science Letters."
+    assert text(rec) == (
+        "Zhang, B.×, L. Liu, and E. Zhang*, Geodetic and model data, submitted to Earth and Planetary Science Letters."
+    )
     assert "submitted to <em>Earth and Planetary Science Letters</em>." in html(rec)
 
 

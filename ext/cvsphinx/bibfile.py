@@ -141,7 +141,7 @@ def read_bib(
             macros_state = digest
         old = reuse.get(digest)
         if old is not None:
-            records.append(replace(old, key=old.source_key, line=line, index=start_index + len(records),
+            records.append(replace(old, key=old.source_key, path=path, line=line, index=start_index + len(records),
                                    problems=list(old.problems)))
             continue
         parser.entries.clear()

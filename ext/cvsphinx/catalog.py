@@ -23,7 +23,7 @@ from .style import StyleContext, format_entry
 from .warnings_ import warn_at
 
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 
 @dataclass
@@ -65,10 +65,9 @@ def _signature(paths: list[str]) -> tuple:
     return tuple(sig)
 
 
-def load(app: Sphinx) -> Catalog:
+def load(env: BuildEnvironment) -> Catalog:
     """The current catalog; re-reads only what changed, warns about what it re-read."""
-    cfg = cv_config(app)
-    env = app.env
+    cfg = cv_config(env.config)
     signature = _signature(cfg.bibfiles)
     cached: Catalog | None = getattr(env, "cv_catalog", None)
     if cached is not None and cached.signature == signature and cached.config_digest == cfg.digest:

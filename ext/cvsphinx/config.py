@@ -24,6 +24,11 @@ DEFAULT_GROUPS = [
 ]
 
 
+# Keyed by id() of the Sphinx config: validated objects (with compiled selectors)
+# cannot be pickled with the environment, and every app validates its own config.
+_VALIDATED: dict[int, CVConfig] = {}
+
+
 @dataclass
 class CVConfig:
     owner: Owner
@@ -50,14 +55,15 @@ def validate(app: Sphinx, config: Config) -> None:
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
              "cv_publication_groups", "cv_legend_prefix")
     digest = hashlib.sha256(repr([config[n] for n in names]).encode()).hexdigest()
-    app.registry.cv_config = CVConfig(  # type: ignore[attr-defined]
+    _VALIDATED[id(config)] = CVConfig(
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix,
         os.path.join(app.confdir, "conf.py"), digest,
     )
 
 
-def cv_config(app: Sphinx) -> CVConfig:
-    return app.registry.cv_config  # type: ignore[attr-defined]
+def cv_config(config: Config) -> CVConfig:
+    """The validated form of ``config``; directives and handlers reach it through their config."""
+    return _VALIDATED[id(config)]
 
 
 def setup_config(app: Sphinx) -> None:

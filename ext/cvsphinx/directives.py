@@ -26,6 +26,7 @@ from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 
@@ -43,8 +44,8 @@ class PublicationsDirective(SphinxDirective):
     option_spec: ClassVar[dict] = {}
 
     def run(self) -> list[nodes.Node]:
-        cfg = cv_config(self.env.app)
-        catalog = load(self.env.app)
+        cfg = cv_config(self.config)
+        catalog = load(self.env)
         for path in cfg.bibfiles:
             self.env.note_dependency(path)
         known = {g.name: g for g in cfg.groups}
@@ -83,7 +84,7 @@ class LegendDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        cfg = cv_config(self.env.app)
+        cfg = cv_config(self.config)
         text = legend(cfg.roster.roles, cfg.legend_prefix)
         return [nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"])]
 
@@ -94,7 +95,7 @@ class SupervisedDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        cfg = cv_config(self.env.app)
+        cfg = cv_config(self.config)
         result: list[nodes.Node] = []
         for role in cfg.roster.roles.values():
             if not role.heading:
@@ -170,21 +171,19 @@ class PdfLinkDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         label = self.arguments[0] if self.arguments else "Download as PDF"
-        url = pdf_url(self.env.app)
+        url = pdf_url(self.config)
         ref = nodes.reference(label, label, refuri=url, classes=["cv-pdf-link"])
         only = addnodes.only(expr="html")
         only += nodes.paragraph("", "", ref, classes=["cv-pdf"])
         return [only]
 
 
-def pdf_url(app: Sphinx) -> str:
-    if app.config.cv_pdf_url:
-        return app.config.cv_pdf_url
-    return pdf_name(app)
+def pdf_url(config: Config) -> str:
+    return config.cv_pdf_url or pdf_name(config)
 
 
-def pdf_name(app: Sphinx) -> str:
-    documents = app.config.latex_documents
+def pdf_name(config: Config) -> str:
+    documents = config.latex_documents
     target = documents[0][1] if documents else "cv.tex"
     return target.rsplit(".", 1)[0] + ".pdf"
 
@@ -209,7 +208,7 @@ def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
     if not placed:
         return  # a project without publications is fine
     first_doc = min(d for docs in placed.values() for d in docs)
-    for group in cv_config(app).groups:
+    for group in cv_config(app.config).groups:
         where = placed.get(group.name, [])
         if not where:
             logger.warning(f"publication group {group.name!r} is never placed, so its entries are missing; add "
@@ -224,7 +223,7 @@ def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
 def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Read the bibliography in the main process, before any parallel reader forks."""
     if docnames:
-        load(app).format_all(cv_config(app))
+        load(env).format_all(cv_config(env.config))
 
 
 def setup_directives(app: Sphinx) -> None:

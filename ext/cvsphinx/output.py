@@ -42,7 +42,7 @@ def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
     """Put the PDF built by ``-M latexpdf`` next to the HTML page that links to it."""
     if exception is not None or app.builder.format != "html" or app.config.cv_pdf_url:
         return
-    pdf = Path(app.outdir).parent / "latex" / pdf_name(app)
+    pdf = Path(app.outdir).parent / "latex" / pdf_name(app.config)
     if pdf.is_file():
         shutil.copy2(pdf, Path(app.outdir) / pdf.name)
     else:

@@ -106,7 +106,12 @@ class Period:
         if end_text is None:
             end = None if has_dash else start
         elif end_text.isdigit():
-            end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
+            if len(end_text) == 4:
+                end = int(end_text)
+            else:  # two digits: 2016-17; across a century only for short spans (1999-01)
+                end = start // 100 * 100 + int(end_text)
+                if end < start and end + 100 - start <= 20:
+                    end += 100
             if len(end_text) == 3 or end < start:
                 raise ConfigError(f"period {text!r} ends before it starts")
         else:
@@ -263,7 +268,11 @@ class Owner:
 def build_owner(name: object, aliases: object = ()) -> Owner:
     if not isinstance(name, str) or not name.strip():
         raise ConfigError("cv_owner is not set; put the CV owner's name in conf.py, e.g. cv_owner = 'Liu, Lin'")
+    if isinstance(aliases, str):
+        aliases = [aliases]
     names = [name, *(aliases or ())]
+    if not all(isinstance(n, str) and n.strip() for n in names):
+        raise ConfigError("cv_owner_aliases must be a list of names, e.g. ['Liu, L. L.']")
     return Owner(name, tuple(NameKey.parse(n) for n in names))
 
 
