@@ -32,8 +32,19 @@ _MARKER_RE = re.compile(r"\\\*|<sup>(?P<sym>[^<]+)</sup>")
 
 # -- normalisation -------------------------------------------------------------------------------
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00a0": " ",
+    }
+)
 
 
 def norm(text: str) -> str:
@@ -347,8 +358,9 @@ def bib_titles(path: Path = BIB_PATH) -> dict[int, str]:
     for m in re.finditer(r"^% \[(\d+)\]\s*$(?:\n%.*$)*\n@\w+\{([^,\s]+),", source, flags=re.M):
         numbers[m.group(2)] = int(m.group(1))
     db = parse_file(str(path))
-    return {numbers[key]: norm(Text.from_latex(e.fields["title"]).render_as("text"))
-            for key, e in db.entries.items() if key in numbers}
+    return {
+        numbers[key]: norm(Text.from_latex(e.fields["title"]).render_as("text")) for key, e in db.entries.items() if key in numbers
+    }
 
 
 def expected_title(pub: Publication) -> str:

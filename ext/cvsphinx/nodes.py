@@ -43,21 +43,13 @@ def depart_marker_html(self, node: cv_marker) -> None:
 def visit_entry_html(self, node: cv_entry) -> None:
     classes = "cv-entry cv-sub" if node.get("sub") else "cv-entry"
     self.body.append(self.starttag(node, "div", "", CLASS=classes))
-    self.body.append('<span class="cv-what">')
-    node["_open_what"] = True
 
 
 def depart_entry_html(self, node: cv_entry) -> None:
-    if node.get("_open_what"):
-        self.body.append("</span>")
     self.body.append("</div>\n")
 
 
 def visit_date_html(self, node: cv_date) -> None:
-    parent = node.parent
-    if isinstance(parent, cv_entry) and parent.get("_open_what"):
-        self.body.append("</span>")
-        parent["_open_what"] = False
     self.body.append(self.starttag(node, "span", "", CLASS="cv-date"))
 
 
