@@ -419,6 +419,42 @@ def test_html_markers(article, seed_text, seed_pubs):
     assert not problems, "\n".join(problems)
 
 
+def _pdf_items(pdf_lines: list[str]) -> dict[int, str]:
+    norm_lines = [cv_seed.norm(x) for x in pdf_lines]
+    first = norm_lines.index("Publications")
+    after = norm_lines.index("Active Research Projects")
+    items: dict[int, list[str]] = {}
+    current = 0
+    for line in pdf_lines[first + 1 : after]:
+        m = re.match(r"^\s*(\d{1,2})\.\s", line)
+        if m and int(m.group(1)) == current + 1:
+            current += 1
+            items[current] = []
+        if current:
+            items[current].append(line)
+    return {n: cv_seed.norm(pdf_join(lines)) for n, lines in items.items()}
+
+
+def test_pdf_markers(pdf_lines, seed_pubs):
+    """Every seed marker, in order, right after its author, as copyable text in the PDF."""
+    items = _pdf_items(pdf_lines)
+    problems = []
+    for pub in seed_pubs:
+        text = items.get(pub.number, "")
+        authors = text.split(" (")[0] if "(" in text else text
+        found = re.findall(r"[*×◊]", authors if pub.group is None or "Data" not in (pub.group or "") else text)
+        want = [m.symbol for m in pub.markers]
+        if found != want:
+            problems.append(f"item {pub.number}: markers {found} in the PDF, the seed has {want}")
+            continue
+        for marker in pub.markers:
+            sur, ini = re.escape(marker.surname), re.escape(marker.initial)
+            pattern = rf"(?:{sur}, {ini}\.(?: ?[A-Z]\.)*|{ini}\.(?: ?[A-Z]\.)* {sur}) ?{re.escape(marker.symbol)}"
+            if not re.search(pattern, text):
+                problems.append(f"item {pub.number}: no {marker.symbol} right after {marker.initial}. {marker.surname}")
+    assert not problems, "\n".join(problems)
+
+
 def test_html_owner_in_bold(article, seed_pubs):
     items = {n: li for n, _, li in publication_items(article)}
     problems = []
