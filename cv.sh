@@ -56,7 +56,8 @@ setup_python() {
 }
 
 build() {
-  "$VENV/bin/sphinx-build" -M latexpdf . _build -W --keep-going -q
+  LATEXMKOPTS="-quiet" "$VENV/bin/sphinx-build" -M latexpdf . _build -W --keep-going -q >/dev/null \
+    || { echo "PDF build failed: run  .venv/bin/sphinx-build -M latexpdf . _build -W --keep-going  to see why" >&2; exit 1; }
   "$VENV/bin/sphinx-build" -M html . _build -W --keep-going -q
   grep -q "Missing character" _build/latex/lin-liu-cv.log && {
     echo "The LaTeX log has 'Missing character' lines: a glyph is missing from the fonts" >&2; exit 1; }
