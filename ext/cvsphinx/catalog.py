@@ -1,57 +1,58 @@
-"""The bibliography as validated records and formatted entries, kept in the environment.
+"""The bibliography as numbered, rendered publication lists, cached between builds.
 
-The catalog is pickled with the environment: a rebuild in which no .bib file
-changed neither parses nor formats anything, and a rebuild after one entry
-changed parses and formats that entry alone.  It is (re)built before reading
-starts (``env-before-read-docs``), in the main process, so parallel readers
-inherit it instead of each reading and warning again.
+``load`` reads and checks the .bib files only when they (or the configuration)
+changed, and renders only entries whose source text is new.  The result is
+kept in ``cvsphinx.pickle`` beside the environment, not inside it: a build in
+which nothing changed never loads it, and a build that re-reads the page with
+the publications loads rendered strings, not 5,000 docutils trees.  It runs
+before reading starts (``env-before-read-docs``), in the main process, so
+parallel readers inherit it instead of each reading and warning again.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 
 from .bibfile import Problem, Record, read_bib
 from .config import CVConfig, cv_config
-from .groups import Assignment, Group, assign
-from .render import to_nodes
+from .groups import assign
+from .render import Rendered, render
 from .style import StyleContext, format_entry
 from .warnings_ import warn_at
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
+STORE_VERSION = 2
+
 
 @dataclass
-class Catalog:
-    records: list[Record]
-    assignment: Assignment
+class Item:
+    anchor: str
+    key: str
+    rendered: Rendered
+
+
+@dataclass
+class Store:
+    """What the directives need: per group, its first number and its rendered items."""
+
     signature: tuple
     config_digest: str
-    problems: list[Problem] = field(default_factory=list)
-    # (digest, markers, show_year) -> the entry's formatted paragraph
-    paragraphs: dict[tuple, nodes.paragraph] = field(default_factory=dict)
+    groups: dict[str, list[Item]]
+    starts: dict[str, int]
+    # (source digest, markers, show_year) -> Rendered, reused across .bib edits
+    rendered: dict[tuple, Rendered] = field(default_factory=dict)
+    version: int = STORE_VERSION
 
-    def paragraph(self, record: Record, group: Group, ctx: StyleContext) -> nodes.paragraph:
-        """A fresh copy of the entry's paragraph, formatted only if not cached."""
-        cache_key = (record.digest, group.markers, group.show_year)
-        para = self.paragraphs.get(cache_key) if record.digest is not None else None
-        if para is None:
-            text = format_entry(record, ctx, markers=group.markers, show_year=group.show_year)
-            para = nodes.paragraph("", "", *to_nodes(text))
-            if record.digest is not None:
-                self.paragraphs[cache_key] = para
-        return para.deepcopy()
 
-    def format_all(self, cfg: CVConfig) -> None:
-        ctx = StyleContext(cfg.owner, cfg.roster)
-        for group in cfg.groups:
-            for record in self.assignment.by_group[group.name]:
-                self.paragraph(record, group, ctx)
+_MEMO: dict[str, Store] = {}  # per doctree directory, for this process
 
 
 def _signature(paths: list[str]) -> tuple:
@@ -65,32 +66,52 @@ def _signature(paths: list[str]) -> tuple:
     return tuple(sig)
 
 
-def load(env: BuildEnvironment) -> Catalog:
-    """The current catalog; re-reads only what changed, warns about what it re-read."""
+def _store_path(env: BuildEnvironment) -> Path:
+    return Path(env.doctreedir) / "cvsphinx.pickle"
+
+
+def _read_store(path: Path) -> Store | None:
+    try:
+        with open(path, "rb") as handle:
+            store = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return store if isinstance(store, Store) and store.version == STORE_VERSION else None
+
+
+def load(env: BuildEnvironment) -> Store:
+    """The current lists: from memory, from the file, or rebuilt from the .bib files."""
     cfg = cv_config(env.config)
     signature = _signature(cfg.bibfiles)
-    cached: Catalog | None = getattr(env, "cv_catalog", None)
-    if cached is not None and cached.signature == signature and cached.config_digest == cfg.digest:
-        return cached
-    same_config = cached is not None and cached.config_digest == cfg.digest
-    reuse = {r.digest: r for r in cached.records if r.digest is not None} if same_config else {}
-    catalog = build_catalog(cfg, signature, reuse)
-    if same_config:
-        live = {r.digest for r in catalog.records}
-        catalog.paragraphs = {k: v for k, v in cached.paragraphs.items() if k[0] in live}
-    for problem in catalog.problems:
+    path = _store_path(env)
+    key = str(path)
+    store = _MEMO.get(key)
+    if store is None or store.signature != signature or store.config_digest != cfg.digest:
+        store = _read_store(path) if store is None else store
+    if store is not None and store.signature == signature and store.config_digest == cfg.digest:
+        _MEMO[key] = store
+        return store
+    old = store.rendered if store is not None and store.config_digest == cfg.digest else {}
+    store, problems = build_store(cfg, signature, old, env.config.latex_engine)
+    for problem in problems:
         warn_at(problem.path, problem.line, problem.message, problem.subtype)
-    env.cv_catalog = catalog  # type: ignore[attr-defined]
-    return catalog
+    _MEMO[key] = store
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as handle:
+            pickle.dump(store, handle, pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        pass  # only a cache
+    return store
 
 
-def build_catalog(cfg: CVConfig, signature: tuple = (), reuse: dict[int, Record] | None = None) -> Catalog:
-    """Read every file, make keys unique, place every record in a group, check the data."""
+def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
+    """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about)."""
     records: list[Record] = []
     problems: list[Problem] = []
     seen: dict[str, Record] = {}
     for path in cfg.bibfiles:
-        found, file_problems = read_bib(path, start_index=len(records), reuse=reuse)
+        found, file_problems = read_bib(path, start_index=len(records))
         problems.extend(file_problems)
         for record in found:
             first = seen.get(record.key.lower())
@@ -108,6 +129,15 @@ def build_catalog(cfg: CVConfig, signature: tuple = (), reuse: dict[int, Record]
                 ))
             seen[record.key.lower()] = record
             records.append(record)
+    return records, problems
+
+
+def build_store(cfg: CVConfig, signature: tuple, old: dict[tuple, Rendered],
+                latex_engine: str = "xelatex") -> tuple[Store, list[Problem]]:
+    """Read, check, group, number and render; entries already rendered are reused."""
+    from .validate import check_records  # local: validation depends on style helpers
+
+    records, problems = read_records(cfg)
     assignment = assign(records, cfg.groups)
     for record in assignment.unplaced:
         problems.append(Problem(
@@ -117,7 +147,27 @@ def build_catalog(cfg: CVConfig, signature: tuple = (), reuse: dict[int, Record]
         problems.append(Problem(
             "two_groups", f"entry {record.key!r} matches the groups {', '.join(names)}; it is shown once, in "
             f"{names[0]!r}; make the selectors in cv_publication_groups exclusive", record.path, record.line, record.key))
-    from .validate import check_records  # local: validation depends on style helpers
-
     problems.extend(check_records(records, cfg))
-    return Catalog(records, assignment, signature, cfg.digest, problems)
+
+    ctx = StyleContext(cfg.owner, cfg.roster)
+    rendered: dict[tuple, Rendered] = {}
+    groups: dict[str, list[Item]] = {}
+    starts: dict[str, int] = {}
+    anchors: set[str] = set()
+    for group in cfg.groups:
+        items = []
+        for record in assignment.by_group[group.name]:
+            cache_key = (record.digest, group.markers, group.show_year)
+            done = old.get(cache_key) if record.digest is not None else None
+            if done is None:
+                done = render(format_entry(record, ctx, markers=group.markers, show_year=group.show_year), latex_engine)
+            if record.digest is not None:
+                rendered[cache_key] = done
+            anchor = base = f"pub-{nodes.make_id(record.key)}"
+            while anchor in anchors:  # keys that differ only in case or punctuation
+                anchor = f"{base}-{len(anchors)}"
+            anchors.add(anchor)
+            items.append(Item(anchor, record.key, done))
+        groups[group.name] = items
+        starts[group.name] = assignment.numbers[items[0].key] if items else 0
+    return Store(signature, cfg.digest, groups, starts, rendered), problems

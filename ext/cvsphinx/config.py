@@ -53,7 +53,7 @@ def validate(app: Sphinx, config: Config) -> None:
     if isinstance(bibfiles, str) or not all(isinstance(b, str) for b in bibfiles):
         raise ExtensionError("cvsphinx configuration in conf.py: cv_bibfiles must be a list of paths, e.g. ['refs.bib']")
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
-             "cv_publication_groups", "cv_legend_prefix")
+             "cv_publication_groups", "cv_legend_prefix", "latex_engine")
     digest = hashlib.sha256(repr([config[n] for n in names]).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix,

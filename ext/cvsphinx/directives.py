@@ -19,9 +19,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from .catalog import load
 from .config import cv_config
-from .nodes import cv_date, cv_entry
+from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
-from .style import StyleContext, legend
+from .style import legend
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class PublicationsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         cfg = cv_config(self.config)
-        catalog = load(self.env)
+        store = load(self.env)
         for path in cfg.bibfiles:
             self.env.note_dependency(path)
         known = {g.name: g for g in cfg.groups}
@@ -59,23 +59,18 @@ class PublicationsDirective(SphinxDirective):
             )
             names = [n for n in names if n in known]
         _placements(self.env).setdefault(self.env.docname, []).extend(names)
-        ctx = StyleContext(cfg.owner, cfg.roster)
         result: list[nodes.Node] = []
         for name in names:
             group = known[name]
-            members = catalog.assignment.by_group[name]
+            items = store.groups.get(name, [])
             container = nodes.container(classes=["cv-publications", f"cv-group-{name}"])
             if group.title:
                 container += nodes.rubric(group.title, group.title, classes=["cv-group-title"])
-            if members:
-                olist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".",
-                                              classes=["cv-publication-list"])
-                olist["start"] = catalog.assignment.numbers[members[0].key]
-                for record in members:
-                    item = nodes.list_item(ids=[f"pub-{nodes.make_id(record.key)}"])
-                    item += catalog.paragraph(record, group, ctx)
-                    olist += item
-                container += olist
+            if items:
+                container += cv_publication_list(
+                    start=store.starts[name],
+                    items=[(i.anchor, i.rendered.html, i.rendered.latex, i.rendered.text) for i in items],
+                )
             result.append(container)
         return result
 
@@ -223,7 +218,7 @@ def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
 def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Read the bibliography in the main process, before any parallel reader forks."""
     if docnames:
-        load(env).format_all(cv_config(env.config))
+        load(env)
 
 
 def setup_directives(app: Sphinx) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -25,6 +26,15 @@ class cv_entry(nodes.General, nodes.Element):  # noqa: N801
 
 class cv_date(nodes.Inline, nodes.TextElement):  # noqa: N801
     pass
+
+
+class cv_publication_list(nodes.General, nodes.Element):  # noqa: N801
+    """A numbered list of pre-rendered entries.
+
+    Attributes: ``start`` (first number), ``items``: (anchor, html, latex, text)
+    tuples.  Builders other than HTML and LaTeX get an ordinary
+    ``enumerated_list`` instead (``ExpandPublicationLists``).
+    """
 
 
 # -- HTML --------------------------------------------------------------------
@@ -57,7 +67,25 @@ def depart_date_html(self, node: cv_date) -> None:
     self.body.append("</span>")
 
 
+def visit_publications_html(self, node: cv_publication_list) -> None:
+    self.body.append(f'<ol class="arabic cv-publication-list" start="{int(node["start"])}">\n')
+    for anchor, html, _latex, _text in node["items"]:
+        self.body.append(f'<li id="{anchor}"><p>{html}</p></li>\n')
+    self.body.append("</ol>\n")
+    raise nodes.SkipNode
+
+
 # -- LaTeX -------------------------------------------------------------------
+
+
+def visit_publications_latex(self, node: cv_publication_list) -> None:
+    out = ["\n\\begin{enumerate}\n\\sphinxsetlistlabels{\\arabic}{enumi}{enumii}{}{.}%\n",
+           f"\\setcounter{{enumi}}{{{int(node['start']) - 1}}}\n"]
+    for _anchor, _html, latex, _text in node["items"]:
+        out.append(f"\\item {{}} {latex}\n")
+    out.append("\\end{enumerate}\n")
+    self.body.append("".join(out))
+    raise nodes.SkipNode
 
 
 def visit_marker_latex(self, node: cv_marker) -> None:
@@ -118,7 +146,29 @@ LATEX_PREAMBLE = r"""
 """
 
 
+class ExpandPublicationLists(SphinxPostTransform):
+    """For text, man, texinfo and other builders: plain numbered lists."""
+
+    default_priority = 5
+
+    def is_supported(self) -> bool:
+        return self.env._builder_cls.format not in ("html", "latex")  # type: ignore[attr-defined]
+
+    def run(self, **kwargs: object) -> None:
+        for node in list(self.document.findall(cv_publication_list)):
+            olist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", start=node["start"])
+            for anchor, _html, _latex, text in node["items"]:
+                olist += nodes.list_item("", nodes.paragraph(text, text), ids=[anchor])
+            node.replace_self(olist)
+
+
 def setup_nodes(app: Sphinx) -> None:
+    app.add_post_transform(ExpandPublicationLists)
+    app.add_node(
+        cv_publication_list,
+        html=(visit_publications_html, None),
+        latex=(visit_publications_latex, None),
+    )
     passthrough = (visit_passthrough, depart_passthrough)
     app.add_node(
         cv_marker,

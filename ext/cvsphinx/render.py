@@ -1,27 +1,127 @@
-"""Rich text to docutils nodes: the only step that knows about node types."""
+"""Rich text to output: the only step that knows HTML from LaTeX.
+
+Entries are rendered once, when their .bib text or the configuration
+changes, into short HTML, LaTeX and plain-text strings.  Strings pickle and
+unpickle a hundred times faster than the docutils trees they stand for, and
+Sphinx unpickles the root document on every build (for the toctree), so a
+5,000-entry CV stays quick to rebuild.  Markup is escaped here exactly as
+Sphinx's own writers escape it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape as html_escape
+from typing import ClassVar
+
 from docutils import nodes
+from pybtex.backends import BaseBackend
+from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.richtext import Text
-from pybtex_docutils import Backend
+from pybtex_docutils import Backend as DocutilsBackend
+from sphinx.util.texescape import escape as tex_escape
 
 from .nodes import cv_marker
 from .people import Role
 
 
-class NodeBackend(Backend):
-    """pybtex-docutils, plus markers as ``cv_marker`` nodes."""
+@dataclass(frozen=True)
+class Rendered:
+    """One entry in every output format."""
+
+    html: str
+    latex: str
+    text: str
+
+
+class HTMLBackend(BaseBackend):
+    name = "cvsphinx-html"
+    default_suffix = ".html"
+    symbols: ClassVar[dict[str, str]] = {"ndash": "&ndash;", "newblock": " ", "nbsp": "&nbsp;"}
+    _tags: ClassVar[dict[str, str]] = {"em": "em", "strong": "strong", "sup": "sup", "i": "em", "b": "strong"}
+
+    def format_str(self, str_: str) -> str:
+        # as docutils' HTML writer encodes text: & < > and "
+        return html_escape(str_, quote=False).replace('"', "&quot;")
+
+    def format_protected(self, text: str) -> str:
+        return text
+
+    def format_tag(self, tag_name: str, text: str) -> str:
+        tag = self._tags.get(tag_name)
+        return f"<{tag}>{text}</{tag}>" if tag and text else text
+
+    def format_href(self, url: str, text: str, external: bool = False) -> str:
+        return f'<a class="reference external" href="{html_escape(url, quote=True)}">{text}</a>'
+
+    def format_cv_marker(self, role: Role) -> str:
+        label = html_escape(role.label, quote=True)
+        return (
+            f'<sup class="cv-marker cv-marker-{html_escape(role.key, quote=True)}" title="{label}">'
+            f'<span aria-hidden="true">{html_escape(role.symbol)}</span>'
+            f'<span class="cv-sr-only"> ({label})</span></sup>'
+        )
+
+    def render_sequence(self, rendered_list: list[str]) -> str:
+        return "".join(rendered_list)
+
+
+class LaTeXBackend(BaseBackend):
+    name = "cvsphinx-latex"
+    default_suffix = ".tex"
+    symbols: ClassVar[dict[str, str]] = {"ndash": r"\textendash{}", "newblock": " ", "nbsp": "~"}
+    _tags: ClassVar[dict[str, str]] = {"em": "sphinxstyleemphasis", "i": "sphinxstyleemphasis", "strong": "sphinxstylestrong",
+             "b": "sphinxstylestrong", "sup": "textsuperscript"}
+
+    def __init__(self, engine: str = "xelatex") -> None:
+        super().__init__()
+        self.engine = engine
+
+    def format_str(self, str_: str) -> str:
+        return tex_escape(str_, self.engine)
+
+    def format_protected(self, text: str) -> str:
+        return text
+
+    def format_tag(self, tag_name: str, text: str) -> str:
+        tag = self._tags.get(tag_name)
+        return f"\\{tag}{{{text}}}" if tag and text else text
+
+    def format_href(self, url: str, text: str, external: bool = False) -> str:
+        # as Sphinx's LaTeX writer encodes URIs for \sphinxhref
+        uri = (tex_escape(url, self.engine).replace(r"\textasciitilde{}", "~")
+               .replace(r"\sphinxhyphen{}", "-").replace(r"\textquotesingle{}", "'"))
+        return f"\\sphinxhref{{{uri}}}{{{text}}}"
+
+    def format_cv_marker(self, role: Role) -> str:
+        return f"\\textsuperscript{{{tex_escape(role.symbol, self.engine)}}}"
+
+    def render_sequence(self, rendered_list: list[str]) -> str:
+        return "".join(rendered_list)
+
+
+class TextBackend(PlainBackend):
+    def format_cv_marker(self, role: Role) -> str:
+        return role.symbol
+
+
+class NodeBackend(DocutilsBackend):
+    """pybtex-docutils, plus markers as ``cv_marker`` nodes (legend and other small texts)."""
 
     def format_cv_marker(self, role: Role) -> list[nodes.Node]:
         return [cv_marker(role.symbol, role.symbol, role=role.key, label=role.label)]
 
-    def format_href(self, url: str, text: list[nodes.Node], external: bool = False) -> list[nodes.Node]:
-        return [nodes.reference("", "", *text, refuri=url, classes=["cv-link"])]
+
+_HTML = HTMLBackend()
+_TEXT = TextBackend()
+_NODES = NodeBackend()
+_LATEX: dict[str, LaTeXBackend] = {}
 
 
-_BACKEND = NodeBackend()
+def render(text: Text, latex_engine: str = "xelatex") -> Rendered:
+    latex = _LATEX.get(latex_engine) or _LATEX.setdefault(latex_engine, LaTeXBackend(latex_engine))
+    return Rendered(text.render(_HTML), text.render(latex), text.render(_TEXT))
 
 
 def to_nodes(text: Text) -> list[nodes.Node]:
-    return text.render(_BACKEND)
+    return text.render(_NODES)
