@@ -155,7 +155,7 @@ def read_bib(
         key = head.group(2) if head and kind not in ("string", "preamble") else None
         if kind in ("string", "preamble"):
             for err in errors:
-                problems.append(Problem("bib_syntax", f"@{kind} here is broken: {_describe(err)}", path, _err_line(err, line)))
+                problems.append(Problem("bib_syntax", f"@{kind} here is broken: {_describe(err)}", path, _err_line(err, line, chunk)))
             continue
         if not parser.entries:
             what = f"entry {key!r}" if key else "an entry"
@@ -168,14 +168,14 @@ def read_bib(
             problems.append(Problem(
                 "bib_syntax",
                 f"entry {parsed_key!r} is skipped: {_describe(fatal[0])}; fix the braces or quotes of this entry",
-                path, _err_line(fatal[0], line), parsed_key,
+                path, _err_line(fatal[0], line, chunk), parsed_key,
             ))
             continue
         record = _make_record(entry_type, parsed_key, fields, path, line, start_index + len(records))
         record.digest = digest if not errors else None
         for err in errors:
             problems.append(Problem("bib_field", f"entry {parsed_key!r}: {_describe(err)}; the entry is kept",
-                                    path, _err_line(err, line), parsed_key))
+                                    path, _err_line(err, line, chunk), parsed_key))
         records.append(record)
     return records, problems
 
@@ -204,9 +204,13 @@ def _make_record(entry_type: str, key: str, fields: list, path: str, line: int, 
     return Record(key, entry_type.lower(), values, persons, path, line, index, problems)
 
 
-def _err_line(err: PybtexError, base: int) -> int:
+def _err_line(err: PybtexError, base: int, chunk: str = "") -> int:
+    """The file line of an error inside a chunk; an error at end of file is put on the chunk's last line."""
     lineno = getattr(err, "lineno", None)
-    return base + lineno - 1 if isinstance(lineno, int) else base
+    if not isinstance(lineno, int):
+        return base
+    last = base + chunk.rstrip().count("\n") if chunk else base + lineno - 1
+    return min(base + lineno - 1, last)
 
 
 def _describe(err: PybtexError) -> str:
