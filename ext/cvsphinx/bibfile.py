@@ -155,7 +155,8 @@ def read_bib(
         key = head.group(2) if head and kind not in ("string", "preamble") else None
         if kind in ("string", "preamble"):
             for err in errors:
-                problems.append(Problem("bib_syntax", f"@{kind} here is broken: {_describe(err)}", path, _err_line(err, line, chunk)))
+                problems.append(Problem("bib_syntax", f"@{kind} here is broken: {_describe(err)}", path,
+                                        _err_line(err, line, chunk)))
             continue
         if not parser.entries:
             what = f"entry {key!r}" if key else "an entry"

@@ -19,10 +19,12 @@ from pybtex.backends import BaseBackend
 from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.richtext import Text
 from pybtex_docutils import Backend as DocutilsBackend
+from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
 
 from .nodes import cv_marker
 from .people import Role
+from .style import unhide
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class HTMLBackend(BaseBackend):
 
     def format_str(self, str_: str) -> str:
         # as docutils' HTML writer encodes text: & < > and "
-        return html_escape(str_, quote=False).replace('"', "&quot;")
+        return html_escape(unhide(str_), quote=False).replace('"', "&quot;")
 
     def format_protected(self, text: str) -> str:
         return text
@@ -76,9 +78,10 @@ class LaTeXBackend(BaseBackend):
     def __init__(self, engine: str = "xelatex") -> None:
         super().__init__()
         self.engine = engine
+        texescape.init()  # Sphinx fills its escape tables only when a LaTeX builder starts
 
     def format_str(self, str_: str) -> str:
-        return tex_escape(str_, self.engine)
+        return tex_escape(unhide(str_), self.engine)
 
     def format_protected(self, text: str) -> str:
         return text
@@ -101,12 +104,18 @@ class LaTeXBackend(BaseBackend):
 
 
 class TextBackend(PlainBackend):
+    def format_str(self, str_: str) -> str:
+        return unhide(str_)
+
     def format_cv_marker(self, role: Role) -> str:
         return role.symbol
 
 
 class NodeBackend(DocutilsBackend):
     """pybtex-docutils, plus markers as ``cv_marker`` nodes (legend and other small texts)."""
+
+    def format_str(self, str_: str) -> list[nodes.Node]:
+        return [nodes.Text(unhide(str_))]
 
     def format_cv_marker(self, role: Role) -> list[nodes.Node]:
         return [cv_marker(role.symbol, role.symbol, role=role.key, label=role.label)]

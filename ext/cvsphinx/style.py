@@ -39,7 +39,30 @@ class Marker(Tag):
         return super().render(backend)
 
 
-_PLAIN = PlainBackend()  # looked up once: find_plugin() scans entry points on every call
+# Escaped specials are hidden from the LaTeX decoder (which would read \{ as a group and
+# keep \$ as it is) behind private-use characters; every backend turns them back.
+_HIDE = [
+    ("\\{", "\ue000"), ("\\}", "\ue001"), ("\\$", "\ue002"),
+    ("\\textbackslash{}", "\ue003"), ("\\textbackslash", "\ue003"),
+    ("\\textasciicircum{}", "\ue004"), ("\\textasciitilde{}", "\ue005"),
+    ("\\%", "\ue006"), ("%", "\ue006"),  # a bare % is text in a .bib field, not a comment
+    ("\\&", "&"), ("\\#", "#"), ("\\_", "_"),
+]
+_SHOW = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "$", "\ue003": "\\", "\ue004": "^",
+                       "\ue005": "~", "\ue006": "%"})
+
+
+def unhide(text: str) -> str:
+    """Put back the specials ``latex_text`` hid; backends call it on every string."""
+    return text.translate(_SHOW)
+
+
+class _PlainBackend(PlainBackend):
+    def format_str(self, str_: str) -> str:
+        return unhide(str_)
+
+
+_PLAIN = _PlainBackend()  # looked up once: find_plugin() scans entry points on every call
 
 
 def as_plain(text: Text) -> str:
@@ -54,6 +77,8 @@ def latex_text(value: str) -> Text:
     if "\\" not in value and "{" not in value and "$" not in value:
         return Text(value)
     value = _URL_COMMAND.sub(r"\1", value)
+    for escaped, hidden in _HIDE:
+        value = value.replace(escaped, hidden)
     try:
         return Text.from_latex(value)
     except Exception:

@@ -24,6 +24,18 @@ _VENUE_FIELDS = {
 }
 
 
+def _missing_fields(record: Record) -> list[Problem]:
+    missing = []
+    if not record.get("title"):
+        missing.append("has no title; add title = {...}")
+    if not record.get("year"):
+        missing.append("has no year; add year = {YYYY} (it orders the list)")
+    venues = _VENUE_FIELDS.get(record.type)
+    if venues and not any(record.get(v) for v in venues):
+        missing.append(f"@{record.type} needs one of {', '.join(venues)} for its venue")
+    return [Problem("missing_field", f"entry {record.key!r}: {m}", record.path, record.line, record.key) for m in missing]
+
+
 def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -35,16 +47,13 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
     for record in records:
         for text in record.problems:
             add(record, "bib_field", text)
-        if not record.get("title"):
-            add(record, "missing_field", "has no title; add title = {...}")
+        # an entry already warned about while it was read (an undefined @string, a repeated field)
+        # gets that one warning, not a second one for the field it left empty
+        if record.digest is not None and not record.problems:
+            problems.extend(_missing_fields(record))
         year = record.get("year")
-        if not year:
-            add(record, "missing_field", "has no year; add year = {YYYY} (it orders the list)")
-        elif not re.fullmatch(r"\s*\d{4}\s*", year):
+        if year and not re.fullmatch(r"\s*\d{4}\s*", year):
             add(record, "bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
-        venues = _VENUE_FIELDS.get(record.type)
-        if venues and not any(record.get(v) for v in venues):
-            add(record, "missing_field", f"@{record.type} needs one of {', '.join(venues)} for its venue")
         doi_text = record.get("doi")
         if doi_text:
             doi = doi_of(doi_text)

@@ -1,0 +1,111 @@
+"""Large bibliographies no one here wrote: Nelson Beebe's TUGboat and typesetting bibliographies.
+
+They come with Debian's texlive-bibtex-extra and are copied into a temporary copy of the
+``test-cv-realworld`` root as ``refs.bib`` at test time (they are not part of this repository).
+``typeset.bib`` uses @strings it never defines.
+
+The properties: every entry pybtex itself can read is on the page exactly once, and every entry in
+the file that is not on the page is named in a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+import pybtex.errors
+import pytest
+from bs4 import BeautifulSoup
+from docutils.nodes import make_id
+from pybtex.database import parse_file
+from sphinx.testing.util import SphinxTestApp
+
+ROOT = Path(__file__).parent / "roots" / "test-cv-realworld"
+BEEBE = Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe")
+
+_HEAD = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.MULTILINE)
+_WARNING = re.compile(r"^(?P<loc>.*?)(?::(?P<line>\d+))?: WARNING: (?P<msg>.*?)(?: \[(?P<type>[\w-]+)\.(?P<sub>[\w-]+)\])?$")
+
+
+def pybtex_keys(path: Path) -> list[str]:
+    """The keys stock pybtex reads from the file, in non-strict mode (the mode is restored afterwards)."""
+    strict = pybtex.errors.strict
+    pybtex.errors.set_strict_mode(False)
+    try:
+        with pybtex.errors.capture():
+            data = parse_file(str(path), bib_format="bibtex")
+    finally:
+        pybtex.errors.set_strict_mode(strict)
+    return list(data.entries.keys())
+
+
+def file_keys(text: str) -> list[str]:
+    """Every ``@type{key,`` that starts a line, without @string, @preamble and @comment."""
+    return [m.group(2) for m in _HEAD.finditer(text) if m.group(1).lower() not in ("string", "preamble", "comment")]
+
+
+@pytest.fixture(scope="module", params=["tugboat.bib", "typeset.bib"])
+def real_build(request, tmp_path_factory) -> dict:
+    source = BEEBE / request.param
+    if not source.is_file():
+        pytest.skip(f"{source} is not installed (Debian package texlive-bibtex-extra)")
+    src = tmp_path_factory.mktemp(f"realworld-{source.stem}") / "src"
+    shutil.copytree(ROOT, src)
+    shutil.copyfile(source, src / "refs.bib")
+    app = SphinxTestApp("html", srcdir=src, builddir=src / "_build", freshenv=True,
+                        status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    ids = Counter(li.get("id") for li in soup.select("ol.cv-publication-list > li"))
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    warnings = []
+    for line in text.splitlines():
+        if line.strip():
+            match = _WARNING.match(line)
+            assert match, f"not a warning line: {line!r}"
+            warnings.append(match)
+    return {"name": request.param, "bib": src / "refs.bib",
+            "text": (src / "refs.bib").read_text(encoding="utf-8"), "ids": ids, "warnings": warnings}
+
+
+def _named(key: str, warnings) -> bool:
+    return any(f"{key!r}" in w["msg"] or f"'{key}'" in w["msg"] for w in warnings)
+
+
+@pytest.mark.slow
+def test_every_entry_pybtex_reads_is_shown_exactly_once(real_build) -> None:
+    keys = pybtex_keys(real_build["bib"])
+    assert len(keys) > 500, f"pybtex read only {len(keys)} entries: is {real_build['name']} the real file?"
+    ids = real_build["ids"]
+    wrong = {key: ids[f"pub-{make_id(key)}"] for key in keys if ids[f"pub-{make_id(key)}"] != 1}
+    assert not wrong, f"{len(wrong)} of {len(keys)} entries are not shown exactly once: {dict(list(wrong.items())[:20])}"
+
+
+@pytest.mark.slow
+def test_every_entry_not_shown_is_named_in_a_warning(real_build) -> None:
+    keys = file_keys(real_build["text"])
+    assert len(keys) > 500
+    ids = real_build["ids"]
+    missing = [key for key in dict.fromkeys(keys) if ids[f"pub-{make_id(key)}"] == 0]
+    silent = [key for key in missing if not _named(key, real_build["warnings"])]
+    assert not silent, f"{len(silent)} entries are neither shown nor warned about: {silent[:20]}"
+
+
+@pytest.mark.slow
+def test_page_has_one_item_per_entry_in_the_file(real_build) -> None:
+    """As many list items as entries in the file, less those warned as skipped: nothing doubled, nothing invented."""
+    keys = file_keys(real_build["text"])
+    skipped = [w for w in real_build["warnings"] if w["sub"] == "bib_syntax" and "skipped" in w["msg"]]
+    ids = real_build["ids"]
+    assert sum(ids.values()) == len(keys) - len(skipped), (sum(ids.values()), len(keys), len(skipped))
+    assert [i for i, n in ids.items() if n > 1] == []
+    # Every warning is a cv warning that names refs.bib (or conf.py) with a line.
+    for w in real_build["warnings"]:
+        assert w["type"] == "cv", w.group(0)
+        assert Path(w["loc"]).name in ("refs.bib", "conf.py") and w["line"], w.group(0)
