@@ -20,7 +20,8 @@ def _build(src: Path, builder: str) -> subprocess.CompletedProcess:
     out = src / "_build"
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", builder, "-d", str(out / "doctrees"), "-q", ".", str(out / builder)],
-        cwd=src, capture_output=True, text=True, env={"PYTHONPATH": str(Path(__file__).parents[1] / "ext"), "PATH": "/usr/bin:/bin"},
+        cwd=src, capture_output=True, text=True,
+        env={"PYTHONPATH": str(Path(__file__).parents[1] / "ext"), "PATH": "/usr/bin:/bin"},
     )
 
 

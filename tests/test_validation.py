@@ -32,7 +32,7 @@ CHECKS = ROOTS / "test-cv-vchecks"
 
 
 @dataclass(frozen=True)
-class Warning_:
+class CvWarning:
     file: str  # basename of the location's file
     line: int | None
     message: str
@@ -45,7 +45,7 @@ _WARNING = re.compile(
 )
 
 
-def warnings_of(app) -> list[Warning_]:
+def warnings_of(app) -> list[CvWarning]:
     """Every warning of the build, parsed; a line that is no warning at all fails the test."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
     found = []
@@ -54,12 +54,12 @@ def warnings_of(app) -> list[Warning_]:
             continue
         match = _WARNING.match(line)
         assert match, f"not a warning line: {line!r}"
-        found.append(Warning_(Path(match["loc"]).name, int(match["line"]) if match["line"] else None,
+        found.append(CvWarning(Path(match["loc"]).name, int(match["line"]) if match["line"] else None,
                               match["msg"], match["type"], match["sub"]))
     return found
 
 
-def cv_warnings(app, subtype: str) -> list[Warning_]:
+def cv_warnings(app, subtype: str) -> list[CvWarning]:
     return [w for w in warnings_of(app) if (w.type, w.subtype) == ("cv", subtype)]
 
 
@@ -105,7 +105,7 @@ def html_text(app) -> str:
     return " ".join(" ".join(li.get_text() for li in soup.select("ol.cv-publication-list > li")).split())
 
 
-def names_key(warning: Warning_, key: str) -> bool:
+def names_key(warning: CvWarning, key: str) -> bool:
     return f"'{key}'" in warning.message
 
 
@@ -145,7 +145,7 @@ def test_malformed_entries_warn_once_each_with_file_line_key(app) -> None:
     assert all(w.file == "refs.bib" for w in warnings), warnings
     assert all(w.type == "cv" for w in warnings), warnings
 
-    def one(predicate, what: str) -> Warning_:
+    def one(predicate, what: str) -> CvWarning:
         hits = [w for w in warnings if predicate(w)]
         assert len(hits) == 1, f"{what}: {hits} in {warnings}"
         return hits[0]
@@ -268,7 +268,7 @@ class Expect:
     line: int | None
     fragments: tuple[str, ...]  # must all be in the message
 
-    def matches(self, warning: Warning_) -> bool:
+    def matches(self, warning: CvWarning) -> bool:
         return ((warning.type, warning.subtype, warning.file) == ("cv", self.subtype, self.file)
                 and (self.line is None or warning.line == self.line)
                 and all(f in warning.message for f in self.fragments))
@@ -298,7 +298,7 @@ CHECK_EXPECTATIONS = [
 ]
 
 
-def assert_warnings_are(warnings: list[Warning_], expected: list[Expect]) -> None:
+def assert_warnings_are(warnings: list[CvWarning], expected: list[Expect]) -> None:
     """Each expected warning exactly once, and nothing else."""
     unmatched = list(warnings)
     for expect in expected:
@@ -383,7 +383,7 @@ def test_suppress_warnings_silences_exactly_that_subtype(subtype: str, make_app,
     assert subtype in SCENARIOS, f"no scenario gives a cv.{subtype} warning"
     root, overrides = SCENARIOS[subtype]
 
-    def build(name: str, suppress: list[str]) -> list[Warning_]:
+    def build(name: str, suppress: list[str]) -> list[CvWarning]:
         src = sphinx_test_tempdir / name
         if src.exists():
             shutil.rmtree(src)
