@@ -71,7 +71,10 @@ shift || true
 case "$cmd" in
   setup) setup_system; setup_python ;;
   build) setup_system; setup_python; build ;;
-  test) setup_system; setup_python; "$VENV/bin/python" -m pytest "$@" ;;
+  test)
+    setup_system; setup_python
+    "$VENV/bin/ruff" check ext tests bench conf.py
+    "$VENV/bin/python" -m pytest "$@" ;;
   preview)
     setup_system; setup_python
     exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' "$@" ;;
