@@ -343,20 +343,25 @@ def test_html_publication_numbers_and_titles(article, seed_pubs):
     assert not problems, "\n".join(problems)
 
 
-def test_pdf_publication_numbers_and_titles(pdf_lines, seed_pubs):
-    lines = [x for x in pdf_lines]
-    norm_lines = [cv_seed.norm(x) for x in lines]
+def pdf_item_lines(pdf_lines: list[str]) -> dict[int, list[str]]:
+    """The PDF's publication items, numbered as printed: each item's -layout lines."""
+    norm_lines = [cv_seed.norm(x) for x in pdf_lines]
     first = norm_lines.index("Publications")
-    after = next(i for i in range(first + 1, len(lines)) if norm_lines[i] in {"Active Research Projects"})
+    after = norm_lines.index("Active Research Projects", first)
     items: dict[int, list[str]] = {}
     current = 0
-    for line in lines[first + 1 : after]:
+    for line in pdf_lines[first + 1 : after]:
         m = re.match(r"^\s*(\d{1,2})\.\s", line)
         if m and int(m.group(1)) == current + 1:
             current += 1
             items[current] = []
         if current:
             items[current].append(line)
+    return items
+
+
+def test_pdf_publication_numbers_and_titles(pdf_lines, seed_pubs):
+    items = pdf_item_lines(pdf_lines)
     assert sorted(items) == list(range(1, len(seed_pubs) + 1)), f"the PDF numbers {sorted(items)}, not 1 to 50"
     problems = []
     for pub in seed_pubs:
@@ -419,25 +424,9 @@ def test_html_markers(article, seed_text, seed_pubs):
     assert not problems, "\n".join(problems)
 
 
-def _pdf_items(pdf_lines: list[str]) -> dict[int, str]:
-    norm_lines = [cv_seed.norm(x) for x in pdf_lines]
-    first = norm_lines.index("Publications")
-    after = norm_lines.index("Active Research Projects")
-    items: dict[int, list[str]] = {}
-    current = 0
-    for line in pdf_lines[first + 1 : after]:
-        m = re.match(r"^\s*(\d{1,2})\.\s", line)
-        if m and int(m.group(1)) == current + 1:
-            current += 1
-            items[current] = []
-        if current:
-            items[current].append(line)
-    return {n: cv_seed.norm(pdf_join(lines)) for n, lines in items.items()}
-
-
 def test_pdf_markers(pdf_lines, seed_pubs):
     """Every seed marker, in order, right after its author, as copyable text in the PDF."""
-    items = _pdf_items(pdf_lines)
+    items = {n: cv_seed.norm(pdf_join(lines)) for n, lines in pdf_item_lines(pdf_lines).items()}
     problems = []
     for pub in seed_pubs:
         text = items.get(pub.number, "")
