@@ -65,8 +65,8 @@ def test_basic_html_numbering_runs_on_across_documents(app) -> None:
     # Newest first: the 2015 misc entry before the 2011 thesis, although the .bib has them the other way round.
     assert [li["id"] for li in other.find_all("li")] == ["pub-liu2015melting", "pub-liu2011studying"]
 
-    assert page(app, "journal").select_one("p.cv-group-title").get_text() == "Journal Articles"
-    assert page(app, "other").select_one("p.cv-group-title").get_text() == "Other Publications"
+    assert page(app, "journal").select_one("h3.cv-group-title").get_text() == "Journal Articles"
+    assert page(app, "other").select_one("h3.cv-group-title").get_text() == "Other Publications"
 
 
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-markers")
@@ -192,7 +192,7 @@ def test_other_owner_html(app) -> None:
     legend = soup.select_one("p.cv-legend")
     assert squash(legend.get_text()) == "(Mentored mentee† (mentee) and summer intern‡ (summer intern))"
 
-    titles = [p.get_text() for p in soup.select("p.cv-group-title")]
+    titles = [p.get_text() for p in soup.select("h3.cv-group-title")]
     assert titles == ["Refereed Papers", "Invited Lectures"]
 
     papers, talks = soup.select("ol.cv-publication-list")

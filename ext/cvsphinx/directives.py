@@ -65,7 +65,8 @@ class PublicationsDirective(SphinxDirective):
             items = store.groups.get(name, [])
             container = nodes.container(classes=["cv-publications", f"cv-group-{name}"])
             if group.title:
-                container += nodes.rubric(group.title, group.title, classes=["cv-group-title"])
+                # a real heading for screen readers, but not a section: no sidebar entry, no PDF bookmark
+                container += nodes.rubric(group.title, group.title, classes=["cv-group-title"], **{"heading-level": 3})
             if items:
                 container += cv_publication_list(
                     start=store.starts[name],
