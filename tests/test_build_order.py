@@ -1,4 +1,4 @@
-"""HTML first, then LaTeX, sharing one doctree directory (as ``sphinx-build -M`` does).
+"""Builds in a row sharing one doctree directory (as ``sphinx-build -M`` does) and its cache.
 
 Rendered entries are cached between builds; the LaTeX strings made during the
 HTML build must be escaped as a LaTeX build would escape them.  Run in fresh
@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).parent / "roots" / "test-cv-hostile"
 
 
-def _build(src: Path, builder: str) -> subprocess.CompletedProcess:
+def _build(src: Path, builder: str, *extra: str) -> subprocess.CompletedProcess:
     out = src / "_build"
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-d", str(out / "doctrees"), "-q", ".", str(out / builder)],
+        [sys.executable, "-m", "sphinx", "-b", builder, "-d", str(out / "doctrees"), "-q", *extra, ".", str(out / builder)],
         cwd=src, capture_output=True, text=True,
         env={"PYTHONPATH": str(Path(__file__).parents[1] / "ext"), "PATH": "/usr/bin:/bin"},
     )
@@ -35,3 +35,19 @@ def test_latex_after_html_is_escaped(tmp_path):
     body = tex[tex.index(r"\begin{enumerate}"):]
     assert r"AT\&T 50\% \$5 \#1 snake\_case" in body
     assert "AT&T" not in body
+
+
+def test_cached_lists_repeat_their_warnings_when_read_again(tmp_path):
+    """A fresh environment (-E) or an edited page re-reads the lists from the cache: the warnings come back."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    first = _build(src, "html")
+    bad_url = [line for line in first.stderr.splitlines() if "[cv.bad_url]" in line]
+    assert len(bad_url) == 4, first.stderr
+    assert "[cv.bad_url]" not in _build(src, "html").stderr  # nothing read, nothing said
+    assert (src / "_build" / "doctrees" / "cvsphinx.pickle").is_file()
+    fresh = _build(src, "html", "-E")
+    assert [line for line in fresh.stderr.splitlines() if "[cv.bad_url]" in line] == bad_url
+    (src / "index.md").write_text((src / "index.md").read_text() + "\nMore text.\n")
+    edited = _build(src, "html")
+    assert [line for line in edited.stderr.splitlines() if "[cv.bad_url]" in line] == bad_url

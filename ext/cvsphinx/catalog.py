@@ -29,7 +29,7 @@ from .warnings_ import warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 2
+STORE_VERSION = 3
 
 
 @dataclass
@@ -49,6 +49,7 @@ class Store:
     starts: dict[str, int]
     # (source digest, markers, show_year) -> Rendered, reused across .bib edits
     rendered: dict[tuple, Rendered] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # said again whenever the lists are read again
     version: int = STORE_VERSION
 
 
@@ -80,7 +81,19 @@ def _read_store(path: Path) -> Store | None:
 
 
 def load(env: BuildEnvironment) -> Store:
-    """The current lists: from memory, from the file, or rebuilt from the .bib files."""
+    return load_fresh(env)[0]
+
+
+def warn_problems(store: Store) -> None:
+    for problem in store.problems:
+        warn_at(problem.path, problem.line, problem.message, problem.subtype)
+
+
+def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
+    """The current lists (from memory, the file, or the .bib files), and whether they were just rebuilt.
+
+    A rebuild warns about every problem it found.
+    """
     cfg = cv_config(env.config)
     signature = _signature(cfg.bibfiles)
     path = _store_path(env)
@@ -90,11 +103,10 @@ def load(env: BuildEnvironment) -> Store:
         store = _read_store(path) if store is None else store
     if store is not None and store.signature == signature and store.config_digest == cfg.digest:
         _MEMO[key] = store
-        return store
+        return store, False
     old = store.rendered if store is not None and store.config_digest == cfg.digest else {}
-    store, problems = build_store(cfg, signature, old, env.config.latex_engine)
-    for problem in problems:
-        warn_at(problem.path, problem.line, problem.message, problem.subtype)
+    store = build_store(cfg, signature, old, env.config.latex_engine)
+    warn_problems(store)
     _MEMO[key] = store
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +114,7 @@ def load(env: BuildEnvironment) -> Store:
             pickle.dump(store, handle, pickle.HIGHEST_PROTOCOL)
     except OSError:
         pass  # only a cache
-    return store
+    return store, True
 
 
 def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
@@ -133,7 +145,7 @@ def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
 
 
 def build_store(cfg: CVConfig, signature: tuple, old: dict[tuple, Rendered],
-                latex_engine: str = "xelatex") -> tuple[Store, list[Problem]]:
+                latex_engine: str = "xelatex") -> Store:
     """Read, check, group, number and render; entries already rendered are reused."""
     from .validate import check_records  # local: validation depends on style helpers
 
@@ -170,4 +182,4 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[tuple, Rendered],
             items.append(Item(anchor, record.key, done))
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0
-    return Store(signature, cfg.digest, groups, starts, rendered), problems
+    return Store(signature, cfg.digest, groups, starts, rendered, problems)

@@ -17,7 +17,7 @@ from pybtex.richtext import Text
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .catalog import load
+from .catalog import load, load_fresh, warn_problems
 from .config import cv_config
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
@@ -217,9 +217,17 @@ def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Read the bibliography in the main process, before any parallel reader forks."""
-    if docnames:
-        load(env)
+    """Read the bibliography in the main process, before any parallel reader forks.
+
+    When the cached lists are reused, their problems are said again if a page that shows
+    them is read again (or the environment is new), as Sphinx repeats a page's own warnings.
+    """
+    if not docnames:
+        return
+    store, rebuilt = load_fresh(env)
+    placed = _placements(env)
+    if not rebuilt and (not placed or set(docnames) & set(placed)):
+        warn_problems(store)
 
 
 def setup_directives(app: Sphinx) -> None:
