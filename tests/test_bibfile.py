@@ -172,9 +172,10 @@ def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.bib"
     path.write_bytes("@article{a, title = {Bj\u00f8rk}, year = {2019}}\n".encode("latin-1"))
     records, problems = read_bib(path)
-    assert records == []
-    assert problems[0].subtype == "bib_unreadable"
-    assert "UTF-8" in problems[0].message
+    # nothing lost: the entry is read as Latin-1, and the warning says so
+    assert [r.key for r in records] == ["a"] and records[0].get("title") == "Bjørk"
+    assert [p.subtype for p in problems] == ["bib_unreadable"]
+    assert "UTF-8" in problems[0].message and "Latin-1" in problems[0].message and problems[0].line == 1
 
 
 def test_line_numbers_without_leading_text(tmp_path: Path) -> None:

@@ -112,16 +112,26 @@ def read_bib(
     records: list[Record] = []
     problems: list[Problem] = []
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as err:
-        return [], [Problem("bib_unreadable", f"is not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8", path, 1)]
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as err:
         return [], [Problem("bib_unreadable", f"cannot be read: {err.strerror}; check cv_bibfiles in conf.py", path, 1)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        # keep every entry: Latin-1 decodes any byte; the user is told to check the accents
+        text = raw.decode("latin-1")
+        problems.append(Problem(
+            "bib_unreadable",
+            f"is not UTF-8 text (byte {err.start}, {raw[err.start]:#04x}, is not valid UTF-8); it was read as "
+            "Latin-1, so check its accented letters, and save the file as UTF-8",
+            path, raw.count(b"\n", 0, err.start) + 1,
+        ))
 
     starts = _chunk_starts(text)
     if not starts and text.strip():
-        return [], [Problem("bib_syntax", "holds no BibTeX entries (no line starts with '@'); is it a .bib file?", path, 1)]
+        problems.append(Problem("bib_syntax", "holds no BibTeX entries (no line starts with '@'); is it a .bib file?", path, 1))
+        return [], problems
     reuse = reuse or {}
     parser = _ChunkParser()
     parser.filename = path

@@ -16,7 +16,7 @@ logger = logging.getLogger("cvsphinx")
 
 class Subtype(enum.StrEnum):
     bib_unreadable = "bib_unreadable"
-    """A .bib file is missing, not UTF-8, or holds no entries."""
+    """A .bib file is missing, or not UTF-8 (then read as Latin-1, nothing lost)."""
     bib_syntax = "bib_syntax"
     """An entry (or @string) cannot be parsed; that entry alone is skipped."""
     bib_field = "bib_field"
