@@ -75,10 +75,6 @@ class _ChunkParser(Parser):
         self.errors.append(error)
 
 
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def _chunk_starts(text: str) -> list[int]:
     """Where entries start: each ``@`` opening a line, and each ``@type{`` at brace depth 0.
 
