@@ -96,7 +96,7 @@ html_theme_options = {
 
 latex_engine = "xelatex"
 latex_theme = "howto"
-latex_documents = [("index", "lin-liu-cv.tex", "Lin Liu", "", "howto", False)]
+latex_documents = [("index", "lin-liu-cv.tex", project, "", "howto", False)]
 latex_domain_indices = False
 latex_show_urls = "no"
 latex_elements = {
@@ -124,7 +124,8 @@ latex_elements = {
     "makeindex": "",
     "sphinxsetup": "hmargin=2cm, vmargin={2cm,2.5cm}, TitleColor={rgb}{0.1,0.15,0.3}, "
     "InnerLinkColor={rgb}{0.1,0.2,0.5}, OuterLinkColor={rgb}{0.1,0.2,0.5}",
-    "maketitle": r"\begin{center}{\LARGE\bfseries Lin Liu\par}\end{center}",
+    # the name only: the contact block below it comes from index.md
+    "maketitle": r"\begin{center}{\LARGE\bfseries " + project + r"\par}\end{center}",
     "preamble": r"""
 \setcounter{secnumdepth}{0}
 \pagestyle{plain}

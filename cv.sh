@@ -59,11 +59,14 @@ build() {
   LATEXMKOPTS="-quiet" "$VENV/bin/sphinx-build" -M latexpdf . _build -W --keep-going -q >/dev/null \
     || { echo "PDF build failed: run  .venv/bin/sphinx-build -M latexpdf . _build -W --keep-going  to see why" >&2; exit 1; }
   "$VENV/bin/sphinx-build" -M html . _build -W --keep-going -q
-  grep -q "Missing character" _build/latex/lin-liu-cv.log && {
-    echo "The LaTeX log has 'Missing character' lines: a glyph is missing from the fonts" >&2; exit 1; }
+  if grep -l "Missing character" _build/latex/*.log; then
+    echo "The LaTeX log above has 'Missing character' lines: a glyph is missing from the fonts" >&2; exit 1
+  fi
+  local pdf
+  pdf=$(ls _build/latex/*.pdf)
   echo
   echo "HTML: $ROOT/_build/html/index.html"
-  echo "PDF:  $ROOT/_build/latex/lin-liu-cv.pdf (also copied to _build/html/lin-liu-cv.pdf)"
+  echo "PDF:  $ROOT/$pdf (also copied to _build/html/$(basename "$pdf"))"
 }
 
 cmd=${1:-build}
