@@ -144,7 +144,8 @@ def hostile_pdf(tmp_path_factory) -> dict:
     src = tmp_path_factory.mktemp("hostile-pdf") / "src"
     shutil.copytree(ROOTS / "test-cv-hostile-pdf", src)
     out = src.parent / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT / "ext"), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT / "ext"), os.environ.get("PYTHONPATH", "")]),
+           "CV_PROJECT_CONF": str(PROJECT / "conf.py")}
     run = subprocess.run([sys.executable, "-m", "sphinx", "-M", "latexpdf", str(src), str(out), "-W", "--keep-going"],
                          capture_output=True, text=True, env=env, cwd=src.parent, timeout=600)
     pdf = out / "latex" / "hostile.pdf"
