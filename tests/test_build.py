@@ -282,17 +282,18 @@ _THREE_GROUPS = {"cv_publication_groups": [
 ]}
 
 
-@pytest.mark.parametrize(
-    "parallel",
-    [
-        pytest.param(0, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-unplaced",
-                                                 freshenv=True, confoverrides=_THREE_GROUPS), id="serial"),
-        # Placements are recorded while reading, so parallel readers must hand them back to the main process.
-        pytest.param(2, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-unplaced-parallel",
-                                                 freshenv=True, parallel=2, confoverrides=_THREE_GROUPS),
-                     id="parallel"),
-    ],
-)
+def serial_and_parallel(srcdir: str, overrides: dict) -> list:
+    """The same cv-basic build twice: serial, and with two parallel readers."""
+    return [
+        pytest.param(0, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir=srcdir,
+                                                 freshenv=True, confoverrides=overrides), id="serial"),
+        pytest.param(2, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir=f"{srcdir}-parallel",
+                                                 freshenv=True, parallel=2, confoverrides=overrides), id="parallel"),
+    ]
+
+
+# Placements are recorded while reading, so parallel readers must hand them back to the main process.
+@pytest.mark.parametrize("parallel", serial_and_parallel("cv-basic-unplaced", _THREE_GROUPS))
 def test_group_never_placed_warns(app, parallel: int) -> None:
     assert app.parallel == parallel
     app.build()
@@ -307,17 +308,8 @@ _NO_THESIS_GROUP = {"cv_publication_groups": [
 ]}
 
 
-@pytest.mark.parametrize(
-    "parallel",
-    [
-        pytest.param(0, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-no-group",
-                                                 freshenv=True, confoverrides=_NO_THESIS_GROUP), id="serial"),
-        # The bibliography is read once, before the readers fork: each problem is reported once, not per worker.
-        pytest.param(2, marks=pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-no-group-parallel",
-                                                 freshenv=True, parallel=2, confoverrides=_NO_THESIS_GROUP),
-                     id="parallel"),
-    ],
-)
+# The bibliography is read once, before the readers fork: each problem is reported once, not per worker.
+@pytest.mark.parametrize("parallel", serial_and_parallel("cv-basic-no-group", _NO_THESIS_GROUP))
 def test_entry_in_no_group_warns_once_with_bib_line(app, parallel: int) -> None:
     assert app.parallel == parallel
     app.build()
