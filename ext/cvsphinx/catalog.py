@@ -24,6 +24,7 @@ from .config import CVConfig, cv_config
 from .groups import assign
 from .render import Rendered, render
 from .style import StyleContext, format_entry
+from .validate import check_records
 from .warnings_ import warn_at
 
 if TYPE_CHECKING:
@@ -147,8 +148,6 @@ def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
 def build_store(cfg: CVConfig, signature: tuple, old: dict[tuple, Rendered],
                 latex_engine: str = "xelatex") -> Store:
     """Read, check, group, number and render; entries already rendered are reused."""
-    from .validate import check_records  # local: validation depends on style helpers
-
     records, problems = read_records(cfg)
     assignment = assign(records, cfg.groups)
     for record in assignment.unplaced:
