@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 VENV=${CV_VENV:-$ROOT/.venv}
-APT_PACKAGES="latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-bibtex-extra texlive-lang-chinese fonts-freefont-otf fonts-noto-cjk poppler-utils chromium"
+APT_PACKAGES="latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-bibtex-extra texlive-lang-chinese fonts-freefont-otf fonts-noto-cjk poppler-utils chromium biber"
 
 need_apt() {
   local missing=()

@@ -209,64 +209,118 @@ def test_line_numbers_after_string_and_comment(tmp_path: Path) -> None:
     assert [(r.key, r.line) for r in records] == [("a2019", 6), ("b2018", 13)]
 
 
-# -- Re-reading with ``reuse`` (incremental builds) ----------------------------
+# -- Layouts BibTeX and biber accept -------------------------------------------
 
 
-def _reuse_map(records: list) -> dict:
-    return {r.digest: r for r in records if r.digest is not None}
+def keys(records) -> list[str]:
+    return [r.key for r in records]
 
 
-def test_reuse_skips_unchanged_entries_and_updates_positions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cvsphinx.bibfile as bibfile
-
-    path = write(tmp_path, CLEAN)
-    first, _ = read_bib(path)
-    assert all(r.digest is not None for r in first)
-
-    edited = "% added line\n" + CLEAN.replace("title = {Third}", "title = {Third, revised}")
-    path.write_text(edited, encoding="utf-8")
-    made: list[str] = []
-    original = bibfile._make_record
-    monkeypatch.setattr(bibfile, "_make_record", lambda *a, **k: made.append(a[1]) or original(*a, **k))
-    second, problems = read_bib(path, start_index=5, reuse=_reuse_map(first))
-
-    assert problems == []
-    assert made == ["three2017"]  # only the changed entry is parsed again
-    assert [r.key for r in second] == ["one2019", "two2018", "three2017", "four2016"]
-    assert [r.get("title") for r in second] == ["First", "Second", "Third, revised", "Fourth"]
-    assert [r.line for r in second] == [line_of(edited, f"@article{{{r.key},") for r in second]
-    assert [r.index for r in second] == [5, 6, 7, 8]
-    assert [str(p) for p in second[3].persons["author"]] == ["Liu, L.", "Chen, X."]
-
-
-def test_reuse_in_another_file_reports_the_new_path(tmp_path: Path) -> None:
-    """An entry moved unchanged from one .bib file to another must be reported in its new file."""
-    old_path = write(tmp_path, CLEAN, "articles.bib")
-    first, _ = read_bib(old_path)
-    new_path = write(tmp_path, "% moved\n\n" + CLEAN, "talks.bib")
-    second, _ = read_bib(new_path, reuse=_reuse_map(first))
-    assert [r.line for r in second] == [3, 10, 17, 24]
-    assert {r.path for r in second} == {str(new_path)}
-
-
-def test_reuse_does_not_keep_stale_string_macros(tmp_path: Path) -> None:
+def test_at_at_line_start_inside_a_braced_value_is_text(tmp_path: Path) -> None:
     text = (
-        "@string{j = {Old Journal}}\n\n"
-        "@article{a2019,\n  author = {Liu, L.},\n  title = {A},\n  journal = j,\n  year = {2019}\n}\n"
+        "@misc{handle2020,\n  author = {Liu, L.},\n  title = {Handles},\n  note = {Write to\n"
+        "@liulin on the forum, or\n@article{not, an entry}},\n  year = {2020}\n}\n"
+        "@misc{after2019, author = {Liu, L.}, title = {After}, year = {2019}}\n"
     )
-    path = write(tmp_path, text)
-    first, _ = read_bib(path)
-    assert first[0].get("journal") == "Old Journal"
-    path.write_text(text.replace("Old Journal", "New Journal"), encoding="utf-8")
-    second, _ = read_bib(path, reuse=_reuse_map(first))
-    assert second[0].get("journal") == "New Journal"
+    records, problems = read_bib(write(tmp_path, text))
+    assert problems == []
+    assert keys(records) == ["handle2020", "after2019"]
+    assert records[0].get("note") == "Write to @liulin on the forum, or @article{not, an entry}"
 
 
-def test_entries_with_problems_are_never_reused(tmp_path: Path) -> None:
-    text = "@article{a2019,\n  author = {Liu, L.},\n  title = {A},\n  journal = nosuchmacro,\n  year = {2019}\n}\n"
-    path = write(tmp_path, text)
-    first, problems = read_bib(path)
-    assert first[0].digest is None
-    # Read again: the problem is reported again, not lost with a reused record.
-    _, again = read_bib(path, reuse=_reuse_map(first))
-    assert [p.key for p in again] == [p.key for p in problems] == ["a2019"]
+def test_two_entries_on_one_line_and_parentheses(tmp_path: Path) -> None:
+    text = ('@misc{a, title = {A}, year = 2001}@misc(b, title = "B (b)", year = {2002})  '
+            '@misc{c, title = "C {"}" # " and more", year = 2003}\n')
+    records, problems = read_bib(write(tmp_path, text))
+    assert problems == []
+    assert keys(records) == ["a", "b", "c"]
+    assert records[1].get("title") == "B (b)"
+    assert records[2].get("title") == 'C {"} and more'
+
+
+def test_malformed_entry_next_to_a_good_one_on_the_same_line(tmp_path: Path) -> None:
+    text = "@misc{bad, title = {A} year = 2001} @misc{good, title = {G}, year = 2002}\n"
+    records, problems = read_bib(write(tmp_path, text))
+    assert keys(records) == ["good"]
+    assert len(problems) == 1
+    assert problems[0].key == "bad" and problems[0].line == 1
+    assert "'bad'" in problems[0].message and "',' or '}' expected after the value of field 'title'" in problems[0].message
+
+
+def test_strings_are_shared_across_files_in_order(tmp_path: Path) -> None:
+    first = write(tmp_path, "@string{jgr = {J. Geophys. Res.}}\n@string(grl = \"Geophys. Res. Lett.\")\n", "a.bib")
+    second = write(tmp_path, "@article{x, title = {X}, journal = jgr # { (Solid Earth)}, year = 2001, month = mar}\n",
+                   "b.bib")
+    macros: dict[str, str] = {}
+    assert read_bib(first, macros=macros) == ([], [])
+    records, problems = read_bib(second, macros=macros)
+    assert problems == []
+    assert records[0].get("journal") == "J. Geophys. Res. (Solid Earth)"
+    assert records[0].get("month") == "March"
+    # read alone, the second file has an undefined @string: the entry is kept, one warning names it
+    records, problems = read_bib(second)
+    assert keys(records) == ["x"] and len(problems) == 1
+    assert problems[0].key == "x" and "'jgr' is not defined" in problems[0].message
+
+
+def test_comment_and_preamble_blocks_are_not_entries(tmp_path: Path) -> None:
+    from cvsphinx.bibfile import BibText
+
+    text = ("@comment{jabref-meta: @article{ghost, title={G}}}\n@preamble{ \"\\newcommand{\\noopsort}[1]{}\" }\n"
+            "Some prose with an e-mail, liu@cuhk.edu.hk, between entries.\n@misc{real, title = {R}, year = 2001}\n")
+    extra = BibText()
+    records, problems = read_bib(write(tmp_path, text), extra=extra)
+    assert problems == []
+    assert keys(records) == ["real"]
+    assert extra.preamble == ["\\newcommand{\\noopsort}[1]{}"]
+
+
+def test_missing_brace_names_the_field_and_its_line_and_keeps_the_next_entry(tmp_path: Path) -> None:
+    records, problems = read_bib(write(tmp_path, FOUR))
+    assert keys(records) == ["one2019", "three2017", "four2016"]
+    [problem] = problems
+    assert problem.key == "two2018"
+    assert problem.line == line_of(FOUR, "Second {broken")
+    assert "field 'title'" in problem.message
+
+
+def test_entry_without_a_key_is_named_by_its_text(tmp_path: Path) -> None:
+    text = "@article{title = {No key here}, year = 2001}\n@misc{ok, title = {OK}, year = 2002}\n"
+    records, problems = read_bib(write(tmp_path, text))
+    assert keys(records) == ["ok"]
+    [problem] = problems
+    assert problem.key is None and problem.line == 1
+    assert "('@article{title = {No key here}, year = 2')" in problem.message
+
+
+def test_an_extra_closing_brace_is_reported(tmp_path: Path) -> None:
+    text = "@misc{early,\n  title = {T}},\n  year = {2001}\n}\n"
+    records, problems = read_bib(write(tmp_path, text))
+    assert keys(records) == ["early"]
+    [problem] = problems
+    assert problem.key == "early" and problem.line == 2 and "ends early" in problem.message
+
+
+def test_control_characters_are_removed_and_recorded(tmp_path: Path) -> None:
+    text = "@misc{ctl, title = {Bell\x07 and escape\x1b[0m text\x7f}, note = {form\x0cfeed\x00}, year = 2001}\n"
+    records, problems = read_bib(write(tmp_path, text))
+    assert problems == []
+    [record] = records
+    assert record.get("title") == "Bell and escape [0m text"
+    assert record.get("note") == "form feed"
+    assert sorted({f for f, _ in record.bad_chars}) == ["note", "title"]
+
+
+def test_digest_is_a_strong_hash_of_the_expanded_entry(tmp_path: Path) -> None:
+    one, _ = read_bib(write(tmp_path, "@string{j = {A}}@misc{k, title = j, year = 2001}", "one.bib"))
+    two, _ = read_bib(write(tmp_path, "@string{j = {B}}@misc{k, title = j, year = 2001}", "two.bib"))
+    same, _ = read_bib(write(tmp_path, "@misc{k,\n   title = {A},   year = {2001}}", "three.bib"))
+    assert len(one[0].digest) == 64
+    assert one[0].digest != two[0].digest  # the macro's value counts, not the text as typed
+    assert one[0].digest == same[0].digest  # layout does not
+
+
+def test_huge_field(tmp_path: Path) -> None:
+    big = "word " * 100_000
+    records, problems = read_bib(write(tmp_path, "@misc{big, title = {T}, note = {" + big + "}, year = 2001}"))
+    assert problems == [] and len(records[0].get("note")) == len(big) - 1

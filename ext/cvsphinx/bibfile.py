@@ -1,27 +1,52 @@
-"""Reading .bib files so that one bad entry never takes another down.
+"""Reading .bib files as BibTeX and biber read them, so that one bad entry never takes another down.
 
-Stock pybtex parses a file as one stream: an unbalanced brace or a repeated
-key stops it, and every later entry is lost.  Here the file is cut into
-chunks at each ``@`` that starts a line, each chunk is parsed on its own, and
-every problem is reported against the entry's key and line.
+The scanner follows BibTeX's grammar: text outside entries is a comment, an
+``@`` starts an entry, braces balance inside values whatever the line layout
+(``@`` at the start of a line inside a field is text), entries are delimited
+by braces or parentheses, ``@comment`` blocks are skipped, ``@string`` macros
+are shared across files in order, ``@preamble`` text is kept.  When an entry
+cannot be parsed, it alone is skipped, with the line at fault, and reading
+starts again at the next line that opens an entry: a missing ``}`` cannot
+swallow the entries after it.
+
+bibtexparser 2 was tried for this (its splitter keeps failed blocks apart);
+it cuts blocks at every ``@`` that starts a line, even inside a braced value,
+which loses the entry biber keeps, so the differential test against biber
+(tests/test_reader_biber.py) decided for this scanner.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import re
-import zlib
-from dataclasses import dataclass, field, replace
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-import pybtex.errors
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
-from pybtex.database.input.bibtex import Parser, UndefinedMacro
-from pybtex.scanner import PybtexError, PybtexSyntaxError
+from pybtex.scanner import PybtexError
 
-_ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
-_INNER_HEAD = re.compile(r"@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]")
-_HEAD = re.compile(r"@\s*([A-Za-z][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
+# BibTeX's identifier characters: anything printable but these.
+_IDENT = r"[^\s\"#%'(),={}@]+"
+_AT_HEAD = re.compile(r"@[ \t\r\n]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
+_KEY = re.compile(r"\s*([^\s,{}()\"#%'=]*)\s*")
+_NAME = re.compile(r"\s*(" + _IDENT + r")\s*")
+_WS = re.compile(r"\s*")
+_NUMBER = re.compile(r"\d+")
+_BRACES = re.compile(r"[{}]")
+_QUOTE_OR_BRACE = re.compile(r'[{}"]')
+_LINE_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
+_EARLY_CLOSE = re.compile(r"\s*,\s*" + _IDENT + r"\s*=")
+# C0/C1 controls and DEL, except the whitespace BibTeX folds into spaces
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+MONTHS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
+    "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
+}
 
 
 @dataclass
@@ -37,7 +62,7 @@ class Problem:
 
 @dataclass
 class Record:
-    """One usable entry: raw LaTeX field values, parsed people, where it came from."""
+    """One usable entry: field values as LaTeX (macros expanded), parsed people, where it came from."""
 
     key: str
     type: str
@@ -47,8 +72,10 @@ class Record:
     line: int
     index: int = 0  # position across all files, for stable "refs.bib order" ties
     problems: list[str] = field(default_factory=list)
-    digest: int | None = None  # of the source text; None when it had parse errors (never reused)
+    digest: str = ""  # sha256 of type, key and expanded fields: keys the render cache
     source_key: str = ""  # the key as written (``key`` may be renamed to stay unique)
+    bad_chars: list[tuple[str, str]] = field(default_factory=list)  # (field, character) removed while reading
+    read_errors: bool = False  # a problem was reported while reading: no second warning for the field it emptied
 
     def __post_init__(self) -> None:
         self.source_key = self.source_key or self.key
@@ -57,54 +84,115 @@ class Record:
         return self.fields.get(name.lower(), default)
 
 
-class _ChunkParser(Parser):
-    """pybtex's parser, collecting entries and errors instead of raising."""
+@dataclass
+class BibText:
+    """What one file adds besides entries: its @preamble text."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: list[tuple[str, str | None, list]] = []
-        self.errors: list[PybtexError] = []
-
-    def process_entry(self, entry_type, key, fields):
-        self.entries.append((entry_type, key, fields))
-
-    def process_preamble(self, value_list):
-        pass
-
-    def handle_error(self, error):
-        self.errors.append(error)
+    preamble: list[str] = field(default_factory=list)
 
 
-def _chunk_starts(text: str) -> list[int]:
-    """Where entries start: each ``@`` opening a line, and each ``@type{`` at brace depth 0.
+class _EntryError(Exception):
+    """An entry that cannot be parsed: why, and at which offset."""
 
-    Line starts are trusted even inside an unclosed brace, so one missing ``}``
-    cannot swallow the entries after it.
-    """
-    starts = [m.start() for m in _ENTRY_START.finditer(text)]
-    extra: list[int] = []
-    for begin, end in zip(starts, [*starts[1:], len(text)], strict=False):
-        first = text.index("@", begin)
-        for match in _INNER_HEAD.finditer(text, first + 1, end):
-            at = match.start()
-            if text.count("{", first, at) == text.count("}", first, at):
-                extra.append(at)
-    return sorted(starts + extra) if extra else starts
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
-def _digest(chunk: str, macros_state: int) -> int:
-    return zlib.crc32(chunk.encode("utf-8", "surrogatepass"), macros_state)
+class _Scanner:
+    """One file's text, with offsets turned into line numbers."""
+
+    def __init__(self, text: str, path: str, macros: dict[str, str]) -> None:
+        self.text = text
+        self.path = path
+        self.macros = macros
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self.used_undefined: list[tuple[str, int]] = []
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def skip_ws(self, pos: int) -> int:
+        return _WS.match(self.text, pos).end()
+
+    def braced(self, pos: int) -> int:
+        """``pos`` is at ``{``; the offset after its matching ``}``."""
+        depth = 0
+        for match in _BRACES.finditer(self.text, pos):
+            depth += 1 if match.group() == "{" else -1
+            if depth == 0:
+                return match.end()
+        raise _EntryError("a '{' is never closed", pos)
+
+    def quoted(self, pos: int) -> int:
+        """``pos`` is at ``"``; the offset after the closing quote (outside braces)."""
+        depth = 0
+        for match in _QUOTE_OR_BRACE.finditer(self.text, pos + 1):
+            char = match.group()
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth < 0:
+                    raise _EntryError("a '}' inside a quoted value has no '{'", match.start())
+            elif depth == 0:
+                return match.end()
+        raise _EntryError('a \'"\' is never closed', pos)
+
+    def value(self, pos: int) -> tuple[str, int]:
+        """A field value: pieces joined by ``#``; returns the text and the offset after it."""
+        parts: list[str] = []
+        while True:
+            pos = self.skip_ws(pos)
+            char = self.text[pos:pos + 1]
+            if char == "{":
+                end = self.braced(pos)
+                parts.append(self.text[pos + 1:end - 1])
+            elif char == '"':
+                end = self.quoted(pos)
+                parts.append(self.text[pos + 1:end - 1])
+            elif (number := _NUMBER.match(self.text, pos)) is not None:
+                end = number.end()
+                parts.append(number.group())
+            elif (name := _NAME.match(self.text, pos)) is not None and name.group(1):
+                end = name.end()
+                macro = name.group(1).lower()
+                if macro in self.macros:
+                    parts.append(self.macros[macro])
+                elif macro in MONTHS:
+                    parts.append(MONTHS[macro])
+                else:
+                    self.used_undefined.append((name.group(1), pos))
+            else:
+                found = repr(char) if char else "the end of the file"
+                raise _EntryError(f"a value was expected, found {found}", pos)
+            pos = self.skip_ws(end)
+            if self.text.startswith("#", pos):
+                pos += 1
+                continue
+            return "".join(parts), pos
+
+
+def _collapse(value: str) -> str:
+    return " ".join(value.split())
+
+
+@lru_cache(maxsize=65536)
+def parse_person(text: str) -> Person:
+    return Person(text)
 
 
 def read_bib(
-    path: str | Path, start_index: int = 0, reuse: dict[int, Record] | None = None
+    path: str | Path, start_index: int = 0, macros: dict[str, str] | None = None, extra: BibText | None = None,
 ) -> tuple[list[Record], list[Problem]]:
     """Every readable entry of one file, and a problem for each one that is not.
 
-    ``reuse`` maps chunk digests of a previous read to its records: unchanged
-    entries are not parsed again.
+    ``macros`` holds the @string definitions of the files read before this one
+    and receives this file's; ``extra`` receives its @preamble text.
     """
     path = str(path)
+    macros = {} if macros is None else macros
+    extra = BibText() if extra is None else extra
     records: list[Record] = []
     problems: list[Problem] = []
     try:
@@ -123,107 +211,229 @@ def read_bib(
             "Latin-1, so check its accented letters, and save the file as UTF-8",
             path, raw.count(b"\n", 0, err.start) + 1,
         ))
-
-    starts = _chunk_starts(text)
-    if not starts and text.strip():
-        problems.append(Problem("bib_syntax", "holds no BibTeX entries (no line starts with '@'); is it a .bib file?", path, 1))
-        return [], problems
-    reuse = reuse or {}
-    parser = _ChunkParser()
-    parser.filename = path
-    macros_state = 0
-    line = 1
-    previous = 0
-    for start, end in zip(starts, [*starts[1:], len(text)], strict=False):
-        line += text.count("\n", previous, start)
-        previous = start
-        chunk = text[start:end]
-        head = _HEAD.match(chunk.lstrip())
-        kind = head.group(1).lower() if head else ""
-        if kind == "comment":
+    scanner = _Scanner(text, path, macros)
+    pos = 0
+    seen_any = False
+    while True:
+        at = text.find("@", pos)
+        if at < 0:
+            break
+        head = _AT_HEAD.match(text, at)
+        if head is None:
+            pos = at + 1  # an '@' in the text between entries (an e-mail address): a comment, as for BibTeX
             continue
-        digest = _digest(chunk, macros_state)
-        if kind == "string":
-            macros_state = digest
-        old = reuse.get(digest)
-        if old is not None:
-            records.append(replace(old, key=old.source_key, path=path, line=line, index=start_index + len(records),
-                                   problems=list(old.problems)))
+        seen_any = True
+        kind = head.group(1).lower()
+        close = "}" if head.group(2) == "{" else ")"
+        body = head.end()
+        try:
+            if kind == "comment":
+                pos = scanner.braced(head.end() - 1) if close == "}" else _paren_end(text, body)
+                continue
+            if kind == "preamble":
+                value, end = scanner.value(body)
+                extra.preamble.append(value)
+                pos = _expect_close(scanner, end, close, "@preamble")
+                continue
+            if kind == "string":
+                pos = _read_strings(scanner, body, close)
+                continue
+            undefined_before = len(scanner.used_undefined)
+            record, pos = _read_entry(scanner, kind, body, close, at, start_index + len(records))
+        except _EntryError as skip:
+            pos = _resync(text, at, skip.offset)
+            problems.append(_skipped(scanner, kind, text, at, body, pos, skip))
             continue
-        parser.entries.clear()
-        parser.errors.clear()
-        with pybtex.errors.capture() as captured:
-            try:
-                parser.parse_string(chunk)
-            except PybtexError as err:  # an error pybtex raises past handle_error
-                parser.errors.append(err)
-        errors = parser.errors + captured
-        key = head.group(2) if head and kind not in ("string", "preamble") else None
-        if kind in ("string", "preamble"):
-            for err in errors:
-                problems.append(Problem("bib_syntax", f"@{kind} here is broken: {_describe(err)}", path,
-                                        _err_line(err, line, chunk)))
-            continue
-        if not parser.entries:
-            what = f"entry {key!r}" if key else "an entry"
-            detail = "; ".join(_describe(e) for e in errors) or "it could not be read"
-            problems.append(Problem("bib_syntax", f"{what} is skipped: {detail}", path, line, key or None))
-            continue
-        entry_type, parsed_key, fields = parser.entries[0]
-        fatal = [e for e in errors if isinstance(e, PybtexSyntaxError) and not isinstance(e, UndefinedMacro)]
-        if fatal:
-            problems.append(Problem(
-                "bib_syntax",
-                f"entry {parsed_key!r} is skipped: {_describe(fatal[0])}; fix the braces or quotes of this entry",
-                path, _err_line(fatal[0], line, chunk), parsed_key,
-            ))
-            continue
-        record = _make_record(entry_type, parsed_key, fields, path, line, start_index + len(records))
-        record.digest = digest if not errors else None
-        for err in errors:
-            problems.append(Problem("bib_field", f"entry {parsed_key!r}: {_describe(err)}; the entry is kept",
-                                    path, _err_line(err, line, chunk), parsed_key))
         records.append(record)
+        for name, offset in scanner.used_undefined[undefined_before:]:
+            problems.append(_undefined(scanner, name, offset, record))
+        del scanner.used_undefined[undefined_before:]
+        _check_early_close(scanner, record, pos, problems)
+    for name, offset in scanner.used_undefined:  # in @string and @preamble values
+        problems.append(_undefined(scanner, name, offset, None))
+    if not seen_any and text.strip():
+        problems.append(Problem("bib_syntax", "holds no BibTeX entries (no '@type{' anywhere); is it a .bib file?", path, 1))
     return records, problems
 
 
-def _make_record(entry_type: str, key: str, fields: list, path: str, line: int, index: int) -> Record:
-    values: dict[str, str] = {}
-    persons: dict[str, list[Person]] = {}
-    problems: list[str] = []
-    for name, value_list in fields:
-        name = name.lower()
-        if name in values or name in persons:
-            problems.append(f"field {name!r} appears twice; the first value is kept, delete the other")
+def _paren_end(text: str, pos: int) -> int:
+    depth = 1
+    for match in re.finditer(r"[()]", text[pos:]):
+        depth += 1 if match.group() == "(" else -1
+        if depth == 0:
+            return pos + match.end()
+    raise _EntryError("a '(' is never closed", pos)
+
+
+def _expect_close(scanner: _Scanner, pos: int, close: str, what: str) -> int:
+    pos = scanner.skip_ws(pos)
+    if not scanner.text.startswith(close, pos):
+        raise _EntryError(f"{what} should end with {close!r} here", pos)
+    return pos + 1
+
+
+def _read_strings(scanner: _Scanner, pos: int, close: str) -> int:
+    text = scanner.text
+    while True:
+        name = _NAME.match(text, pos)
+        if name is None or not name.group(1):
+            raise _EntryError("an @string needs a name, e.g. @string{jgr = {J. Geophys. Res.}}", pos)
+        pos = scanner.skip_ws(name.end())
+        if not text.startswith("=", pos):
+            raise _EntryError(f"'=' expected after @string name {name.group(1)!r}", pos)
+        value, pos = scanner.value(pos + 1)
+        scanner.macros[name.group(1).lower()] = value
+        pos = scanner.skip_ws(pos)
+        if text.startswith(",", pos):
+            pos = scanner.skip_ws(pos + 1)
+            if text.startswith(close, pos):
+                return pos + 1
             continue
-        value = " ".join("".join(value_list).split())
-        if name in ("author", "editor"):
-            people = []
-            for part in split_name_list(value):
-                try:
-                    people.append(Person(part))
-                except PybtexError as err:
-                    problems.append(f"name {part!r} in {name} cannot be read ({err}); it is shown as written")
-                    people.append(Person(last=part))
-            persons[name] = people
+        return _expect_close(scanner, pos, close, "@string")
+
+
+def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, index: int) -> tuple[Record, int]:
+    text = scanner.text
+    key_match = _KEY.match(text, pos)
+    key = key_match.group(1)
+    after = key_match.end()
+    if not key or not (text.startswith(",", after) or text.startswith(close, after)):
+        raise _EntryError("it has no key: write @type{key, ...}", after)
+    pos = after
+    fields: dict[str, str] = {}
+    problems: list[str] = []
+    bad_chars: list[tuple[str, str]] = []
+    field_lines: dict[str, int] = {}
+    while True:
+        pos = scanner.skip_ws(pos)
+        if text.startswith(close, pos):
+            pos += 1
+            break
+        if not text.startswith(",", pos):
+            raise _EntryError(f"',' or {close!r} expected after the value of field {list(fields)[-1]!r}"
+                        if fields else f"',' expected after the key {key!r}", pos)
+        pos = scanner.skip_ws(pos + 1)
+        if text.startswith(close, pos):  # a trailing comma
+            pos += 1
+            break
+        name = _NAME.match(text, pos)
+        if name is None or not name.group(1):
+            raise _EntryError(f"a field name was expected, found {text[pos:pos + 1]!r}" if pos < len(text)
+                        else "the entry is not closed", pos)
+        field_name = name.group(1).lower()
+        pos = name.end()
+        if not text.startswith("=", pos):
+            raise _EntryError(f"'=' expected after field name {name.group(1)!r}", pos)
+        value_start = pos + 1
+        try:
+            value, pos = scanner.value(value_start)
+        except _EntryError as skip:
+            raise _EntryError(f"in the value of field {field_name!r}, {skip}", skip.offset) from None
+        runaway = _LINE_ENTRY.search(text, value_start, pos)
+        if runaway is not None and not _continues(text, pos, close):
+            raise _EntryError(f"the value of field {field_name!r} (line {scanner.line(value_start)}) runs into the entry "
+                        f"on line {scanner.line(runaway.start())}: a closing brace is missing", value_start)
+        value = _collapse(value)
+        if _CONTROL.search(value):
+            for char in sorted(set(_CONTROL.findall(value))):
+                bad_chars.append((field_name, char))
+            value = _collapse(_CONTROL.sub(" ", value))
+        if field_name in fields:
+            problems.append(f"field {field_name!r} appears twice (lines {field_lines[field_name]} and "
+                            f"{scanner.line(name.start())}); the first value is kept, delete the other")
+            continue
+        fields[field_name] = value
+        field_lines[field_name] = scanner.line(name.start())
+    record = _make_record(kind, key, fields, scanner.path, scanner.line(at), index, problems)
+    record.bad_chars = bad_chars
+    return record, pos
+
+
+def _continues(text: str, pos: int, close: str) -> bool:
+    """After a value that crossed a line opening an entry: does the entry go on as an entry would?"""
+    rest = text[pos:pos + 200].lstrip()
+    return rest.startswith(",") or rest.startswith(close)
+
+
+def _make_record(kind: str, key: str, fields: dict[str, str], path: str, line: int, index: int,
+                 problems: list[str]) -> Record:
+    persons: dict[str, list[Person]] = {}
+    for role in ("author", "editor"):
+        value = fields.pop(role, None)
+        if value is None:
+            continue
+        people = []
+        for part in split_name_list(value):
+            try:
+                people.append(parse_person(part))
+            except PybtexError as err:
+                problems.append(f"name {part!r} in {role} cannot be read ({err}); it is shown as written")
+                people.append(Person(last=part))
+        persons[role] = people
+        fields[f"{role}:raw"] = value
+    digest = hashlib.sha256(repr((kind, key, sorted(fields.items()))).encode("utf-8", "surrogatepass")).hexdigest()
+    for role in ("author", "editor"):
+        fields.pop(f"{role}:raw", None)
+    return Record(key, kind, fields, persons, path, line, index, problems, digest)
+
+
+def _resync(text: str, at: int, error: int) -> int:
+    """Where reading goes on after a broken entry: the next entry after the error (as BibTeX skips
+    to the next ``@``), or the first line after the entry's start that opens one, if that is sooner
+    (a value that ran on past a missing brace has swallowed the entries after it)."""
+    line_start = _LINE_ENTRY.search(text, at + 1)
+    after_error = _AT_HEAD.search(text, max(error, at + 1))
+    candidates = [m.start() for m in (line_start, after_error) if m]
+    return min(candidates) if candidates else len(text)
+
+
+def _skipped(scanner: _Scanner, kind: str, text: str, at: int, body: int, resume: int, skip: _EntryError) -> Problem:
+    what = f"@{kind}"
+    key = None
+    if kind not in ("string", "preamble", "comment"):
+        key_match = _KEY.match(text, body)
+        candidate = key_match.group(1) if key_match else ""
+        if candidate and text.startswith(",", key_match.end()):
+            key = candidate
+            what = f"entry {key!r}"
         else:
-            values[name] = value
-    return Record(key, entry_type.lower(), values, persons, path, line, index, problems)
+            snippet = _collapse(text[at:min(resume, at + 200)])[:40]
+            what = f"an entry without a key ({snippet!r})"
+    offset = min(skip.offset, max(resume - 1, at))
+    line = scanner.line(offset)
+    if kind in ("string", "preamble"):
+        message = f"{what} here is broken and skipped: {skip}"
+    else:
+        message = f"{what} is skipped: {skip}; fix the braces, quotes or commas of this entry"
+    if line != scanner.line(at):
+        message += f" (it starts on line {scanner.line(at)})"
+    return Problem("bib_syntax", message, scanner.path, line, key)
 
 
-def _err_line(err: PybtexError, base: int, chunk: str = "") -> int:
-    """The file line of an error inside a chunk; an error at end of file is put on the chunk's last line."""
-    lineno = getattr(err, "lineno", None)
-    if not isinstance(lineno, int):
-        return base
-    last = base + chunk.rstrip().count("\n") if chunk else base + lineno - 1
-    return min(base + lineno - 1, last)
+def _check_early_close(scanner: _Scanner, record: Record, pos: int, problems: list[Problem]) -> None:
+    """``title = {x}}, year = ...``: the entry closed early and BibTeX ignores the fields after it."""
+    match = _EARLY_CLOSE.match(scanner.text, pos)
+    if match is not None:
+        problems.append(Problem(
+            "bib_syntax",
+            f"entry {record.key!r} ends early, on line {scanner.line(pos - 1)}: the fields after that '}}' are ignored; "
+            "delete the extra '}'", scanner.path, scanner.line(pos), record.key))
 
 
-def _describe(err: PybtexError) -> str:
-    """The error without pybtex's chunk-relative line number (the location has the real one)."""
-    if isinstance(err, UndefinedMacro):
-        return f"@string {err.args[0].split(': ')[-1]!r} is not defined; define it with @string or quote the value"
-    if isinstance(err, PybtexSyntaxError):
-        return f"{err.error_type}: {PybtexError.__str__(err)}".rstrip(".")
-    return str(err).rstrip(".")
+def _undefined(scanner: _Scanner, name: str, offset: int, owner: Record | None) -> Problem:
+    message = (f"@string {name!r} is not defined; define it with @string{{{name} = {{...}}}} or put the value "
+               "in braces")
+    if owner is None:
+        return Problem("bib_field", message, scanner.path, scanner.line(offset))
+    owner.read_errors = True
+    return Problem("bib_field", f"entry {owner.key!r}: {message}; the entry is kept without it",
+                   scanner.path, scanner.line(offset), owner.key)
+
+
+def describe_char(char: str) -> str:
+    """``U+001B (ESCAPE)``: how a character is named in warnings."""
+    name = unicodedata.name(char, "")
+    if not name:
+        name = {"\x1b": "ESCAPE", "\x07": "BELL", "\x00": "NULL", "\x7f": "DELETE", "\x08": "BACKSPACE",
+                "\x0c": "FORM FEED"}.get(char, "control character")
+    return f"U+{ord(char):04X} ({name})"

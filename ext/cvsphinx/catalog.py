@@ -11,6 +11,7 @@ parallel readers inherit it instead of each reading and warning again.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -19,18 +20,19 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from ._version import __version__
 from .bibfile import Problem, Record, read_bib
 from .config import CVConfig, cv_config
 from .groups import assign
 from .render import Rendered, render
 from .style import StyleContext, format_entry
 from .validate import check_records
-from .warnings_ import warn_at
+from .warnings_ import Subtype, logger, warn_at
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 3
+STORE_VERSION = 4
 
 
 @dataclass
@@ -48,23 +50,25 @@ class Store:
     config_digest: str
     groups: dict[str, list[Item]]
     starts: dict[str, int]
-    # (source digest, markers, show_year) -> Rendered, reused across .bib edits
-    rendered: dict[tuple, Rendered] = field(default_factory=dict)
+    # render key (see _render_key) -> Rendered, reused across .bib and configuration edits
+    rendered: dict[str, Rendered] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # said again whenever the lists are read again
     version: int = STORE_VERSION
 
 
 _MEMO: dict[str, Store] = {}  # per doctree directory, for this process
+_MAGIC = b"cvsphinx-cache"
 
 
 def _signature(paths: list[str]) -> tuple:
+    """The content of every .bib file: an edit is seen whatever the file's modification time."""
     sig = []
     for path in paths:
         try:
-            stat = os.stat(path)
-            sig.append((path, stat.st_mtime_ns, stat.st_size))
+            with open(path, "rb") as handle:
+                sig.append((path, hashlib.sha256(handle.read()).hexdigest()))
         except OSError:
-            sig.append((path, None, None))
+            sig.append((path, None))
     return tuple(sig)
 
 
@@ -72,13 +76,54 @@ def _store_path(env: BuildEnvironment) -> Path:
     return Path(env.doctreedir) / "cvsphinx.pickle"
 
 
+def _header() -> bytes:
+    return _MAGIC + f" {STORE_VERSION} {__version__}\n".encode()
+
+
+def _cache_warning(path: Path, why: str) -> None:
+    logger.warning(f"the cache file {path} {why}; it is discarded and the bibliography is read again",
+                   type="cv", subtype=Subtype.cache.value)
+
+
 def _read_store(path: Path) -> Store | None:
+    """The saved store, or None; a damaged or foreign file is discarded with one warning."""
     try:
         with open(path, "rb") as handle:
-            store = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            data = handle.read()
+    except FileNotFoundError:
         return None
-    return store if isinstance(store, Store) and store.version == STORE_VERSION else None
+    except OSError as err:
+        _cache_warning(path, f"cannot be read ({err.strerror})")
+        return None
+    header, _, rest = data.partition(b"\n")
+    if not header.startswith(_MAGIC):
+        _cache_warning(path, "is not a cvsphinx cache (or is damaged)")
+        return None
+    if header + b"\n" != _header():
+        _cache_warning(path, f"was written by another version ({header[len(_MAGIC):].decode(errors='replace').strip()})")
+        return None
+    checksum, payload = rest[:64], rest[64:]
+    if hashlib.sha256(payload).hexdigest().encode() != checksum:
+        _cache_warning(path, "is truncated or corrupted")
+        return None
+    try:
+        store = pickle.loads(payload)
+    except Exception:  # a checksum-valid payload that still does not load: treat as corrupted
+        _cache_warning(path, "cannot be loaded")
+        return None
+    return store if isinstance(store, Store) else None
+
+
+def _write_store(path: Path, store: Store) -> None:
+    payload = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(_header() + hashlib.sha256(payload).hexdigest().encode() + payload)
+        os.replace(tmp, path)  # never a half-written cache, even when two builds share the directory
+    except OSError:
+        pass  # only a cache
 
 
 def load(env: BuildEnvironment) -> Store:
@@ -100,21 +145,16 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     path = _store_path(env)
     key = str(path)
     store = _MEMO.get(key)
-    if store is None or store.signature != signature or store.config_digest != cfg.digest:
-        store = _read_store(path) if store is None else store
+    if store is None:
+        store = _read_store(path)
     if store is not None and store.signature == signature and store.config_digest == cfg.digest:
         _MEMO[key] = store
         return store, False
-    old = store.rendered if store is not None and store.config_digest == cfg.digest else {}
+    old = store.rendered if store is not None else {}
     store = build_store(cfg, signature, old, env.config.latex_engine)
     warn_problems(store)
     _MEMO[key] = store
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as handle:
-            pickle.dump(store, handle, pickle.HIGHEST_PROTOCOL)
-    except OSError:
-        pass  # only a cache
+    _write_store(path, store)
     return store, True
 
 
@@ -123,8 +163,9 @@ def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
     records: list[Record] = []
     problems: list[Problem] = []
     seen: dict[str, Record] = {}
+    macros: dict[str, str] = {}  # @string definitions carry over from one file to the next, as for biber
     for path in cfg.bibfiles:
-        found, file_problems = read_bib(path, start_index=len(records))
+        found, file_problems = read_bib(path, start_index=len(records), macros=macros)
         problems.extend(file_problems)
         for record in found:
             first = seen.get(record.key.lower())
@@ -145,7 +186,13 @@ def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
     return records, problems
 
 
-def build_store(cfg: CVConfig, signature: tuple, old: dict[tuple, Rendered],
+def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVConfig, latex_engine: str) -> str:
+    """A strong hash of everything an entry's rendering depends on."""
+    parts = (__version__, STORE_VERSION, cfg.digest, latex_engine, record.digest, group_markers, show_year)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
                 latex_engine: str = "xelatex") -> Store:
     """Read, check, group, number and render; entries already rendered are reused."""
     records, problems = read_records(cfg)
@@ -161,19 +208,18 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[tuple, Rendered],
     problems.extend(check_records(records, cfg))
 
     ctx = StyleContext(cfg.owner, cfg.roster)
-    rendered: dict[tuple, Rendered] = {}
+    rendered: dict[str, Rendered] = {}
     groups: dict[str, list[Item]] = {}
     starts: dict[str, int] = {}
     anchors: set[str] = set()
     for group in cfg.groups:
         items = []
         for record in assignment.by_group[group.name]:
-            cache_key = (record.digest, group.markers, group.show_year)
-            done = old.get(cache_key) if record.digest is not None else None
+            cache_key = _render_key(record, group.markers, group.show_year, cfg, latex_engine)
+            done = old.get(cache_key)
             if done is None:
                 done = render(format_entry(record, ctx, markers=group.markers, show_year=group.show_year), latex_engine)
-            if record.digest is not None:
-                rendered[cache_key] = done
+            rendered[cache_key] = done
             anchor = base = f"pub-{nodes.make_id(record.key)}"
             while anchor in anchors:  # keys that differ only in case or punctuation
                 anchor = f"{base}-{len(anchors)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .bibfile import Problem, Record
+from .bibfile import Problem, Record, describe_char
 from .people import NameKey, parse_annotation
 from .style import doi_of, safe_url
 
@@ -49,8 +49,14 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
             add(record, "bib_field", text)
         # an entry already warned about while it was read (an undefined @string, a repeated field)
         # gets that one warning, not a second one for the field it left empty
-        if record.digest is not None and not record.problems:
+        if not record.read_errors and not record.problems:
             problems.extend(_missing_fields(record))
+        by_field: dict[str, list[str]] = {}
+        for field_name, char in record.bad_chars:
+            by_field.setdefault(field_name, []).append(describe_char(char))
+        for field_name, chars in by_field.items():
+            add(record, "bad_char", f"field {field_name!r} holds control characters ({', '.join(chars)}), "
+                "often pasted from a PDF; they were removed; delete them from the .bib file")
         year = record.get("year")
         if year and not re.fullmatch(r"\s*\d{4}\s*", year):
             add(record, "bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
