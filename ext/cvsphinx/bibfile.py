@@ -333,11 +333,11 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
         if runaway is not None and not _continues(text, pos, close):
             raise _EntryError(f"the value of field {field_name!r} (line {scanner.line(value_start)}) runs into the entry "
                         f"on line {scanner.line(runaway.start())}: a closing brace is missing", value_start)
-        value = _collapse(value)
         if _CONTROL.search(value):
             for char in sorted(set(_CONTROL.findall(value))):
                 bad_chars.append((field_name, char))
-            value = _collapse(_CONTROL.sub(" ", value))
+            value = _CONTROL.sub(" ", value)
+        value = _collapse(value)
         if field_name in fields:
             problems.append(f"field {field_name!r} appears twice (lines {field_lines[field_name]} and "
                             f"{scanner.line(name.start())}); the first value is kept, delete the other")

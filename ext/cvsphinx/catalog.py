@@ -40,6 +40,7 @@ class Item:
     anchor: str
     key: str
     rendered: Rendered
+    where: str = ""  # "refs.bib:12", for warnings about this entry at output time
 
 
 @dataclass
@@ -224,7 +225,7 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             while anchor in anchors:  # keys that differ only in case or punctuation
                 anchor = f"{base}-{len(anchors)}"
             anchors.add(anchor)
-            items.append(Item(anchor, record.key, done))
+            items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}"))
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0
     return Store(signature, cfg.digest, groups, starts, rendered, problems)

@@ -7,13 +7,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from . import glyphs
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+logger = logging.getLogger("cvsphinx")
 
 
 class cv_marker(nodes.Inline, nodes.TextElement):  # noqa: N801  (docutils naming)
@@ -81,11 +87,38 @@ def visit_publications_html(self, node: cv_publication_list) -> None:
 def visit_publications_latex(self, node: cv_publication_list) -> None:
     out = ["\n\\begin{enumerate}\n\\sphinxsetlistlabels{\\arabic}{enumi}{enumii}{}{.}%\n",
            f"\\setcounter{{enumi}}{{{int(node['start']) - 1}}}\n"]
-    for _anchor, _html, latex, _text in node["items"]:
-        out.append(f"\\item {{}} {latex}\n")
+    covered = None
+    if self.config.latex_engine in ("xelatex", "lualatex"):
+        covered = glyphs.coverage(glyphs.font_names(self.config.latex_elements.get("fontpkg", "")))
+    sources = node.get("sources") or [("", "")] * len(node["items"])
+    for (_anchor, _html, latex, _text), (key, where) in zip(node["items"], sources, strict=True):
+        for char in glyphs.missing(latex, covered):
+            logger.warning(f"entry {key!r}: the character {char!r} (U+{ord(char):04X} {unicodedata.name(char, '')}) is in "
+                           "none of the PDF's fonts, so the PDF leaves it out; replace it in the .bib file or add a "
+                           "font that has it", location=where or node, type="cv", subtype="bad_char")
+            latex = latex.replace(char, "")
+        out.append(f"\\item {{}} {_short_lines(latex)}\n")
     out.append("\\end{enumerate}\n")
     self.body.append("".join(out))
     raise nodes.SkipNode
+
+
+def _short_lines(latex: str, width: int = 2000) -> str:
+    """TeX reads a source line into a fixed buffer (200,000 bytes in TeX Live): break long entries at spaces."""
+    if len(latex) <= width:
+        return latex
+    out: list[str] = []
+    start = 0
+    while len(latex) - start > width:
+        cut = latex.rfind(" ", start, start + width)
+        if cut <= start:
+            cut = latex.find(" ", start + width)
+            if cut < 0:
+                break
+        out.append(latex[start:cut])
+        start = cut + 1
+    out.append(latex[start:])
+    return "\n".join(out)
 
 
 def visit_marker_latex(self, node: cv_marker) -> None:
