@@ -108,13 +108,14 @@ def test_build_groups() -> None:
     ("raw", "fragments"),
     [
         ([], ["non-empty list"]),
-        ([{"name": "a", "select": "type == 'x'", "sort": "year"}], ["unknown keys ['sort']"]),
+        ([{"name": "a", "select": "type == 'x'", "sort": "year"}], ["unknown key 'sort'"]),
         ([{"select": "type == 'x'"}], ["cv_publication_groups[0]", "needs a 'name'"]),
         ([{"name": "a", "select": "type == 'x'"}, {"name": "a", "select": "type == 'y'"}], ["'a' is used twice"]),
         ([{"name": "a", "title": 3, "select": "type == 'x'"}], ["['title'] must be a string"]),
         ([{"name": "papers", "select": "type = 'article'"}], ["(papers)", "\"type = 'article'\"", "does not parse"]),
         ([{"name": "papers", "select": "open('x')"}], ["(papers)", "open('x')"]),
-        ([{"name": "papers"}], ["(papers)", "is empty"]),
+        ([{"name": "papers"}], ["(papers)", "needs a 'select'"]),
+        ([{"name": "papers", "select": "  "}], ["(papers)", "is empty"]),
     ],
 )
 def test_build_groups_errors(raw: object, fragments: list[str]) -> None:

@@ -237,9 +237,10 @@ def test_build_roles() -> None:
     [
         ({}, "non-empty"),
         ({"student": "graduate student"}, "cv_roles['student'] must be a dict"),
-        ({"student": {"label": "graduate student", "symbol": "*", "colour": "red"}}, "unknown keys ['colour']"),
+        ({"student": {"label": "graduate student", "symbol": "*", "colour": "red"}}, "unknown key 'colour'"),
         ({"student": {"symbol": "*"}}, "cv_roles['student'] needs a 'label'"),
-        ({"student": {"label": "graduate student", "symbol": " "}}, "cv_roles['student'] needs a 'symbol'"),
+        ({"student": {"label": "graduate student"}}, "cv_roles['student'] needs a 'symbol'"),
+        ({"student": {"label": "graduate student", "symbol": " "}}, "cv_roles['student']['symbol'] must be a mark"),
         ({"student": {"label": "graduate student", "symbol": "*", "heading": 3}}, "['heading'] must be a string"),
     ],
 )
@@ -280,7 +281,7 @@ def test_build_roster_malformed_period() -> None:
         ([{"roles": {"student": "2018"}}], "cv_roster[0] needs a 'name'"),
         ([{"name": "Jie Chen"}], "cv_roster[0] (Jie Chen) needs 'roles'"),
         ([{"name": "Jie Chen", "roles": {}}], "needs 'roles'"),
-        ([{"name": "Jie Chen", "role": {"student": "2018"}}], "unknown keys ['role']"),
+        ([{"name": "Jie Chen", "role": {"student": "2018"}}], "unknown key 'role'; did you mean 'roles'?"),
         ([{"name": "Jie Chen", "roles": {"student": "sometime"}}], "'sometime' is not understood"),
     ],
 )
@@ -296,10 +297,15 @@ def test_build_roster_bad_lag(lag: object) -> None:
         build_roster([], ROLES, lag)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["", "   ", None, 3])
-def test_build_owner_missing(name: object) -> None:
-    with pytest.raises(ConfigError, match="cv_owner is not set"):
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [("", "cv_owner is not set"), ("   ", "cv_owner is not set"), (None, "cv_owner is not set"),
+     (3, "cv_owner must be a person's name, not 3"), (",", "cv_owner must be a person's name, not ','")],
+)
+def test_build_owner_missing(name: object, fragment: str) -> None:
+    with pytest.raises(ConfigError) as err:
         build_owner(name)
+    assert fragment in str(err.value)
 
 
 # -- Annotations -------------------------------------------------------------

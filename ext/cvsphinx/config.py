@@ -1,20 +1,32 @@
-"""Configuration values, validated once into the objects the rest of the package uses."""
+"""Configuration values, validated once into the objects the rest of the package uses.
+
+A mistake in conf.py stops the build before anything is read: every mistake is
+logged as one short error that names conf.py (and the line, when the value is
+assigned there), then the build exits with status 2.  Sphinx would turn an
+exception raised here into a crash report with a traceback; SystemExit it lets
+through.
+"""
 
 from __future__ import annotations
 
+import ast
+import difflib
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
 from .groups import Group, build_groups
-from .people import DEFAULT_ROLES, ConfigError, Owner, Roster, build_owner, build_roles, build_roster
+from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster, shown
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_GROUPS = [
     {"name": "peer-reviewed", "title": None, "select": "type not in ('misc', 'dataset', 'phdthesis') and not pubstate"},
@@ -41,24 +53,113 @@ class CVConfig:
 
 
 def validate(app: Sphinx, config: Config) -> None:
-    """Stop the build early, with a message that says what to change."""
-    try:
-        roles = build_roles(config.cv_roles)
-        roster = build_roster(config.cv_roster, roles, config.cv_role_lag_years)
-        owner = build_owner(config.cv_owner, config.cv_owner_aliases)
-        groups = build_groups(config.cv_publication_groups)
-    except ConfigError as err:
-        raise ExtensionError(f"cvsphinx configuration in conf.py: {err}") from None
-    bibfiles = config.cv_bibfiles
-    if isinstance(bibfiles, str) or not all(isinstance(b, str) for b in bibfiles):
-        raise ExtensionError("cvsphinx configuration in conf.py: cv_bibfiles must be a list of paths, e.g. ['refs.bib']")
+    """Stop the build early, with one message per mistake that says what to change."""
+    problems: list[str] = []
+    owner = build_owner(config.cv_owner, config.cv_owner_aliases, problems)
+    bibfiles = _bibfiles(config.cv_bibfiles, problems)
+    roles = build_roles(config.cv_roles, problems)
+    roster = build_roster(config.cv_roster, roles, config.cv_role_lag_years, problems)
+    groups = build_groups(config.cv_publication_groups, problems)
+    if not isinstance(config.cv_legend_prefix, str):
+        problems.append(f"cv_legend_prefix must be text, not {shown(config.cv_legend_prefix)}; e.g. 'Supervised'")
+    if not isinstance(config.cv_pdf_url, str):
+        problems.append(f"cv_pdf_url must be a URL, or '' for the PDF beside the page, not {shown(config.cv_pdf_url)}; "
+                        "e.g. 'https://example.org/cv.pdf'")
+    problems += _misspelt(config)
+    confpath = os.path.join(app.confdir, "conf.py")
+    if problems:
+        _report(problems, confpath, config)
+        raise SystemExit(2)
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
              "cv_publication_groups", "cv_legend_prefix", "latex_engine")
     digest = hashlib.sha256(repr([config[n] for n in names]).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
-        owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix,
-        os.path.join(app.confdir, "conf.py"), digest,
+        owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
     )
+
+
+def _bibfiles(raw: object, problems: list[str]) -> list[str]:
+    """Paths as written; whether each file can be read is the reader's warning (cv.bib_unreadable), not an error."""
+    if not isinstance(raw, (list, tuple)):
+        problems.append(f"cv_bibfiles must be a list of .bib files, not {shown(raw)}; e.g. ['refs.bib']")
+        return []
+    seen: dict[str, int] = {}
+    for index, path in enumerate(raw):
+        if not isinstance(path, str) or not path.strip():
+            problems.append(f"cv_bibfiles[{index}] must be a path, not {shown(path)}; e.g. 'refs.bib'")
+            continue
+        norm = os.path.normcase(os.path.normpath(path))
+        if norm in seen:
+            problems.append(f"cv_bibfiles[{index}] {path!r} repeats cv_bibfiles[{seen[norm]}]; list each file once")
+        seen.setdefault(norm, index)
+    return [path for path in raw if isinstance(path, str)]
+
+
+def _misspelt(config: Config) -> list[str]:
+    """Names in conf.py that look like one of ours but are not: Sphinx would ignore them without a word."""
+    ours = [value.name for value in config if value.name.startswith("cv_")]
+    problems = []
+    for name in getattr(config, "_raw_config", {}):
+        if name.lower().startswith("cv") and name not in config:
+            close = difflib.get_close_matches(name.lower(), ours, n=1, cutoff=0.75)
+            if close:
+                problems.append(f"{name} is not a cvsphinx setting; did you mean {close[0]}?")
+    return problems
+
+
+_NAME = re.compile(r"(cv_\w+)(?:\[(\d+|'[^']*')\])?")
+
+
+def _report(problems: list[str], confpath: str, config: Config) -> None:
+    """Log each mistake at its line of conf.py, in the file's order."""
+    lines = _assignments(confpath)
+    shown_path = os.path.relpath(confpath)
+    if shown_path.startswith(os.pardir):
+        shown_path = os.path.abspath(confpath)
+    located = []
+    for problem in problems:
+        match = _NAME.match(problem)
+        name = match[1] if match else ""
+        if name in getattr(config, "_overrides", {}):  # set with -D, which may or may not have taken
+            located.append((0, None, f"{shown_path} or -D: {problem}"))
+            continue
+        line = _line_of(lines.get(name), match[2] if match else None)
+        if line is None:
+            located.append((0, None, f"{shown_path}: {problem}"))
+        else:
+            located.append((line, f"{shown_path}:{line}", problem))
+    for _, location, message in sorted(located, key=lambda item: item[0]):
+        logger.error(message, location=location)
+
+
+def _assignments(confpath: str) -> dict[str, ast.stmt]:
+    """The last top-level statement that assigns each name in conf.py."""
+    try:
+        with open(confpath, "rb") as file:
+            tree = ast.parse(file.read())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    found: dict[str, ast.stmt] = {}
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = stmt
+    return found
+
+
+def _line_of(stmt: ast.stmt | None, subscript: str | None) -> int | None:
+    """The statement's line, or the line of item ``subscript`` when the value is a literal list or dict."""
+    if stmt is None:
+        return None
+    value = stmt.value if isinstance(stmt, ast.Assign) else None
+    if isinstance(value, (ast.List, ast.Tuple)) and subscript and subscript.isdigit() and int(subscript) < len(value.elts):
+        return value.elts[int(subscript)].lineno
+    if subscript is not None and isinstance(value, ast.Dict):
+        for key in value.keys:
+            if isinstance(key, ast.Constant) and repr(key.value) == subscript:
+                return key.lineno
+    return stmt.lineno
 
 
 def cv_config(config: Config) -> CVConfig:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .bibfile import Record
-from .people import ConfigError
+from .people import ConfigError, report, shown, unknown_key
 
 Selector = Callable[[Record], bool]
 
@@ -93,31 +93,58 @@ class Group:
     show_year: bool = True
 
 
-def build_groups(raw: Sequence[Mapping[str, object]]) -> list[Group]:
-    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
-        raise ConfigError("cv_publication_groups must be a non-empty list of {'name': ..., 'select': ...} dicts")
+# The keys a group may have; the README's configuration reference lists the same (a test compares them).
+GROUP_KEYS = ("name", "title", "select", "markers", "show_year")
+_GROUP_EXAMPLE = "{'name': 'papers', 'title': 'Papers', 'select': \"type == 'article'\"}"
+
+
+def build_groups(raw: Sequence[Mapping[str, object]], problems: list[str] | None = None) -> list[Group]:
+    """Raises ConfigError listing every mistake; with ``problems``, adds them there and returns what it could build."""
+    found: list[str] = []
+    if not isinstance(raw, (list, tuple)) or not raw:
+        found.append(f"cv_publication_groups must be a non-empty list of groups, not {shown(raw)}; e.g. [{_GROUP_EXAMPLE}]")
+        raw = []
     groups: list[Group] = []
+    names: set[str] = set()
     for index, spec in enumerate(raw):
         where = f"cv_publication_groups[{index}]"
         if not isinstance(spec, Mapping):
-            raise ConfigError(f"{where} must be a dict with 'name', 'title' and 'select'")
-        unknown = set(spec) - {"name", "title", "select", "markers", "show_year"}
-        if unknown:
-            raise ConfigError(f"{where} has unknown keys {sorted(unknown)}; allowed: name, title, select, markers, show_year")
-        name = spec.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"{where} needs a 'name' that directives refer to, e.g. 'peer-reviewed'")
-        if name in {g.name for g in groups}:
-            raise ConfigError(f"{where}: the name {name!r} is used twice")
+            found.append(f"{where} must be a dict with 'name' and 'select', not {shown(spec)}; e.g. {_GROUP_EXAMPLE}")
+            continue
+        name, named = spec.get("name"), False
+        if "name" not in spec:
+            found.append(f"{where} needs a 'name' that directives refer to, e.g. 'name': 'peer-reviewed'")
+        elif not isinstance(name, str) or len(name.split()) != 1:
+            # {publications} takes group names separated by spaces
+            found.append(f"{where}['name'] must be one word, not {shown(name)}; e.g. 'peer-reviewed'")
+        elif name in names:
+            found.append(f"{where}: the name {name!r} is used twice; give each group its own")
+        else:
+            names.add(name)
+            named, where = True, f"{where} ({name})"
+        found.extend(unknown_key(where, k, GROUP_KEYS) for k in spec if k not in GROUP_KEYS)
         title = spec.get("title")
         if title is not None and not isinstance(title, str):
-            raise ConfigError(f"{where}['title'] must be a string or None")
-        try:
-            select = compile_selector(spec.get("select"))  # type: ignore[arg-type]
-        except ConfigError as err:
-            raise ConfigError(f"{where} ({name}): the selector {spec.get('select')!r} {err}") from None
-        groups.append(Group(name, title, select, str(spec["select"]), bool(spec.get("markers", True)),
-                            bool(spec.get("show_year", True))))
+            found.append(f"{where}['title'] must be a string or None, not {shown(title)}; e.g. 'Journal Articles'")
+        flags = {key: spec.get(key, True) for key in ("markers", "show_year")}
+        for key, value in flags.items():
+            if not isinstance(value, bool):
+                found.append(f"{where}[{key!r}] must be True or False, not {shown(value)}")
+        source = spec.get("select")
+        select = None
+        if "select" not in spec:
+            found.append(f"{where} needs a 'select', e.g. 'select': \"type == 'article'\"")
+        elif not isinstance(source, str):
+            found.append(f"{where}['select'] must be a selector string, not {shown(source)}; e.g. \"type == 'article'\"")
+        else:
+            try:
+                select = compile_selector(source)
+            except ConfigError as err:
+                found.append(f"{where}: the selector {source!r} {err}")
+        if select is not None and named:
+            groups.append(Group(name, title, select, source, flags["markers"] is True,  # type: ignore[arg-type]
+                                flags["show_year"] is True))
+    report(found, problems)
     return groups
 
 

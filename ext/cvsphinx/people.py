@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import difflib
 import re
+import reprlib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,7 +22,44 @@ from pybtex.database import Person as BibPerson
 
 
 class ConfigError(ValueError):
-    """A configuration value that cannot be used; the message says how to fix it."""
+    """Configuration values that cannot be used: one message per mistake, each saying how to fix it."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(*problems)
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+_SHORT = reprlib.Repr()  # keyword arguments only from Python 3.12
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 4, 3, 2
+
+
+def shown(value: object) -> str:
+    """A value as conf.py would spell it, cut short: a message names the value without quoting a whole roster."""
+    return _SHORT.repr(value)
+
+
+def report(found: list[str], problems: list[str] | None) -> None:
+    """Add the mistakes to the caller's list, or, without one, raise them all at once."""
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise ConfigError(*found)
+
+
+def unknown_key(where: str, key: object, allowed: Sequence[str]) -> str:
+    """The message for a key no code reads: without it, a misspelt key would be silently ignored."""
+    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{where} has unknown key {key!r}; {hint}allowed: {', '.join(allowed)}"
+
+
+def has_letters(value: object) -> bool:
+    """A string that can name a person: "," or "{}" would match nobody, or everybody."""
+    return isinstance(value, str) and any(c.isalpha() for c in plain(value))
 
 
 # -- Names -------------------------------------------------------------------
@@ -96,10 +135,7 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PERIOD.match(str(text))
         if not match:
-            raise ConfigError(
-                f"period {text!r} is not understood; write a year ('2018'), "
-                "a range ('2017–2018' or '2017-18') or an open range ('2019–present')"
-            )
+            raise ConfigError(f"period {text!r} is not understood; write e.g. '2018', '2017–2018', '2017-18' or '2019–present'")
         start = int(match["start"])
         end_text = match["end"]
         has_dash = match.group(0).strip() != match["start"]
@@ -113,7 +149,7 @@ class Period:
                 if end < start and end + 100 - start <= 20:
                     end += 100
             if len(end_text) == 3 or end < start:
-                raise ConfigError(f"period {text!r} ends before it starts")
+                raise ConfigError(f"period {text!r} ends before it starts; write e.g. '2017–2018'")
         else:
             end = None
         return cls(start, end)
@@ -150,27 +186,60 @@ DEFAULT_ROLES: dict[str, dict[str, object]] = {
     "visitor": {"label": "visiting student", "symbol": "◊"},
 }
 
+# The keys each entry may have; the README's configuration reference lists the same (a test compares them).
+ROLE_KEYS = ("label", "symbol", "heading", "show_periods")
+ROSTER_KEYS = ("name", "roles", "expect_papers")
 
-def build_roles(raw: Mapping[str, Mapping[str, object]]) -> dict[str, Role]:
+# A role key is written in author+an annotations ("2=student"), where "none" means no role.
+_ROLE_KEY = re.compile(r"[A-Za-z][\w-]*")
+_ROLE_EXAMPLE = "{'label': 'graduate student', 'symbol': '*'}"
+_PERSON_EXAMPLE = "{'name': 'Enze Zhang', 'roles': {'student': '2017–present'}}"
+
+
+def build_roles(raw: Mapping[str, Mapping[str, object]], problems: list[str] | None = None) -> dict[str, Role]:
+    """Raises ConfigError listing every mistake; with ``problems``, adds them there and returns what it could build."""
+    found: list[str] = []
     roles: dict[str, Role] = {}
     if not isinstance(raw, Mapping) or not raw:
-        raise ConfigError("cv_roles must be a non-empty dict: {'student': {'label': ..., 'symbol': ...}}")
+        found.append(f"cv_roles must be a non-empty dict of roles, not {shown(raw)}; e.g. {{'student': {_ROLE_EXAMPLE}}}")
+        raw = {}
+    by_symbol: dict[str, str] = {}
+    used = {str(spec.get("symbol")).strip() for spec in raw.values() if isinstance(spec, Mapping)}
+    free = next((s for s in "*×◊†‡§¶#" if s not in used), "#")  # for the example in a message
     for key, spec in raw.items():
         where = f"cv_roles[{key!r}]"
+        if not isinstance(key, str) or not _ROLE_KEY.fullmatch(key) or key == "none":
+            found.append(f"cv_roles key {key!r} must be one word (letters, digits, - or _) other than 'none', "
+                         "as author+an names it; e.g. 'student'")
+            if isinstance(key, str):
+                roles[key] = Role(key, key, key)  # reported once here, not again for each roster entry
+            continue
         if not isinstance(spec, Mapping):
-            raise ConfigError(f"{where} must be a dict with 'label' and 'symbol'")
-        unknown = set(spec) - {"label", "symbol", "heading", "show_periods"}
-        if unknown:
-            raise ConfigError(f"{where} has unknown keys {sorted(unknown)}; allowed: label, symbol, heading, show_periods")
-        label, symbol = spec.get("label"), spec.get("symbol")
-        if not isinstance(label, str) or not label.strip():
-            raise ConfigError(f"{where} needs a 'label', e.g. 'graduate student'")
-        if not isinstance(symbol, str) or not symbol.strip():
-            raise ConfigError(f"{where} needs a 'symbol', e.g. '*'")
-        heading = spec.get("heading")
+            found.append(f"{where} must be a dict with 'label' and 'symbol', not {shown(spec)}; e.g. {_ROLE_EXAMPLE}")
+            roles[key] = Role(key, key, key)  # still a known role, so the roster is checked against it
+            continue
+        found.extend(unknown_key(where, k, ROLE_KEYS) for k in spec if k not in ROLE_KEYS)
+        label, symbol, heading = spec.get("label"), spec.get("symbol"), spec.get("heading")
+        if "label" not in spec:
+            found.append(f"{where} needs a 'label', e.g. 'label': 'graduate student'")
+        elif not isinstance(label, str) or not label.strip():
+            found.append(f"{where}['label'] must be text, not {shown(label)}; e.g. 'graduate student'")
+        if "symbol" not in spec:
+            found.append(f"{where} needs a 'symbol', e.g. 'symbol': '*'")
+        elif not isinstance(symbol, str) or not symbol.strip():
+            found.append(f"{where}['symbol'] must be a mark such as '*', not {shown(symbol)}")
+        elif symbol.strip() in by_symbol:
+            found.append(f"{where}['symbol'] {symbol!r} is also the symbol of {by_symbol[symbol.strip()]!r}, "
+                         f"so the legend would be ambiguous; give each role its own, e.g. {free!r}")
+        else:
+            by_symbol[symbol.strip()] = key
         if heading is not None and not isinstance(heading, str):
-            raise ConfigError(f"{where}['heading'] must be a string")
-        roles[key] = Role(str(key), label, symbol, heading, bool(spec.get("show_periods", False)))
+            found.append(f"{where}['heading'] must be a string or None, not {shown(heading)}; e.g. 'Graduate students'")
+        show_periods = spec.get("show_periods", False)
+        if not isinstance(show_periods, bool):
+            found.append(f"{where}['show_periods'] must be True or False, not {shown(show_periods)}")
+        roles[key] = Role(key, str(label), str(symbol), heading if isinstance(heading, str) else None, show_periods is True)
+    report(found, problems)
     return roles
 
 
@@ -212,45 +281,80 @@ class Roster:
         return [p for p in self._by_last.get(key.last, ()) if p.key.matches(key)]
 
 
-def build_roster(raw: Sequence[Mapping[str, object]], roles: Mapping[str, Role], lag: int = 2) -> Roster:
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        raise ConfigError("cv_roster must be a list of {'name': ..., 'roles': {role: period}} dicts")
-    if not isinstance(lag, int) or lag < 0:
-        raise ConfigError("cv_role_lag_years must be a whole number of years, 0 or more")
+def build_roster(raw: Sequence[Mapping[str, object]], roles: Mapping[str, Role], lag: int = 2,
+                 problems: list[str] | None = None) -> Roster:
+    """Raises ConfigError listing every mistake; with ``problems``, adds them there and returns what it could build."""
+    found: list[str] = []
+    if not isinstance(raw, (list, tuple)):
+        found.append(f"cv_roster must be a list of people, not {shown(raw)}; e.g. [{_PERSON_EXAMPLE}]")
+        raw = []
+    if not isinstance(lag, int) or isinstance(lag, bool) or lag < 0:
+        found.append(f"cv_role_lag_years must be a whole number of years, 0 or more, not {shown(lag)}; e.g. 2")
+        lag = 0
     people: list[Person] = []
     for index, spec in enumerate(raw):
         where = f"cv_roster[{index}]"
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str) or not spec["name"].strip():
-            raise ConfigError(f"{where} needs a 'name', e.g. {{'name': 'Enze Zhang', 'roles': {{'student': '2017–present'}}}}")
-        name = spec["name"].strip()
-        where = f"cv_roster[{index}] ({name})"
-        unknown = set(spec) - {"name", "roles", "expect_papers"}
-        if unknown:
-            raise ConfigError(f"{where} has unknown keys {sorted(unknown)}; allowed: name, roles, expect_papers")
-        role_specs = spec.get("roles")
-        if not isinstance(role_specs, Mapping) or not role_specs:
-            raise ConfigError(f"{where} needs 'roles', a dict like {{'postdoc': '2017–2018'}}")
-        stints = []
-        for role_key, periods in role_specs.items():
-            if role_key not in roles:
-                raise ConfigError(f"{where}: unknown role {role_key!r}; known roles: {', '.join(roles)} (add it to cv_roles)")
-            for text in _period_texts(periods):
-                try:
-                    stints.append(Stint(roles[role_key], Period.parse(text)))
-                except ConfigError as err:
-                    raise ConfigError(f"{where}, role {role_key!r}: {err}") from None
-        people.append(Person(name, NameKey.parse(name), tuple(stints), bool(spec.get("expect_papers", True))))
+        if not isinstance(spec, Mapping):
+            found.append(f"{where} must be a dict, not {shown(spec)}; e.g. {_PERSON_EXAMPLE}")
+            continue
+        name = spec.get("name")
+        if "name" not in spec:
+            found.append(f"{where} needs a 'name', e.g. 'name': 'Enze Zhang'")
+        elif not has_letters(name):
+            found.append(f"{where}['name'] must be a person's name, not {shown(name)}; e.g. 'Enze Zhang'")
+        else:
+            where = f"cv_roster[{index}] ({name.strip()})"  # type: ignore[union-attr]
+        found.extend(unknown_key(where, k, ROSTER_KEYS) for k in spec if k not in ROSTER_KEYS)
+        expect_papers = spec.get("expect_papers", True)
+        if not isinstance(expect_papers, bool):
+            found.append(f"{where}['expect_papers'] must be True or False, not {shown(expect_papers)}; e.g. False")
+        stints = _stints(where, spec.get("roles"), roles, found)
+        if has_letters(name) and stints and isinstance(expect_papers, bool):
+            name = name.strip()  # type: ignore[union-attr]
+            people.append(Person(name, NameKey.parse(name), tuple(stints), expect_papers))
+    report(found, problems)
     return Roster(dict(roles), people, lag)
 
 
-def _period_texts(value: object) -> Iterable[str]:
+def _stints(where: str, role_specs: object, roles: Mapping[str, Role], found: list[str]) -> list[Stint]:
+    example = f"{{{next(iter(roles), 'student')!r}: '2017–present'}}"
+    if role_specs is None or role_specs == {}:
+        found.append(f"{where} needs 'roles', e.g. 'roles': {example}")
+        return []
+    if not isinstance(role_specs, Mapping):
+        found.append(f"{where}['roles'] must be a dict of role: period, not {shown(role_specs)}; e.g. {example}")
+        return []
+    stints = []
+    for role_key, periods in role_specs.items():
+        if role_key not in roles:
+            close = difflib.get_close_matches(str(role_key), list(roles), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            found.append(f"{where} has unknown role {role_key!r}; {hint}known roles: {', '.join(roles)} (or add it to cv_roles)")
+            continue
+        texts = _period_texts(periods)
+        if texts is None:
+            found.append(f"{where}['roles'][{role_key!r}] must be a period or a list of periods, not {shown(periods)}; "
+                         "e.g. '2017–2018'")
+            continue
+        for text in texts:
+            try:
+                stints.append(Stint(roles[role_key], Period.parse(text)))
+            except ConfigError as err:
+                found.append(f"{where}, role {role_key!r}: {err}")
+    return stints
+
+
+def _period_texts(value: object) -> list[str] | None:
+    """``'2015, 2017–2018'``, ``2018`` or a list of those as period texts; None for anything else."""
     if isinstance(value, str):
         return [part for part in (p.strip() for p in value.split(",")) if part] or [value]
-    if isinstance(value, (int,)):
+    if isinstance(value, int) and not isinstance(value, bool):
         return [str(value)]
-    if isinstance(value, Sequence):
-        return [str(v) for v in value]
-    return [repr(value)]
+    if isinstance(value, (list, tuple)) and value:
+        texts = [_period_texts(v) for v in value]
+        if all(t is not None for t in texts):
+            return [text for t in texts for text in t]  # type: ignore[union-attr]
+    return None
 
 
 # -- Owner -------------------------------------------------------------------
@@ -265,15 +369,22 @@ class Owner:
         return any(k.matches(key) for k in self.keys)
 
 
-def build_owner(name: object, aliases: object = ()) -> Owner:
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError("cv_owner is not set; put the CV owner's name in conf.py, e.g. cv_owner = 'Liu, Lin'")
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    names = [name, *(aliases or ())]
-    if not all(isinstance(n, str) and n.strip() for n in names):
-        raise ConfigError("cv_owner_aliases must be a list of names, e.g. ['Liu, L. L.']")
-    return Owner(name, tuple(NameKey.parse(n) for n in names))
+def build_owner(name: object, aliases: object = (), problems: list[str] | None = None) -> Owner:
+    """Raises ConfigError listing every mistake; with ``problems``, adds them there and returns what it could build."""
+    found: list[str] = []
+    if name is None or (isinstance(name, str) and not name.strip()):
+        found.append("cv_owner is not set; write the CV owner's name as refs.bib spells it, e.g. cv_owner = 'Liu, Lin'")
+    elif not has_letters(name):
+        found.append(f"cv_owner must be a person's name, not {shown(name)}; e.g. cv_owner = 'Liu, Lin'")
+    if not isinstance(aliases, (list, tuple)):
+        found.append(f"cv_owner_aliases must be a list of names, not {shown(aliases)}; e.g. cv_owner_aliases = ['Liu, L. L.']")
+        aliases = ()
+    for index, alias in enumerate(aliases):
+        if not has_letters(alias):
+            found.append(f"cv_owner_aliases[{index}] must be a person's name, not {shown(alias)}; e.g. 'Liu, L. L.'")
+    report(found, problems)
+    names = [n for n in (name, *aliases) if has_letters(n)]
+    return Owner(names[0] if names else "", tuple(NameKey.parse(n) for n in names))  # type: ignore[arg-type]
 
 
 # -- Per-entry annotations ---------------------------------------------------
