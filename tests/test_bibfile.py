@@ -63,8 +63,7 @@ def test_clean_file(tmp_path: Path) -> None:
     assert four.type == "article"
     assert four.get("title") == "Fourth"
     assert four.get("TITLE") == "Fourth"
-    assert [str(p) for p in four.persons["author"]] == ["Liu, L.", "Chen, X."]
-    assert "author" not in four.fields
+    assert four.get("author") == "Liu, L. and Chen, X."  # names are read by records.py
 
 
 def test_start_index_continues_across_files(tmp_path: Path) -> None:
@@ -309,15 +308,6 @@ def test_control_characters_are_removed_and_recorded(tmp_path: Path) -> None:
     assert record.get("title") == "Bell and escape [0m text"
     assert record.get("note") == "form feed"
     assert sorted({f for f, _ in record.bad_chars}) == ["note", "title"]
-
-
-def test_digest_is_a_strong_hash_of_the_expanded_entry(tmp_path: Path) -> None:
-    one, _ = read_bib(write(tmp_path, "@string{j = {A}}@misc{k, title = j, year = 2001}", "one.bib"))
-    two, _ = read_bib(write(tmp_path, "@string{j = {B}}@misc{k, title = j, year = 2001}", "two.bib"))
-    same, _ = read_bib(write(tmp_path, "@misc{k,\n   title = {A},   year = {2001}}", "three.bib"))
-    assert len(one[0].digest) == 64
-    assert one[0].digest != two[0].digest  # the macro's value counts, not the text as typed
-    assert one[0].digest == same[0].digest  # layout does not
 
 
 def test_huge_field(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cvsphinx.bibfile import Record
+from cvsphinx.records import Record
 from cvsphinx.groups import assign, build_groups, compile_selector, sort_year
 from cvsphinx.people import ConfigError
 

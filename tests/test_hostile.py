@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from cvsphinx import glyphs
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
@@ -390,4 +391,9 @@ def test_escaped_specials_show_as_their_characters(titles: list[tuple[str, str]]
         tex_prefix, tex_suffix = r"\sphinxstylestrong{Liu, L.} (2000), ", rf", \sphinxstyleemphasis{{{marker(index)}}}."
         assert tex_prefix in line and line.endswith(tex_suffix), line
         tex_title = line[line.index(tex_prefix) + len(tex_prefix):-len(tex_suffix)]
-        assert tex_title == tex_escape(expected, "xelatex"), (written, expected, tex_title)
+        # a character none of the PDF's fonts has is left out of the .tex, with a warning naming it
+        want = tex_escape(expected, "xelatex")
+        for char in glyphs.missing(want, glyphs.coverage(glyphs.font_names(""))):
+            want = want.replace(char, "")
+            assert any(f"'t{index:03d}'" in w and f"U+{ord(char):04X}" in w for w in warning_lines(latex)), char
+        assert tex_title == want, (written, expected, tex_title)

@@ -373,7 +373,19 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
     "bib_syntax": ("cv-validation", _LATIN1),
     "bib_field": ("cv-validation", _LATIN1),
     **{e.subtype: ("cv-vchecks", {}) for e in CHECK_EXPECTATIONS},
+    "bad_char": ("cv-validation", {"cv_bibfiles": ["refs.bib", "control.bib"]}),
+    "cache": ("cv-validation", {}),  # with a damaged cache file in place (PREPARE)
+    "latex": ("cv-validation", {"cv_bibfiles": ["refs.bib", "macro.bib"]}),
 }
+
+
+def _damaged_cache(src: Path) -> None:
+    cache = src / "_build" / "doctrees" / "cvsphinx.pickle"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(b"cvsphinx-cache 0 0.0.0\nold")
+
+
+PREPARE = {"cache": _damaged_cache}
 
 
 def test_every_subtype_has_a_scenario() -> None:
@@ -392,6 +404,8 @@ def test_suppress_warnings_silences_exactly_that_subtype(subtype: str, make_app,
         if src.exists():
             shutil.rmtree(src)
         shutil.copytree(rootdir / f"test-{root}", src)
+        if subtype in PREPARE:
+            PREPARE[subtype](src)
         app = make_app("html", srcdir=src, freshenv=True,
                        confoverrides={**overrides, "suppress_warnings": suppress})
         try:

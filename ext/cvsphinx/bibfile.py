@@ -18,16 +18,10 @@ which loses the entry biber keeps, so the differential test against biber
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-
-from pybtex.bibtex.utils import split_name_list
-from pybtex.database import Person
-from pybtex.scanner import PybtexError
 
 # BibTeX's identifier characters: anything printable but these.
 _IDENT = r"[^\s\"#%'(),={}@]+"
@@ -61,24 +55,21 @@ class Problem:
 
 
 @dataclass
-class Record:
-    """One usable entry: field values as LaTeX (macros expanded), parsed people, where it came from."""
+class Entry:
+    """One entry as written: field values as LaTeX (macros expanded, white space folded), where it came from.
+
+    ``records.py`` turns entries into records (the data model); nothing here interprets a field.
+    """
 
     key: str
     type: str
     fields: dict[str, str]
-    persons: dict[str, list[Person]]
     path: str
     line: int
     index: int = 0  # position across all files, for stable "refs.bib order" ties
     problems: list[str] = field(default_factory=list)
-    digest: str = ""  # sha256 of type, key and expanded fields: keys the render cache
-    source_key: str = ""  # the key as written (``key`` may be renamed to stay unique)
     bad_chars: list[tuple[str, str]] = field(default_factory=list)  # (field, character) removed while reading
     read_errors: bool = False  # a problem was reported while reading: no second warning for the field it emptied
-
-    def __post_init__(self) -> None:
-        self.source_key = self.source_key or self.key
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name.lower(), default)
@@ -177,14 +168,9 @@ def _collapse(value: str) -> str:
     return " ".join(value.split())
 
 
-@lru_cache(maxsize=65536)
-def parse_person(text: str) -> Person:
-    return Person(text)
-
-
 def read_bib(
     path: str | Path, start_index: int = 0, macros: dict[str, str] | None = None, extra: BibText | None = None,
-) -> tuple[list[Record], list[Problem]]:
+) -> tuple[list[Entry], list[Problem]]:
     """Every readable entry of one file, and a problem for each one that is not.
 
     ``macros`` holds the @string definitions of the files read before this one
@@ -193,7 +179,7 @@ def read_bib(
     path = str(path)
     macros = {} if macros is None else macros
     extra = BibText() if extra is None else extra
-    records: list[Record] = []
+    records: list[Entry] = []
     problems: list[Problem] = []
     try:
         with open(path, "rb") as handle:
@@ -292,7 +278,7 @@ def _read_strings(scanner: _Scanner, pos: int, close: str) -> int:
         return _expect_close(scanner, pos, close, "@string")
 
 
-def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, index: int) -> tuple[Record, int]:
+def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, index: int) -> tuple[Entry, int]:
     text = scanner.text
     key_match = _KEY.match(text, pos)
     key = key_match.group(1)
@@ -344,37 +330,13 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
             continue
         fields[field_name] = value
         field_lines[field_name] = scanner.line(name.start())
-    record = _make_record(kind, key, fields, scanner.path, scanner.line(at), index, problems)
-    record.bad_chars = bad_chars
-    return record, pos
+    return Entry(key, kind, fields, scanner.path, scanner.line(at), index, problems, bad_chars), pos
 
 
 def _continues(text: str, pos: int, close: str) -> bool:
     """After a value that crossed a line opening an entry: does the entry go on as an entry would?"""
     rest = text[pos:pos + 200].lstrip()
     return rest.startswith(",") or rest.startswith(close)
-
-
-def _make_record(kind: str, key: str, fields: dict[str, str], path: str, line: int, index: int,
-                 problems: list[str]) -> Record:
-    persons: dict[str, list[Person]] = {}
-    for role in ("author", "editor"):
-        value = fields.pop(role, None)
-        if value is None:
-            continue
-        people = []
-        for part in split_name_list(value):
-            try:
-                people.append(parse_person(part))
-            except PybtexError as err:
-                problems.append(f"name {part!r} in {role} cannot be read ({err}); it is shown as written")
-                people.append(Person(last=part))
-        persons[role] = people
-        fields[f"{role}:raw"] = value
-    digest = hashlib.sha256(repr((kind, key, sorted(fields.items()))).encode("utf-8", "surrogatepass")).hexdigest()
-    for role in ("author", "editor"):
-        fields.pop(f"{role}:raw", None)
-    return Record(key, kind, fields, persons, path, line, index, problems, digest)
 
 
 def _resync(text: str, at: int, error: int) -> int:
@@ -410,7 +372,7 @@ def _skipped(scanner: _Scanner, kind: str, text: str, at: int, body: int, resume
     return Problem("bib_syntax", message, scanner.path, line, key)
 
 
-def _check_early_close(scanner: _Scanner, record: Record, pos: int, problems: list[Problem]) -> None:
+def _check_early_close(scanner: _Scanner, record: Entry, pos: int, problems: list[Problem]) -> None:
     """``title = {x}}, year = ...``: the entry closed early and BibTeX ignores the fields after it."""
     match = _EARLY_CLOSE.match(scanner.text, pos)
     if match is not None:
@@ -420,7 +382,7 @@ def _check_early_close(scanner: _Scanner, record: Record, pos: int, problems: li
             "delete the extra '}'", scanner.path, scanner.line(pos), record.key))
 
 
-def _undefined(scanner: _Scanner, name: str, offset: int, owner: Record | None) -> Problem:
+def _undefined(scanner: _Scanner, name: str, offset: int, owner: Entry | None) -> Problem:
     message = (f"@string {name!r} is not defined; define it with @string{{{name} = {{...}}}} or put the value "
                "in braces")
     if owner is None:

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from ._version import __version__
-from .bibfile import Problem, Record, read_bib
+from .bibfile import BibText, Entry, Problem, read_bib
 from .config import CVConfig, cv_config
 from .groups import assign
+from .latex import preamble_macros
+from .records import Record, build_records
 from .render import Rendered, render
 from .style import StyleContext, format_entry
 from .validate import check_records
@@ -82,8 +84,8 @@ def _header() -> bytes:
 
 
 def _cache_warning(path: Path, why: str) -> None:
-    logger.warning(f"the cache file {path} {why}; it is discarded and the bibliography is read again",
-                   type="cv", subtype=Subtype.cache.value)
+    logger.warning(f"this bibliography cache {why}; it is discarded and the .bib files are read again",
+                   location=str(path), type="cv", subtype=Subtype.cache.value)
 
 
 def _read_store(path: Path) -> Store | None:
@@ -161,29 +163,32 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
 
 def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
     """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about)."""
-    records: list[Record] = []
+    entries: list[Entry] = []
     problems: list[Problem] = []
-    seen: dict[str, Record] = {}
+    seen: dict[str, Entry] = {}
     macros: dict[str, str] = {}  # @string definitions carry over from one file to the next, as for biber
+    extra = BibText()  # the @preamble of every file: its argument-free macros are expanded in fields
     for path in cfg.bibfiles:
-        found, file_problems = read_bib(path, start_index=len(records), macros=macros)
+        found, file_problems = read_bib(path, start_index=len(entries), macros=macros, extra=extra)
         problems.extend(file_problems)
-        for record in found:
-            first = seen.get(record.key.lower())
+        for entry in found:
+            first = seen.get(entry.key.lower())
             if first is not None:
-                original = record.key
+                original = entry.key
                 suffix = 2
                 while f"{original}-{suffix}".lower() in seen:
                     suffix += 1
-                record.key = f"{original}-{suffix}"
+                entry.key = f"{original}-{suffix}"
                 problems.append(Problem(
                     "duplicate_key",
                     f"key {original!r} is used twice (first at {os.path.basename(first.path)}:{first.line}); "
-                    f"both entries are shown, this one as {record.key!r}; give it a key of its own",
-                    record.path, record.line, original,
+                    f"both entries are shown, this one as {entry.key!r}; give it a key of its own",
+                    entry.path, entry.line, original,
                 ))
-            seen[record.key.lower()] = record
-            records.append(record)
+            seen[entry.key.lower()] = entry
+            entries.append(entry)
+    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)))
+    problems.extend(record_problems)
     return records, problems
 
 

@@ -28,12 +28,37 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+_IN_REVIEW = "('submitted', 'inreview', 'inpreparation')"
+_BOOKS = ("('book', 'mvbook', 'collection', 'mvcollection', 'proceedings', 'mvproceedings', 'reference', "
+          "'mvreference', 'periodical', 'inbook', 'bookinbook', 'suppbook', 'incollection', 'suppcollection', "
+          "'inreference')")
+_SHOWN_BEFORE_OTHER = ("('article', 'inproceedings', 'book', 'mvbook', 'collection', 'mvcollection', 'proceedings', "
+                       "'mvproceedings', 'reference', 'mvreference', 'periodical', 'inbook', 'bookinbook', 'suppbook', "
+                       "'incollection', 'suppcollection', 'inreference', 'thesis', 'report', 'dataset', 'software')")
+# Groups that suit any academic; each entry matches exactly one of them.
 DEFAULT_GROUPS = [
-    {"name": "peer-reviewed", "title": None, "select": "type not in ('misc', 'dataset', 'phdthesis') and not pubstate"},
-    {"name": "in-review", "title": "Papers in Review", "select": "pubstate != ''"},
-    {"name": "data", "title": "Published Data Products", "select": "type == 'dataset'"},
-    {"name": "other", "title": "Other Publications", "select": "type in ('misc', 'phdthesis')"},
+    {"name": "articles", "title": "Journal Articles", "select": f"kind == 'article' and pubstate not in {_IN_REVIEW}"},
+    {"name": "conference", "title": "Conference Papers", "select": f"kind == 'inproceedings' and pubstate not in {_IN_REVIEW}"},
+    {"name": "books", "title": "Books and Chapters", "select": f"kind in {_BOOKS} and pubstate not in {_IN_REVIEW}"},
+    {"name": "in-review", "title": "Submitted and in Review", "select": f"pubstate in {_IN_REVIEW}"},
+    {"name": "theses", "title": "Theses", "select": f"kind == 'thesis' and pubstate not in {_IN_REVIEW}"},
+    {"name": "reports", "title": "Reports", "select": f"kind == 'report' and pubstate not in {_IN_REVIEW}"},
+    {"name": "data-software", "title": "Data and Software",
+     "select": f"kind in ('dataset', 'software') and pubstate not in {_IN_REVIEW}"},
+    {"name": "other", "title": "Other Publications",
+     "select": f"kind not in {_SHOWN_BEFORE_OTHER} and pubstate not in {_IN_REVIEW}"},
 ]
+
+# Marks written on names in .bib files -> the symbol shown and its legend line.  The shown
+# symbols must differ from every role's: "*" is a graduate student in the default roles.
+DEFAULT_AUTHOR_MARKS = {
+    "*": {"symbol": "#", "label": "equal contribution"},
+    "†": {"symbol": "†", "label": "corresponding author"},
+    "‡": {"symbol": "‡", "label": "equal contribution"},
+    "§": {"symbol": "§", "label": "joint senior author"},
+    "¶": {"symbol": "¶", "label": "corresponding author"},
+}
+AUTHOR_MARK_KEYS = ("symbol", "label")
 
 
 # Keyed by id() of the Sphinx config: validated objects (with compiled selectors)
@@ -49,7 +74,9 @@ class CVConfig:
     bibfiles: list[str]
     legend_prefix: str
     confpath: str
-    digest: str = ""  # of every value that changes formatted output; keys the caches kept in the env
+    digest: str = ""
+    author_marks: dict[str, tuple[str, str]] | None = None  # written mark -> (shown symbol, legend label)
+    show_isbn: bool = False  # of every value that changes formatted output; keys the caches kept in the env
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -65,17 +92,58 @@ def validate(app: Sphinx, config: Config) -> None:
     if not isinstance(config.cv_pdf_url, str):
         problems.append(f"cv_pdf_url must be a URL, or '' for the PDF beside the page, not {shown(config.cv_pdf_url)}; "
                         "e.g. 'https://example.org/cv.pdf'")
+    marks = _author_marks(config.cv_author_marks, roles, problems)
+    if not isinstance(config.cv_show_isbn, bool):
+        problems.append(f"cv_show_isbn must be True or False, not {shown(config.cv_show_isbn)}; e.g. True")
     problems += _misspelt(config)
     confpath = os.path.join(app.confdir, "conf.py")
     if problems:
         _report(problems, confpath, config)
         raise SystemExit(2)
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
-             "cv_publication_groups", "cv_legend_prefix", "latex_engine")
+             "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "latex_engine")
     digest = hashlib.sha256(repr([config[n] for n in names]).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
+        marks, config.cv_show_isbn,
     )
+
+
+def _author_marks(raw: object, roles: dict, problems: list[str]) -> dict[str, tuple[str, str]]:
+    """The configured marks over the defaults; a shown symbol that is also a role's would read as that role."""
+    example = "{'*': {'symbol': '#', 'label': 'equal contribution'}}"
+    if not isinstance(raw, dict):
+        problems.append(f"cv_author_marks must be a dict, not {shown(raw)}; e.g. {example}")
+        return {}
+    merged = {k: (v["symbol"], v["label"]) for k, v in DEFAULT_AUTHOR_MARKS.items()}
+    for written, spec in raw.items():
+        where = f"cv_author_marks[{written!r}]"
+        if written not in DEFAULT_AUTHOR_MARKS:
+            problems.append(f"{where}: the marks read on names are {', '.join(DEFAULT_AUTHOR_MARKS)}; e.g. {example}")
+            continue
+        if not isinstance(spec, dict) or set(spec) - set(AUTHOR_MARK_KEYS) or not all(
+                isinstance(spec.get(k, ""), str) for k in AUTHOR_MARK_KEYS):
+            problems.append(f"{where} must be a dict with a 'symbol' and a 'label' (text), not {shown(spec)}; "
+                            f"e.g. {{'symbol': '#', 'label': 'equal contribution'}}")
+            continue
+        symbol = spec.get("symbol", merged[written][0]).strip()
+        if not symbol:
+            problems.append(f"{where}['symbol'] is empty; e.g. '#'")
+            continue
+        merged[written] = (symbol, spec.get("label", merged[written][1]))
+    role_symbols = {role.symbol: key for key, role in roles.items()}
+    for written, (symbol, label) in list(merged.items()):
+        if symbol in role_symbols and written not in raw:  # a default that a role uses: pick another
+            taken = set(role_symbols) | {s for s, _ in merged.values()}
+            spare = [c for c in ("#", "‡", "§", "¶", "‖", "♯", "¤") if c not in taken]
+            if spare:
+                merged[written] = (spare[0], label)
+    for written, (symbol, _label) in merged.items():
+        if symbol in role_symbols:
+            problems.append(f"cv_author_marks[{written!r}] is shown as {symbol!r}, which is also the symbol of the "
+                            f"role {role_symbols[symbol]!r}: a reader could not tell them apart; choose another, "
+                            f"e.g. cv_author_marks = {{{written!r}: {{'symbol': '#'}}}}")
+    return merged
 
 
 def _bibfiles(raw: object, problems: list[str]) -> list[str]:
@@ -177,4 +245,6 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_publication_groups", DEFAULT_GROUPS, "env", types=frozenset({list, tuple}))
     app.add_config_value("cv_legend_prefix", "Supervised", "env", types=frozenset({str}))
     app.add_config_value("cv_pdf_url", "", "html", types=frozenset({str}))
+    app.add_config_value("cv_author_marks", {}, "env", types=frozenset({dict}))
+    app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))
     app.connect("config-inited", validate, priority=400)

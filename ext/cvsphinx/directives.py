@@ -63,16 +63,17 @@ class PublicationsDirective(SphinxDirective):
         for name in names:
             group = known[name]
             items = store.groups.get(name, [])
+            if not items:
+                continue  # an empty group prints nothing, not even its title
             container = nodes.container(classes=["cv-publications", f"cv-group-{name}"])
             if group.title:
                 # a real heading for screen readers, but not a section: no sidebar entry, no PDF bookmark
                 container += nodes.rubric(group.title, group.title, classes=["cv-group-title"], **{"heading-level": 3})
-            if items:
-                container += cv_publication_list(
-                    start=store.starts[name],
-                    items=[(i.anchor, i.rendered.html, i.rendered.latex, i.rendered.text) for i in items],
-                    sources=[(i.key, i.where) for i in items],
-                )
+            container += cv_publication_list(
+                start=store.starts[name],
+                items=[(i.anchor, i.rendered.html, i.rendered.latex, i.rendered.text) for i in items],
+                sources=[(i.key, i.where) for i in items],
+            )
             result.append(container)
         return result
 

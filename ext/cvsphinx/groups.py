@@ -12,8 +12,8 @@ import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .bibfile import Record
 from .people import ConfigError, report, shown, unknown_key
+from .records import Record
 
 Selector = Callable[[Record], bool]
 
@@ -37,6 +37,8 @@ def compile_selector(text: str) -> Selector:
 def _value_of(name: str) -> Callable[[Record], object]:
     if name == "type":
         return lambda r: r.type
+    if name == "kind":
+        return lambda r: r.kind
     if name == "keywords":
         return lambda r: {k.strip().lower() for k in r.get("keywords").replace(";", ",").split(",") if k.strip()}
     if name in ("author", "editor"):

@@ -5,21 +5,23 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .bibfile import Problem, Record, describe_char
+from .bibfile import Problem, describe_char
 from .people import NameKey, parse_annotation
+from .records import Record
 from .style import doi_of, safe_url
 
 if TYPE_CHECKING:
     from .config import CVConfig
 
+# by biblatex type (``Record.kind``); names as BibTeX users write them (both spellings are read)
 _VENUE_FIELDS = {
     "article": ("journal",),
     "inproceedings": ("booktitle",),
     "incollection": ("booktitle",),
+    "inbook": ("booktitle",),
     "book": ("publisher",),
-    "phdthesis": ("school",),
-    "mastersthesis": ("school",),
-    "techreport": ("institution",),
+    "thesis": ("school",),
+    "report": ("institution",),
     "dataset": ("publisher", "howpublished", "url", "doi"),
 }
 
@@ -28,16 +30,36 @@ def _missing_fields(record: Record) -> list[Problem]:
     missing = []
     if not record.get("title"):
         missing.append("has no title; add title = {...}")
-    if not record.get("year"):
-        missing.append("has no year; add year = {YYYY} (it orders the list)")
-    venues = _VENUE_FIELDS.get(record.type)
+    if not record.get("year") and record.date is None:
+        missing.append("has no year; add year = {YYYY} or date = {YYYY-MM-DD} (it orders the list)")
+    venues = _VENUE_FIELDS.get(record.kind)
     if venues and not any(record.get(v) for v in venues):
         missing.append(f"@{record.type} needs one of {', '.join(venues)} for its venue")
     return [Problem("missing_field", f"entry {record.key!r}: {m}", record.path, record.line, record.key) for m in missing]
 
 
+def _latex_problems(records: list[Record]) -> list[Problem]:
+    """One warning per unknown macro and file, where it is first used: not one per entry."""
+    first: dict[tuple[str, str], tuple[Record, str, int]] = {}
+    for record in records:
+        for macro, field_name in record.unknown_macros:
+            key = (record.path, macro)
+            if key in first:
+                first[key] = (*first[key][:2], first[key][2] + 1)
+            else:
+                first[key] = (record, field_name, 1)
+    problems = []
+    for (_path, macro), (record, field_name, count) in first.items():
+        more = f" (and {count - 1} more uses in this file)" if count > 1 else ""
+        problems.append(Problem(
+            "latex", f"entry {record.key!r}, field {field_name!r}: the LaTeX command {macro} is not known, so only its "
+            f"argument is shown{more}; define it in the file's @preamble with \\newcommand (no arguments), or "
+            "replace it with plain text", record.path, record.line, record.key))
+    return problems
+
+
 def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = _latex_problems(records)
 
     def add(record: Record, subtype: str, message: str) -> None:
         problems.append(Problem(subtype, f"entry {record.key!r}: {message}", record.path, record.line, record.key))

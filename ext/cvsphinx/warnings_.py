@@ -37,6 +37,8 @@ class Subtype(enum.StrEnum):
     """An entry lacks a field its type needs (title, year, venue)."""
     bad_year = "bad_year"
     """A year field is not a four-digit year; the entry sorts last in its group."""
+    latex = "latex"
+    """A field uses a LaTeX command the decoder does not know; its argument is shown as text."""
     owner_absent = "owner_absent"
     """The CV owner is not among an entry's authors (and no 'contribution' field says why)."""
     unmatched_person = "unmatched_person"

@@ -1,0 +1,487 @@
+"""The data model between reading and styling, as biber has one.
+
+Every entry the reader found is normalised here, once: BibTeX and biblatex
+field names (``journal``/``journaltitle``, ``address``/``location``,
+``school``/``institution``...), ``crossref`` and ``xdata`` inheritance with
+biblatex's rules, dates (``date`` with ranges, circa and uncertainty, or
+``year`` and ``month``), names (LaTeX decoded, biblatex's extended name
+format, authorship marks such as ``*`` or ``\\textsuperscript{\\dag}`` split
+off), arXiv identifiers, and the LaTeX of every displayed field decoded to
+rich text (``latex.py``).  Checks, groups, people matching and styles all
+read the same typed ``Record``.  No Sphinx imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from pybtex.bibtex.utils import split_name_list, split_tex_string
+from pybtex.database import Person
+from pybtex.richtext import Text
+from pybtex.scanner import PybtexError
+
+from .bibfile import Entry, Problem
+from .latex import decode, decode_plain
+
+# -- The field table -----------------------------------------------------------------
+
+# BibTeX's name -> biblatex's (as biber maps them); records keep biblatex's names
+ALIASES = {
+    "journal": "journaltitle", "address": "location", "school": "institution", "archiveprefix": "eprinttype",
+    "primaryclass": "eprintclass", "annote": "annotation", "key": "sortkey", "hyphenation": "langid",
+    "pdf": "file",
+}
+_BACK = {new: old for old, new in ALIASES.items()}
+
+# biblatex's type aliases; the type as written stays in ``Record.type`` (selectors use it)
+KIND = {
+    "conference": "inproceedings", "electronic": "online", "www": "online", "phdthesis": "thesis",
+    "mastersthesis": "thesis", "techreport": "report", "data": "dataset", "codeset": "software",
+}
+_THESIS_TYPE = {"phdthesis": "phdthesis", "mastersthesis": "mathesis", "techreport": "techreport"}
+
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder", "editora", "editorb", "editorc")
+LITERAL_FIELDS = (
+    "title", "subtitle", "titleaddon", "journaltitle", "journalsubtitle", "issuetitle", "booktitle", "booksubtitle",
+    "booktitleaddon", "maintitle", "mainsubtitle", "eventtitle", "venue", "publisher", "location", "institution",
+    "organization", "series", "edition", "note", "addendum", "howpublished", "type", "version", "chapter",
+    "volume", "volumes", "number", "issue", "pages", "pagetotal", "eid", "part", "language", "contribution",
+    "award", "pubstate", "origtitle", "shorttitle", "eprintclass",
+)
+VERBATIM_FIELDS = ("url", "doi", "eprint", "file", "isbn", "issn", "urldate", "eventdate", "origdate")
+# fields a child never takes from its crossref parent (biblatex manual, "Data Inheritance")
+_NOT_INHERITED = {"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label", "options",
+                  "presort", "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand",
+                  "shorthandintro", "sortkey"}
+# parent kind -> child kinds -> field renames (biblatex's default inheritance rules)
+_BOOKISH = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+_MAIN = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon"}
+_RENAMES: dict[tuple[str, str], dict[str, str]] = {}
+for _parent, _children in {
+    "book": ("inbook", "bookinbook", "suppbook"),
+    "collection": ("incollection", "suppcollection"), "reference": ("inreference",),
+    "proceedings": ("inproceedings",),
+}.items():
+    for _child in _children:
+        _RENAMES[(_parent, _child)] = _BOOKISH
+for _parent, _children in {
+    "mvbook": ("book", "inbook", "bookinbook", "suppbook"), "mvcollection": ("collection", "incollection"),
+    "mvproceedings": ("proceedings", "inproceedings"), "mvreference": ("reference", "inreference"),
+}.items():
+    for _child in _children:
+        _RENAMES[(_parent, _child)] = _MAIN
+for _child in ("article", "suppperiodical"):
+    _RENAMES[("periodical", _child)] = {"title": "journaltitle", "subtitle": "journalsubtitle"}
+NOT_PUBLICATIONS = {"xdata", "set"}
+
+_ARXIV_ID = re.compile(r"(?:arxiv[:\s/]*(?:abs/)?)\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
+                       re.IGNORECASE)
+_NEW_ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$", re.IGNORECASE)
+MONTHS = {name: n for n, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"], start=1)}
+
+
+# -- Dates -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Date:
+    """A publication date: year, maybe month and day, maybe an end (a range), maybe circa or uncertain."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    end_year: int | None = None
+    end_month: int | None = None
+    open_end: bool = False
+    circa: bool = False
+    uncertain: bool = False
+
+    def display(self) -> str:
+        """``2019``, ``2019–2020``, ``2019–``, ``ca. 2019``, ``2019?``: years only, as the CV shows dates."""
+        text = str(self.year)
+        if self.end_year is not None and self.end_year != self.year:
+            text += f"–{self.end_year}"
+        elif self.open_end:
+            text += "–"
+        if self.circa:
+            text = "ca. " + text
+        if self.uncertain:
+            text += "?"
+        return text
+
+
+_DATE_PART = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T[\d:]+Z?)?([~?%]?)$")
+
+
+def parse_date(text: str) -> Date | None:
+    """biblatex's ``date`` (ISO 8601-2 level 1, as biber reads it); None when it is not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    start, sep, end = text.partition("/")
+    first = _DATE_PART.match(start.strip()) if start.strip() not in ("", "..") else None
+    if first is None:
+        return None
+    flags = first.group(4)
+    date = {"year": int(first.group(1)), "month": _int(first.group(2)), "day": _int(first.group(3)),
+            "circa": flags in ("~", "%"), "uncertain": flags in ("?", "%")}
+    if sep:
+        last = _DATE_PART.match(end.strip()) if end.strip() not in ("", "..") else None
+        if last is not None:
+            date["end_year"], date["end_month"] = int(last.group(1)), _int(last.group(2))
+        elif end.strip() in ("", ".."):
+            date["open_end"] = True
+        else:
+            return None
+    month = date["month"]
+    if month is not None and not 1 <= month <= 12 and not 21 <= month <= 24:  # 21-24: seasons
+        return None
+    return Date(**date)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _month(text: str) -> int | None:
+    text = text.strip().lower().rstrip(".")
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    for name, number in MONTHS.items():
+        if len(text) >= 3 and name.startswith(text):
+            return number
+    return None
+
+
+# -- Names ------------------------------------------------------------------------------
+
+# Authorship marks written on a name: equal contribution, corresponding author...
+# Authorship marks written after a name: equal contribution, corresponding author, affiliations...
+_MARK = re.compile(
+    r"(?:\s*(?:\$[^$]*\$|\\textsuperscript\s*\{[^{}]*\}|\\ensuremath\s*\{[^{}]*\}|\^\s*\{[^{}]*\}|\^\s*\S"
+    r"|\\(?:dag|ddag|textdagger|textdaggerdbl)(?![A-Za-z])\s*(?:\{\})?|[*†‡§¶]+))+\s*$"
+)
+_MARK_SYNTAX = re.compile(r"\\textsuperscript|\\ensuremath|\\mathrm|[${}^\s,;]|\d|(?<![\\a-zA-Z])[a-z](?![a-zA-Z])")
+_MARK_PIECE = re.compile(
+    r"\\dagger|\\dag(?![a-z])|\\textdagger(?![a-z])|†|\\ddagger|\\ddag|\\textdaggerdbl|‡|\\S(?![a-z])|§|\\P(?![a-z])|¶"
+    r"|\\ast|\\star|\*"
+)
+_MARK_SYMBOL = {"\\dagger": "†", "\\dag": "†", "\\textdagger": "†", "†": "†", "\\ddagger": "‡", "\\ddag": "‡",
+                "\\textdaggerdbl": "‡", "‡": "‡", "\\S": "§", "§": "§", "\\P": "¶", "¶": "¶", "\\ast": "*",
+                "\\star": "*", "*": "*"}
+
+
+@dataclass
+class Name:
+    """One person as written in a name list: decoded parts (a pybtex Person), marks, the raw text."""
+
+    person: Person
+    marks: str = ""  # "*", "†", "*†"...
+    raw: str = ""
+
+    @property
+    def is_others(self) -> bool:
+        return self.raw.strip().lower() == "others"
+
+
+def _strip_marks(part: str) -> tuple[str, str]:
+    """``Zhou*, Xuhui`` / ``Xuhui Zhou$^\\dagger$`` -> the name and its marks."""
+    marks = ""
+    pieces = _split_top(part, ",")
+    out = []
+    for piece in pieces:
+        match = _MARK.search(piece)
+        if match and match.start() > 0 and piece[: match.start()].strip():
+            symbols = _MARK_PIECE.findall(match.group())
+            rest = _MARK_SYNTAX.sub("", _MARK_PIECE.sub("", match.group()))
+            if not rest:  # only marks, superscript syntax and affiliation numbers or letters
+                marks += "".join(_MARK_SYMBOL.get(m, "") for m in symbols)
+                piece = piece[: match.start()]
+        out.append(piece)
+    return ",".join(out), marks
+
+
+def _extended(part: str) -> Person | None:
+    """biblatex's extended name format: ``family=Souza Filho, given=Francisco de Assis, prefix=de``."""
+    if "=" not in part:
+        return None
+    values: dict[str, str] = {}
+    for item in _split_top(part, ","):
+        name, eq, value = item.partition("=")
+        name = name.strip().lower()
+        if not eq or name not in ("family", "given", "prefix", "suffix", "useprefix", "given-i", "family-i",
+                                  "prefix-i", "suffix-i"):
+            return None
+        values[name] = _unbrace(value.strip())
+    if "family" not in values and "given" not in values:
+        return None
+    person = Person()
+    person.first_names = split_tex_string(values.get("given", ""))
+    person.prelast_names = split_tex_string(values.get("prefix", ""))
+    person.last_names = split_tex_string(values.get("family", ""))
+    person.lineage_names = split_tex_string(values.get("suffix", ""))
+    return person
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _unbrace(text: str) -> str:
+    return text[1:-1] if text.startswith("{") and text.endswith("}") and _balanced_inside(text) else text
+
+
+def _balanced_inside(text: str) -> bool:
+    depth = 0
+    for i, char in enumerate(text):
+        depth += (char == "{") - (char == "}")
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return depth == 0
+
+
+def _decoded_person(person: Person, macros: Mapping[str, str]) -> Person:
+    """The same name with every part in plain Unicode: matching and initials need letters, not LaTeX."""
+    out = Person()
+    for attr in ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names"):
+        setattr(out, attr, [d for d in (decode_plain(p, macros) for p in getattr(person, attr)) if d])
+    return out
+
+
+def parse_names(value: str, macros: Mapping[str, str]) -> tuple[list[Name], list[str]]:
+    """A name list; problems for what BibTeX would split oddly."""
+    names: list[Name] = []
+    problems: list[str] = []
+    parts = split_name_list(value)
+    for part in parts:
+        raw = part
+        if part.strip().lower() == "others":
+            names.append(Name(Person(last="others"), "", raw))
+            continue
+        person = _extended(part)
+        marks = ""
+        if person is None:
+            part, marks = _strip_marks(part)
+            stripped = part.strip()
+            if stripped.endswith(","):
+                problems.append(f"name {raw!r} ends with a comma (a stray comma before 'and'?); it is read as "
+                                f"{stripped.rstrip(',').strip()!r}: delete the comma")
+                part = stripped.rstrip(",").strip()
+            commas = _split_top(part, ",")
+            if len(commas) > 3 or (len(commas) == 3 and len(parts) == 1 and all(len(c.split()) <= 2 for c in commas)):
+                problems.append(f"name {raw!r} has {len(commas) - 1} commas: are the authors separated by commas? "
+                                "BibTeX needs ' and ' between names; it is shown as written")
+                person = Person(last="{" + part + "}")
+            else:
+                try:
+                    person = Person(part)
+                except PybtexError as err:
+                    problems.append(f"name {raw!r} cannot be read ({err}); it is shown as written")
+                    person = Person(last="{" + part + "}")
+        names.append(Name(_decoded_person(person, macros), marks, raw))
+    return names, problems
+
+
+# -- Records ------------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """One publication, normalised: what checks, groups and styles read."""
+
+    key: str
+    type: str  # as written, lower case: selectors compare it
+    fields: dict[str, str]  # LaTeX values under biblatex's names, inherited fields included
+    persons: dict[str, list[Person]]  # decoded names per name field ("others" kept as a Person)
+    path: str
+    line: int
+    index: int = 0
+    problems: list[str] = field(default_factory=list)
+    digest: str = ""  # sha256 of everything the entry's rendering reads from the .bib file
+    source_key: str = ""
+    bad_chars: list[tuple[str, str]] = field(default_factory=list)
+    read_errors: bool = False
+    kind: str = ""  # biblatex's type: 'thesis' for @phdthesis, 'report' for @techreport...
+    date: Date | None = None
+    marks: dict[str, dict[int, str]] = field(default_factory=dict)  # name field -> 1-based position -> marks
+    rich: dict[str, Text] = field(default_factory=dict)  # decoded literal fields
+    unknown_macros: list[tuple[str, str]] = field(default_factory=list)  # (macro, field)
+    arxiv: tuple[str, str] | None = None  # (identifier, class)
+
+    def __post_init__(self) -> None:
+        self.source_key = self.source_key or self.key
+        self.kind = self.kind or KIND.get(self.type, self.type)
+
+    def get(self, name: str, default: str = "") -> str:
+        """A field's LaTeX value, by its BibTeX or biblatex name."""
+        name = name.lower()
+        value = self.fields.get(ALIASES.get(name, name))
+        if value is None:
+            value = self.fields.get(name, self.fields.get(_BACK.get(name, ""), None))
+        return default if value is None else value
+
+    def text(self, name: str) -> Text:
+        """A field decoded to rich text (empty when absent)."""
+        found = self.rich.get(ALIASES.get(name.lower(), name.lower()))
+        if found is None:
+            value = self.get(name)
+            found = decode(value).text if value else Text()
+        return found
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = None) -> tuple[list[Record], list[Problem]]:
+    """Entries to records: inheritance, aliases, dates, names, decoding; @xdata and @set are not records."""
+    macros = macros or {}
+    entries = list(entries)
+    problems: list[Problem] = []
+    by_key = {e.key.lower(): e for e in entries}
+    records: list[Record] = []
+    for entry in entries:
+        if entry.type in NOT_PUBLICATIONS:
+            continue
+        fields, notes = _resolve(entry, by_key)
+        records.append(_record(entry, fields, notes, macros))
+    return records, problems
+
+
+def _canonical(entry: Entry) -> tuple[dict[str, str], list[str]]:
+    fields: dict[str, str] = {}
+    notes: list[str] = []
+    for name, value in entry.fields.items():
+        target = ALIASES.get(name, name)
+        if target in fields and target != name:
+            notes.append(f"has both {name!r} and {target!r}; {target!r} is used: delete one")
+            continue
+        if name != target and target in entry.fields:
+            notes.append(f"has both {name!r} and {target!r}; {target!r} is used: delete one")
+            continue
+        fields[target] = value
+    return fields, notes
+
+
+def _resolve(entry: Entry, by_key: dict[str, Entry]) -> tuple[dict[str, str], list[str]]:
+    """The entry's fields with xdata and crossref inheritance applied (biblatex's rules)."""
+    fields, notes = _canonical(entry)
+    seen = {entry.key.lower()}
+    _apply_xdata(fields, by_key, seen, notes)
+    parent_key = fields.get("crossref", "").strip()
+    if parent_key:
+        parent = by_key.get(parent_key.lower())
+        if parent is None:
+            notes.append(f"crossref {parent_key!r} is not in the .bib files; nothing is inherited")
+        elif parent.key.lower() in seen:
+            notes.append(f"crossref {parent_key!r} refers back to this entry")
+        else:
+            parent_fields, _ = _canonical(parent)
+            _apply_xdata(parent_fields, by_key, seen | {parent.key.lower()}, notes)
+            renames = _RENAMES.get((KIND.get(parent.type, parent.type), KIND.get(entry.type, entry.type)), {})
+            for name, value in parent_fields.items():
+                if name in _NOT_INHERITED:
+                    continue
+                target = renames.get(name, name)
+                if target not in fields:
+                    fields[target] = value
+    return fields, notes
+
+
+def _apply_xdata(fields: dict[str, str], by_key: dict[str, Entry], seen: set[str], notes: list[str]) -> None:
+    refs = [r.strip() for r in fields.pop("xdata", "").split(",") if r.strip()]
+    for ref in refs:
+        source = by_key.get(ref.lower())
+        if source is None:
+            notes.append(f"xdata {ref!r} is not in the .bib files; nothing is inherited")
+            continue
+        if ref.lower() in seen:
+            notes.append(f"xdata {ref!r} refers back to this entry")
+            continue
+        inherited, _ = _canonical(source)
+        _apply_xdata(inherited, by_key, seen | {ref.lower()}, notes)
+        for name, value in inherited.items():
+            if name not in _NOT_INHERITED:
+                fields.setdefault(name, value)
+
+
+def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapping[str, str]) -> Record:
+    problems = list(entry.problems) + notes
+    persons: dict[str, list[Person]] = {}
+    marks: dict[str, dict[int, str]] = {}
+    for role in NAME_FIELDS:
+        value = fields.get(role)
+        if value is None:
+            continue
+        names, name_problems = parse_names(value, macros)
+        problems.extend(f"{role}: {p}" for p in name_problems)
+        persons[role] = [n.person for n in names]
+        found = {i: n.marks for i, n in enumerate(names, start=1) if n.marks}
+        if found:
+            marks[role] = found
+    kind = KIND.get(entry.type, entry.type)
+    if entry.type in _THESIS_TYPE and "type" not in fields:
+        fields["type"] = _THESIS_TYPE[entry.type]
+    date = _date(fields, problems)
+    if date is not None and not fields.get("year", "").strip().isdigit():
+        fields["year"] = str(date.year)  # groups order by it; checks read it
+    arxiv = _arxiv(fields)
+    rich: dict[str, Text] = {}
+    unknown: list[tuple[str, str]] = []
+    for name in LITERAL_FIELDS:
+        value = fields.get(name)
+        if value:
+            decoded = decode(value, macros)
+            rich[name] = decoded.text
+            unknown.extend((macro, name) for macro in decoded.unknown)
+    digest = hashlib.sha256(repr((entry.type, entry.key, sorted(fields.items()))).encode("utf-8", "surrogatepass"))
+    return Record(entry.key, entry.type, fields, persons, entry.path, entry.line, entry.index, problems,
+                  digest.hexdigest(), entry.key, list(entry.bad_chars), entry.read_errors, kind, date, marks, rich,
+                  unknown, arxiv)
+
+
+def _date(fields: dict[str, str], problems: list[str]) -> Date | None:
+    raw_date = fields.get("date", "").strip()
+    if raw_date:
+        date = parse_date(decode_plain(raw_date))
+        if date is not None:
+            return date
+        problems.append(f"date {raw_date!r} is not a date biblatex reads (e.g. 2019, 2019-05, 2019-05-17, 2019/2020)")
+    year_text = decode_plain(fields.get("year", ""))
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:[-–/]\s*(\d{4})\s*)?", year_text)
+    if match is None:
+        return None
+    month = _month(decode_plain(fields.get("month", ""))) if fields.get("month") else None
+    end = int(match.group(2)) if match.group(2) else None
+    return Date(int(match.group(1)), month, end_year=end)
+
+
+def _arxiv(fields: dict[str, str]) -> tuple[str, str] | None:
+    """arXiv identifier and class, from eprint + eprinttype/archiveprefix, an ``arxiv`` field, or a venue text."""
+    eprint = fields.get("eprint", "").strip()
+    kind = fields.get("eprinttype", "").strip().lower()
+    category = decode_plain(fields.get("eprintclass", "")).strip()
+    if eprint and (kind == "arxiv" or (not kind and _NEW_ARXIV_ID.match(eprint))):
+        return eprint.removeprefix("arXiv:").removeprefix("arxiv:"), category
+    if fields.get("arxiv", "").strip():
+        return fields["arxiv"].strip().removeprefix("arXiv:"), category
+    for name in ("journaltitle", "note", "howpublished", "url"):
+        match = _ARXIV_ID.search(fields.get(name, ""))
+        if match:
+            return match.group(1), category
+    return None
