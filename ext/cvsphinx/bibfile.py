@@ -33,6 +33,8 @@ _NUMBER = re.compile(r"\d+")
 _BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'[{}"]')
 _LINE_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
+_SIMPLE_FIELD = re.compile(
+    r"\s*,\s*(" + _IDENT + r")\s*=\s*(?:\{([^{}]*)\}|\"([^\"{}]*)\"|(\d+))\s*")
 _EARLY_CLOSE = re.compile(r"\s*,\s*" + _IDENT + r"\s*=")
 # C0/C1 controls and DEL, except the whitespace BibTeX folds into spaces
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -298,6 +300,16 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
         if not text.startswith(",", pos):
             raise _EntryError(f"',' or {close!r} expected after the value of field {list(fields)[-1]!r}"
                         if fields else f"',' expected after the key {key!r}", pos)
+        simple = _SIMPLE_FIELD.match(text, pos)
+        if simple is not None and not text.startswith("#", simple.end()):
+            # the common case, one regex: name = {text without braces} / "text" / 123
+            field_name = simple.group(1).lower()
+            value = simple.group(2)
+            if value is None:
+                value = simple.group(3) if simple.group(3) is not None else simple.group(4)
+            pos = simple.end()
+            _add_field(scanner, fields, field_lines, problems, bad_chars, field_name, value, simple.start(1))
+            continue
         pos = scanner.skip_ws(pos + 1)
         if text.startswith(close, pos):  # a trailing comma
             pos += 1
@@ -318,19 +330,23 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
         runaway = _LINE_ENTRY.search(text, value_start, pos)
         if runaway is not None and not _continues(text, pos, close):
             raise _EntryError(f"the value of field {field_name!r} (line {scanner.line(value_start)}) runs into the entry "
-                        f"on line {scanner.line(runaway.start())}: a closing brace is missing", value_start)
-        if _CONTROL.search(value):
-            for char in sorted(set(_CONTROL.findall(value))):
-                bad_chars.append((field_name, char))
-            value = _CONTROL.sub(" ", value)
-        value = _collapse(value)
-        if field_name in fields:
-            problems.append(f"field {field_name!r} appears twice (lines {field_lines[field_name]} and "
-                            f"{scanner.line(name.start())}); the first value is kept, delete the other")
-            continue
-        fields[field_name] = value
-        field_lines[field_name] = scanner.line(name.start())
+                              f"on line {scanner.line(runaway.start())}: a closing brace is missing", value_start)
+        _add_field(scanner, fields, field_lines, problems, bad_chars, field_name, value, name.start())
     return Entry(key, kind, fields, scanner.path, scanner.line(at), index, problems, bad_chars), pos
+
+
+def _add_field(scanner: _Scanner, fields: dict[str, str], field_lines: dict[str, int], problems: list[str],
+               bad_chars: list[tuple[str, str]], field_name: str, value: str, offset: int) -> None:
+    if _CONTROL.search(value):
+        for char in sorted(set(_CONTROL.findall(value))):
+            bad_chars.append((field_name, char))
+        value = _CONTROL.sub(" ", value)
+    if field_name in fields:
+        problems.append(f"field {field_name!r} appears twice (lines {field_lines[field_name]} and "
+                        f"{scanner.line(offset)}); the first value is kept, delete the other")
+        return
+    fields[field_name] = " ".join(value.split())
+    field_lines[field_name] = scanner.line(offset)
 
 
 def _continues(text: str, pos: int, close: str) -> bool:

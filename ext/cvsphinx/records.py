@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pybtex.bibtex.utils import split_name_list, split_tex_string
 from pybtex.database import Person
@@ -264,7 +265,15 @@ def _decoded_person(person: Person, macros: Mapping[str, str]) -> Person:
 
 
 def parse_names(value: str, macros: Mapping[str, str]) -> tuple[list[Name], list[str]]:
-    """A name list; problems for what BibTeX would split oddly."""
+    """A name list; problems for what BibTeX would split oddly.  The same list (a journal's editors, a
+    group's usual authors) comes up again and again: it is parsed once."""
+    names, problems = _parse_names(value, tuple(sorted(macros.items())))
+    return list(names), list(problems)
+
+
+@lru_cache(maxsize=32768)
+def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[tuple[Name, ...], tuple[str, ...]]:
+    macros = dict(macro_items)
     names: list[Name] = []
     problems: list[str] = []
     parts = split_name_list(value)
@@ -294,7 +303,7 @@ def parse_names(value: str, macros: Mapping[str, str]) -> tuple[list[Name], list
                     problems.append(f"name {raw!r} cannot be read ({err}); it is shown as written")
                     person = Person(last="{" + part + "}")
         names.append(Name(_decoded_person(person, macros), marks, raw))
-    return names, problems
+    return tuple(names), tuple(problems)
 
 
 # -- Records ------------------------------------------------------------------------------
