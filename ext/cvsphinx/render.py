@@ -40,7 +40,8 @@ class HTMLBackend(BaseBackend):
     name = "cvsphinx-html"
     default_suffix = ".html"
     symbols: ClassVar[dict[str, str]] = {"ndash": "&ndash;", "newblock": " ", "nbsp": "&nbsp;"}
-    _tags: ClassVar[dict[str, str]] = {"em": "em", "strong": "strong", "sup": "sup", "i": "em", "b": "strong"}
+    _tags: ClassVar[dict[str, str]] = {"em": "em", "strong": "strong", "sup": "sup", "i": "em", "b": "strong",
+                                       "sub": "sub"}
 
     def format_str(self, str_: str) -> str:
         # as docutils' HTML writer encodes text: & < > and "
@@ -50,11 +51,16 @@ class HTMLBackend(BaseBackend):
         return text
 
     def format_tag(self, tag_name: str, text: str) -> str:
+        if tag_name == "sc" and text:  # small caps (\textsc), styled inline: no stylesheet needed
+            return f'<span class="cv-smallcaps" style="font-variant: small-caps">{text}</span>'
         tag = self._tags.get(tag_name)
         return f"<{tag}>{text}</{tag}>" if tag and text else text
 
     def format_href(self, url: str, text: str, external: bool = False) -> str:
         return f'<a class="reference external" href="{html_escape(url, quote=True)}">{text}</a>'
+
+    def format_cv_math(self, latex_source: str, rendered_children: str) -> str:
+        return rendered_children
 
     def format_cv_marker(self, role: Role) -> str:
         label = html_escape(role.label, quote=True)
@@ -73,7 +79,7 @@ class LaTeXBackend(BaseBackend):
     default_suffix = ".tex"
     symbols: ClassVar[dict[str, str]] = {"ndash": r"\textendash{}", "newblock": " ", "nbsp": "~"}
     _tags: ClassVar[dict[str, str]] = {"em": "sphinxstyleemphasis", "i": "sphinxstyleemphasis", "strong": "sphinxstylestrong",
-             "b": "sphinxstylestrong", "sup": "textsuperscript"}
+             "b": "sphinxstylestrong", "sup": "textsuperscript", "sub": "textsubscript", "sc": "textsc"}
 
     def __init__(self, engine: str = "xelatex") -> None:
         super().__init__()
@@ -96,6 +102,10 @@ class LaTeXBackend(BaseBackend):
                .replace(r"\sphinxhyphen{}", "-").replace(r"\textquotesingle{}", "'"))
         return f"\\sphinxhref{{{uri}}}{{{text}}}"
 
+    def format_cv_math(self, latex_source: str, rendered_children: str) -> str:
+        """Math stays math: the .bib's own LaTeX (latex.py passes on only what LaTeX can typeset)."""
+        return f"${latex_source}$"
+
     def format_cv_marker(self, role: Role) -> str:
         return f"\\textsuperscript{{{tex_escape(role.symbol, self.engine)}}}"
 
@@ -104,8 +114,23 @@ class LaTeXBackend(BaseBackend):
 
 
 class TextBackend(PlainBackend):
+    _scripts: ClassVar[dict[str, dict[int, str]]] = {
+        "sup": str.maketrans("0123456789+-−=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿ"),
+        "sub": str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎"),
+    }
+
     def format_str(self, str_: str) -> str:
         return unhide(str_)
+
+    def format_tag(self, tag_name: str, text: str) -> str:
+        """Super- and subscripts as Unicode characters where all of them have one (CO₂, 10¹⁸)."""
+        table = self._scripts.get(tag_name)
+        if table is not None and text and all(ord(char) in table for char in text):
+            return text.translate(table)
+        return text
+
+    def format_cv_math(self, latex_source: str, rendered_children: str) -> str:
+        return rendered_children
 
     def format_cv_marker(self, role: Role) -> str:
         return role.symbol
@@ -119,6 +144,14 @@ class NodeBackend(DocutilsBackend):
 
     def format_cv_marker(self, role: Role) -> list[nodes.Node]:
         return [cv_marker(role.symbol, role.symbol, role=role.key, label=role.label)]
+
+    def format_tag(self, tag_name: str, text: list[nodes.Node]) -> list[nodes.Node]:
+        if tag_name == "sc" and text:
+            return [nodes.inline("", "", *text, classes=["cv-smallcaps"])]
+        return super().format_tag(tag_name, text)
+
+    def format_cv_math(self, latex_source: str, rendered_children: list[nodes.Node]) -> list[nodes.Node]:
+        return rendered_children
 
 
 _HTML = HTMLBackend()
