@@ -1,14 +1,12 @@
 """People, roles and periods: who gets which marker on which paper.
 
-Pure Python (pybtex and latexcodec only), so the rules can be unit-tested
+Pure Python (pybtex and latex.py only), so the rules can be unit-tested
 without Sphinx.  Everything here is built from validated configuration;
 ``ConfigError`` carries a message that tells the user what to change.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import difflib
 import re
 import reprlib
@@ -17,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.database import Person as BibPerson
+
+from .latex import decode_plain
 
 
 class ConfigError(ValueError):
@@ -68,11 +67,9 @@ _SPLIT_FIRST = re.compile(r"[\s.\-‐]+")
 
 
 def plain(text: str) -> str:
-    """LaTeX-decoded, brace-free text: ``Bj{\\o}rk`` -> ``Bjørk``."""
-    if "\\" in text or "{" in text:
-        with contextlib.suppress(Exception):
-            text = codecs.decode(text, "ulatex")
-        text = text.replace("{", "").replace("}", "")
+    """LaTeX-decoded, brace-free text: ``Bj{\\o}rk`` -> ``Bjørk`` (roster names may be written in LaTeX too)."""
+    if "\\" in text or "{" in text or "$" in text:
+        text = decode_plain(text)
     return text
 
 
