@@ -27,14 +27,14 @@ from .groups import assign
 from .latex import preamble_macros
 from .records import Record, build_records
 from .render import Rendered, render
-from .style import StyleContext, format_entry
+from .style import DEFAULT_MARKS, StyleContext, format_entry, used_marks
 from .validate import check_records
 from .warnings_ import Subtype, logger, warn_at
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 4
+STORE_VERSION = 5
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Store:
     # render key (see _render_key) -> Rendered, reused across .bib and configuration edits
     rendered: dict[str, Rendered] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # said again whenever the lists are read again
+    marks_used: set[str] = field(default_factory=set)  # written authorship marks on shown entries, for the legend
     version: int = STORE_VERSION
 
 
@@ -213,7 +214,8 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             f"{names[0]!r}; make the selectors in cv_publication_groups exclusive", record.path, record.line, record.key))
     problems.extend(check_records(records, cfg))
 
-    ctx = StyleContext(cfg.owner, cfg.roster)
+    ctx = StyleContext(cfg.owner, cfg.roster, dict(cfg.author_marks or DEFAULT_MARKS), cfg.show_isbn)
+    marks_used: set[str] = set()
     rendered: dict[str, Rendered] = {}
     groups: dict[str, list[Item]] = {}
     starts: dict[str, int] = {}
@@ -231,6 +233,7 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
                 anchor = f"{base}-{len(anchors)}"
             anchors.add(anchor)
             items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}"))
+            marks_used |= used_marks([record])
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0
-    return Store(signature, cfg.digest, groups, starts, rendered, problems)
+    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used)

@@ -21,7 +21,7 @@ from .catalog import load, load_fresh, warn_problems
 from .config import cv_config
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
-from .style import legend
+from .style import DEFAULT_MARKS, legend, marks_legend
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -84,7 +84,13 @@ class LegendDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         cfg = cv_config(self.config)
         text = legend(cfg.roster.roles, cfg.legend_prefix)
-        return [nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"])]
+        result = [nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"])]
+        marks = marks_legend(cfg.author_marks or DEFAULT_MARKS, load(self.env).marks_used)
+        if len(marks):  # only when some shown entry carries an authorship mark
+            for path in cfg.bibfiles:
+                self.env.note_dependency(path)
+            result.append(nodes.paragraph("", "", *to_nodes(Text("(", marks, ")")), classes=["cv-legend", "cv-marks-legend"]))
+        return result
 
 
 class SupervisedDirective(SphinxDirective):
