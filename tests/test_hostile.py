@@ -45,10 +45,11 @@ def soup_of(app_or_dir) -> BeautifulSoup:
 
 
 def items(soup: BeautifulSoup) -> dict[str, BeautifulSoup]:
+    """Each entry's paragraph (its formatted text; the links and BibTeX below it are not part of it), by anchor."""
     found = {}
     for li in soup.select("ol.cv-publication-list > li"):
         assert li.get("id") not in found, f"id {li.get('id')} twice"
-        found[li.get("id")] = li
+        found[li.get("id")] = li.p
     return found
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pybtex.errors
 import pytest
 from bs4 import BeautifulSoup
-from docutils.nodes import make_id
+from cvsphinx.links import anchor
 from pybtex.database import parse_file
 from sphinx.testing.util import SphinxTestApp
 
@@ -81,7 +81,7 @@ def real_build(request, tmp_path_factory) -> dict:
             warnings.append(match)
     return {"name": request.param, "bib": src / "refs.bib",
             "text": (src / "refs.bib").read_text(encoding="utf-8"), "ids": ids, "warnings": warnings,
-            "items": {li.get("id"): " ".join(li.get_text().split()) for li in items}}
+            "items": {li.get("id"): " ".join(li.p.get_text().split()) for li in items}}
 
 
 def _named(key: str, warnings) -> bool:
@@ -95,7 +95,7 @@ def test_every_entry_pybtex_reads_is_shown_exactly_once(real_build) -> None:
     keys = pybtex_keys(real_build["bib"])
     assert len(keys) > 500, f"pybtex read only {len(keys)} entries: is {real_build['name']} the real file?"
     ids = real_build["ids"]
-    wrong = {key: ids[f"pub-{make_id(key)}"] for key in keys if ids[f"pub-{make_id(key)}"] != 1}
+    wrong = {key: ids[anchor(key)] for key in keys if ids[anchor(key)] != 1}
     assert not wrong, f"{len(wrong)} of {len(keys)} entries are not shown exactly once: {dict(list(wrong.items())[:20])}"
 
 
@@ -104,7 +104,7 @@ def test_every_entry_not_shown_is_named_in_a_warning(real_build) -> None:
     keys = file_keys(real_build["text"])
     assert len(keys) > 50
     ids = real_build["ids"]
-    missing = [key for key in dict.fromkeys(keys) if ids[f"pub-{make_id(key)}"] == 0]
+    missing = [key for key in dict.fromkeys(keys) if ids[anchor(key)] == 0]
     silent = [key for key in missing if not _named(key, real_build["warnings"])]
     assert not silent, f"{len(silent)} entries are neither shown nor warned about: {silent[:20]}"
 
@@ -139,14 +139,14 @@ def test_almost_no_entry_shows_literal_latex(real_build) -> None:
     """Fewer than 1 entry in 100 shows a backslash, dollar or brace on the page, and each of those uses a
     macro that a cv.latex warning names."""
     items = real_build["items"]
-    literal = {anchor: text for anchor, text in items.items() if _LITERAL.search(text)}
+    literal = {item: text for item, text in items.items() if _LITERAL.search(text)}
     assert len(literal) * 100 < len(items), (len(literal), len(items), list(literal.items())[:5])
     macros = {m for w in real_build["warnings"] if w["sub"] == "latex"
               for m in re.findall(r"the LaTeX command (\\\S+) is not known", w["msg"])}
-    keys = {f"pub-{make_id(k)}": k for k in file_keys(real_build["text"])}
-    for anchor in literal:
-        source = _chunk(real_build["text"], keys[anchor])
-        assert any(m in source for m in macros), (anchor, literal[anchor])
+    keys = {anchor(k): k for k in file_keys(real_build["text"])}
+    for item in literal:
+        source = _chunk(real_build["text"], keys[item])
+        assert any(m in source for m in macros), (item, literal[item])
 
 
 @pytest.mark.slow
@@ -166,7 +166,7 @@ def test_biblatex_examples_show_date_and_venue(real_build) -> None:
                                                "organization") if record.get(f)), "")
         if record.date is None or not venue:
             continue
-        shown = real_build["items"][f"pub-{make_id(record.key)}"]
+        shown = real_build["items"][anchor(record.key)]
         assert str(record.date.year) in shown, (record.key, shown)
         plain = decode_plain(venue.split(" and ")[0])
         assert plain[:20] in shown, (record.key, plain, shown)

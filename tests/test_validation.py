@@ -102,7 +102,7 @@ def html_items(app) -> list[str]:
 
 def html_text(app) -> str:
     soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
-    return " ".join(" ".join(li.get_text() for li in soup.select("ol.cv-publication-list > li")).split())
+    return " ".join(" ".join(li.p.get_text() for li in soup.select("ol.cv-publication-list > li")).split())
 
 
 def names_key(warning: CvWarning, key: str) -> bool:

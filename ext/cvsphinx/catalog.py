@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docutils import nodes
-
 from ._version import __version__
 from .bibfile import BibText, Entry, Problem, read_bib
 from .config import CVConfig, cv_config
 from .groups import assign
 from .latex import preamble_macros
+from .links import Extras, extras
+from .links import anchor as link_anchor
 from .records import Record, build_records
 from .render import Rendered, render
 from .style import DEFAULT_MARKS, StyleContext, format_entry, used_marks
@@ -34,7 +34,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 5
+STORE_VERSION = 6
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Item:
     key: str
     rendered: Rendered
     where: str = ""  # "refs.bib:12", for warnings about this entry at output time
+    extras: Extras = field(default_factory=Extras)  # links, award and BibTeX shown with the entry on the web page
 
 
 @dataclass
@@ -228,11 +229,10 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             if done is None:
                 done = render(format_entry(record, ctx, markers=group.markers, show_year=group.show_year), latex_engine)
             rendered[cache_key] = done
-            anchor = base = f"pub-{nodes.make_id(record.key)}"
-            while anchor in anchors:  # keys that differ only in case or punctuation
-                anchor = f"{base}-{len(anchors)}"
+            anchor = link_anchor(record.key)  # unique: keys are (renamed as duplicates otherwise)
             anchors.add(anchor)
-            items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}"))
+            items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}",
+                              extras(record, cfg.bibtex_fields)))
             marks_used |= used_marks([record])
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0

@@ -74,9 +74,10 @@ class CVConfig:
     bibfiles: list[str]
     legend_prefix: str
     confpath: str
-    digest: str = ""
+    digest: str = ""  # of every value that changes formatted output; keys the caches kept in the env
     author_marks: dict[str, tuple[str, str]] | None = None  # written mark -> (shown symbol, legend label)
-    show_isbn: bool = False  # of every value that changes formatted output; keys the caches kept in the env
+    show_isbn: bool = False
+    bibtex_fields: frozenset[str] = frozenset()  # private fields kept in the BibTeX shown on the page
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -93,6 +94,10 @@ def validate(app: Sphinx, config: Config) -> None:
         problems.append(f"cv_pdf_url must be a URL, or '' for the PDF beside the page, not {shown(config.cv_pdf_url)}; "
                         "e.g. 'https://example.org/cv.pdf'")
     marks = _author_marks(config.cv_author_marks, roles, problems)
+    keep = config.cv_bibtex_fields
+    if not isinstance(keep, (list, tuple)) or not all(isinstance(f, str) and f.strip() for f in keep):
+        problems.append(f"cv_bibtex_fields must be a list of field names, not {shown(keep)}; e.g. ['abstract']")
+        keep = []
     if not isinstance(config.cv_show_isbn, bool):
         problems.append(f"cv_show_isbn must be True or False, not {shown(config.cv_show_isbn)}; e.g. True")
     problems += _misspelt(config)
@@ -101,11 +106,12 @@ def validate(app: Sphinx, config: Config) -> None:
         _report(problems, confpath, config)
         raise SystemExit(2)
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
-             "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "latex_engine")
+             "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "cv_bibtex_fields",
+             "latex_engine")
     digest = hashlib.sha256(repr([config[n] for n in names]).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
-        marks, config.cv_show_isbn,
+        marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep),
     )
 
 
@@ -247,4 +253,5 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_pdf_url", "", "html", types=frozenset({str}))
     app.add_config_value("cv_author_marks", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))
+    app.add_config_value("cv_bibtex_fields", [], "env", types=frozenset({list, tuple}))
     app.connect("config-inited", validate, priority=400)

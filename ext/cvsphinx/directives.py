@@ -73,6 +73,7 @@ class PublicationsDirective(SphinxDirective):
                 start=store.starts[name],
                 items=[(i.anchor, i.rendered.html, i.rendered.latex, i.rendered.text) for i in items],
                 sources=[(i.key, i.where) for i in items],
+                extras=[i.extras for i in items],
             )
             result.append(container)
         return result

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import unicodedata
+from html import escape
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -15,6 +16,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import glyphs
+from .links import Extras
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -75,10 +77,31 @@ def depart_date_html(self, node: cv_date) -> None:
 
 def visit_publications_html(self, node: cv_publication_list) -> None:
     self.body.append(f'<ol class="arabic cv-publication-list" start="{int(node["start"])}">\n')
-    for anchor, html, _latex, _text in node["items"]:
-        self.body.append(f'<li id="{anchor}"><p>{html}</p></li>\n')
+    extras = node.get("extras") or [None] * len(node["items"])
+    for (anchor, html, _latex, _text), extra in zip(node["items"], extras, strict=True):
+        self.body.append(f'<li id="{escape(anchor, quote=True)}"><p>{html}</p>{_extras_html(anchor, extra)}</li>\n')
     self.body.append("</ol>\n")
     raise nodes.SkipNode
+
+
+def _extras_html(anchor: str, extra: Extras | None) -> str:
+    """After the entry's paragraph (which holds its text alone): permalink, award, labelled links, BibTeX."""
+    if extra is None:
+        return ""
+    more = [f'<a class="cv-permalink" href="#{escape(anchor, quote=True)}">'
+            '<span aria-hidden="true">#</span><span class="cv-sr-only">Link to this publication</span></a>']
+    if extra.award:
+        more.append(f'<span class="cv-award">{escape(extra.award)}</span>')
+    for label, url in extra.links:
+        more.append(f'<a class="cv-link reference external" href="{escape(url, quote=True)}">{escape(label)}</a>')
+    if extra.bibtex:
+        code_id = f"{anchor}-bibtex"
+        more.append(
+            f'<details class="cv-bibtex"><summary>BibTeX</summary>'
+            f'<pre id="{escape(code_id, quote=True)}">{escape(extra.bibtex)}</pre>'
+            f'<button type="button" class="cv-copy" data-copy="{escape(code_id, quote=True)}">Copy BibTeX</button>'
+            '</details>')
+    return f'<div class="cv-extras">{"".join(more)}</div>'
 
 
 # -- LaTeX -------------------------------------------------------------------
@@ -196,6 +219,8 @@ class ExpandPublicationLists(SphinxPostTransform):
 
 
 def setup_nodes(app: Sphinx) -> None:
+    app.add_css_file("cvsphinx-publications.css")
+    app.add_js_file("cvsphinx-publications.js", loading_method="defer")
     app.add_post_transform(ExpandPublicationLists)
     app.add_node(
         cv_publication_list,

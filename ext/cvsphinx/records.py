@@ -331,6 +331,7 @@ class Record:
     rich: dict[str, Text] = field(default_factory=dict)  # decoded literal fields
     unknown_macros: list[tuple[str, str]] = field(default_factory=list)  # (macro, field)
     arxiv: tuple[str, str] | None = None  # (identifier, class)
+    written: dict[str, str] = field(default_factory=dict)  # the entry's own fields as written: the BibTeX shown
 
     def __post_init__(self) -> None:
         self.source_key = self.source_key or self.key
@@ -461,7 +462,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     digest = hashlib.sha256(repr((entry.type, entry.key, sorted(fields.items()))).encode("utf-8", "surrogatepass"))
     return Record(entry.key, entry.type, fields, persons, entry.path, entry.line, entry.index, problems,
                   digest.hexdigest(), entry.key, list(entry.bad_chars), entry.read_errors, kind, date, marks, rich,
-                  unknown, arxiv)
+                  unknown, arxiv, dict(entry.fields))
 
 
 def _date(fields: dict[str, str], problems: list[str]) -> Date | None:

@@ -1,0 +1,113 @@
+"""What a publication links to, and the BibTeX a visitor can copy: data only, no markup.
+
+The title links to the paper (the DOI through https://doi.org/, else the
+``url``); small labelled links follow for the keys academic sites already
+use: biblatex's ``eprint`` (arXiv), and al-folio's ``arxiv``, ``pdf``,
+``code``, ``data``, ``slides``, ``poster``, ``video``, ``html``/``website``,
+``blog``, ``supp``.  Only web addresses become links; a relative path (al-folio
+keeps files beside the site) is linked as written, relative to the page.
+Private fields (a local ``file``, ``abstract``, reference-manager bookkeeping)
+are left out of the BibTeX shown on the page unless ``cv_bibtex_fields``
+keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Record
+
+_SAFE = re.compile(r"^(?:https?|ftp)://[^\s<>\"'`]+$", re.IGNORECASE)
+_RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?!//)[^\s<>\"'`]+$", re.IGNORECASE)
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+
+# (field, label), in the order they are shown
+LINK_FIELDS = (
+    ("pdf", "PDF"), ("code", "Code"), ("data", "Data"), ("slides", "Slides"), ("poster", "Poster"),
+    ("video", "Video"), ("supp", "Supplement"), ("html", "Website"), ("website", "Website"), ("blog", "Blog"),
+)
+PRIVATE_FIELDS = frozenset({
+    "file", "abstract", "annote", "annotation", "owner", "timestamp", "groups", "mendeley-tags", "mendeley-groups",
+    "date-added", "date-modified", "bdsk-file-1", "bdsk-file-2", "bdsk-url-1", "bdsk-url-2", "readstatus", "ranking",
+    "priority", "qualityassured", "printed", "rating", "comment", "comments", "review", "bibtex_show", "preview",
+    "selected", "dimensions", "altmetric", "google_scholar_id", "inspirehep_id", "author+an", "abbr",
+})
+
+
+def anchor(key: str) -> str:
+    """``pub-`` and the key, stable and unique per key: letters, digits, ``-_.:`` stay; anything else
+    (and ``~``) becomes ``~hex~``, so no two keys share an anchor (``2016a:meder_dfd`` -> ``pub-2016a:meder_dfd``)."""
+    out = []
+    for char in key:
+        if char.isascii() and (char.isalnum() or char in "-_.:"):
+            out.append(char)
+        else:
+            out.append(f"~{ord(char):x}~")
+    return "pub-" + "".join(out)
+
+
+def doi_url(record: Record) -> str | None:
+    match = _DOI.match(record.get("doi").strip())
+    return f"https://doi.org/{match.group(1)}" if match else None
+
+
+def web_url(value: str) -> str | None:
+    """A link target: a web address, or a relative path (a file beside the page)."""
+    value = value.strip()
+    if _SAFE.match(value):
+        return value
+    if _RELATIVE.match(value) and not value.startswith("\\"):
+        return value
+    return None
+
+
+def title_url(record: Record) -> str | None:
+    """Where the title links: the DOI, else an http(s) url."""
+    doi = doi_url(record)
+    if doi:
+        return doi
+    url = record.get("url").strip()
+    return url if _SAFE.match(url) else None
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Per publication, beyond the formatted line: labelled links, an award, the BibTeX to copy."""
+
+    links: tuple[tuple[str, str], ...] = ()
+    award: str = ""
+    bibtex: str = ""
+
+
+def extras(record: Record, keep_fields: frozenset[str] = frozenset()) -> Extras:
+    links: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    if record.arxiv:
+        identifier = record.arxiv[0]
+        links.append(("arXiv", f"https://arxiv.org/abs/{identifier}"))
+        seen.add(links[-1][1])
+    for name, label in LINK_FIELDS:
+        target = web_url(record.get(name))
+        if target and target not in seen and not (name == "pdf" and _is_local_file(record.get(name))):
+            links.append((label, target))
+            seen.add(target)
+    award = " ".join(str(record.text("award_name") or record.text("award")).split())
+    return Extras(tuple(links), award, bibtex(record, keep_fields))
+
+
+def _is_local_file(value: str) -> bool:
+    """Zotero/JabRef ``file`` syntax (``:path/x.pdf:PDF``) or an absolute local path: private, never linked."""
+    value = value.strip()
+    return value.startswith(("/", "~", ":")) or bool(re.match(r"^[A-Za-z]:\\", value))
+
+
+def bibtex(record: Record, keep_fields: frozenset[str] = frozenset()) -> str:
+    """The entry as a copyable BibTeX block: its type and key as written, @strings expanded, private fields out."""
+    lines = [f"@{record.type}{{{record.source_key},"]
+    for name, value in record.written.items():
+        if name in PRIVATE_FIELDS and name not in keep_fields:
+            continue
+        lines.append(f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines)
