@@ -33,8 +33,7 @@ from .latex import decode, decode_plain
 ALIASES = {
     "journal": "journaltitle", "address": "location", "school": "institution", "archiveprefix": "eprinttype",
     "primaryclass": "eprintclass", "annote": "annotation", "key": "sortkey", "hyphenation": "langid",
-    "pdf": "file",
-}
+}  # not pdf -> file as biber has it: al-folio's pdf is a public link, biblatex's file a private path
 _BACK = {new: old for old, new in ALIASES.items()}
 
 # biblatex's type aliases; the type as written stays in ``Record.type`` (selectors use it)
