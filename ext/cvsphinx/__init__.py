@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING
 
 from .config import setup_config
 from .directives import setup_directives
+from .exports import setup_exports
+from .meta import setup_meta
 from .nodes import setup_nodes
 from .output import setup_output
+from .stats import setup_stats
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -20,6 +23,9 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_nodes(app)
     setup_directives(app)
     setup_output(app)
+    setup_exports(app)
+    setup_meta(app)
+    setup_stats(app)
     return {
         "version": __version__,
         "env_version": 1,

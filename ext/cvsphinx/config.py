@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from .groups import Group, build_groups
-from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster, shown
+from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster, shown, unknown_key
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -100,6 +100,7 @@ def validate(app: Sphinx, config: Config) -> None:
         keep = []
     if not isinstance(config.cv_show_isbn, bool):
         problems.append(f"cv_show_isbn must be True or False, not {shown(config.cv_show_isbn)}; e.g. True")
+    problems += _site_values(config)
     problems += _misspelt(config)
     confpath = os.path.join(app.confdir, "conf.py")
     if problems:
@@ -113,6 +114,58 @@ def validate(app: Sphinx, config: Config) -> None:
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
         marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep),
     )
+
+
+# -- The page's metadata, exports and statistics (meta.py, exports.py, stats.py) ----------------
+
+# The keys of cv_person; the README's "The page as a scholarly hub" lists the same.
+PERSON_KEYS = ("name", "job_title", "affiliation", "email", "url", "orcid", "google_scholar", "same_as", "image")
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$")
+_SCHOLAR = re.compile(r"^(?:https?://scholar\.google\.[a-z.]+/citations\?(?:[^#\s]*&)?user=)?([\w-]{12})(?:[&#].*)?$")
+_WEB = re.compile(r"^https?://[^\s<>\"']+$")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_PERSON_EXAMPLE = "{'name': 'Marie Curie', 'affiliation': 'University of Paris', 'orcid': '0000-0002-1825-0097'}"
+
+
+def _site_values(config: Config) -> list[str]:
+    """cv_exports, cv_person, cv_description and cv_keywords: what the page says about itself."""
+    problems: list[str] = []
+    if not isinstance(config.cv_exports, bool):
+        problems.append(f"cv_exports must be True or False, not {shown(config.cv_exports)}; e.g. False")
+    if not isinstance(config.cv_description, str):
+        problems.append(f"cv_description must be text, not {shown(config.cv_description)}; "
+                        "e.g. 'Curriculum vitae of Marie Curie, physicist and chemist'")
+    keywords = config.cv_keywords
+    if not isinstance(keywords, (list, tuple)) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        problems.append(f"cv_keywords must be a list of words or phrases, not {shown(keywords)}; "
+                        "e.g. ['radioactivity', 'polonium']")
+    person = config.cv_person
+    if not isinstance(person, dict):
+        return [*problems, f"cv_person must be a dict, not {shown(person)}; e.g. {_PERSON_EXAMPLE}"]
+    for key, value in person.items():
+        where = f"cv_person[{key!r}]"
+        if key not in PERSON_KEYS:
+            problems.append(unknown_key("cv_person", key, PERSON_KEYS))
+        elif key == "affiliation":
+            if not (isinstance(value, str) or (isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value))):
+                problems.append(f"{where} must be text or a list of texts, not {shown(value)}; "
+                                "e.g. 'The Chinese University of Hong Kong'")
+        elif key == "same_as":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and _WEB.match(v) for v in value):
+                problems.append(f"{where} must be a list of web addresses (profiles elsewhere), not {shown(value)}; "
+                                "e.g. ['https://www.researchgate.net/profile/Marie-Curie']")
+        elif not isinstance(value, str):
+            problems.append(f"{where} must be text, not {shown(value)}")
+        elif key == "orcid" and value and not _ORCID.match(value.strip()):
+            problems.append(f"{where} {value!r} is not an ORCID iD; e.g. '0000-0002-1825-0097'")
+        elif key == "google_scholar" and value and not _SCHOLAR.match(value.strip()):
+            problems.append(f"{where} {value!r} is neither a Google Scholar user id nor a profile address; "
+                            "e.g. 'qc6CJjYAAAAJ'")
+        elif key == "email" and value and not _EMAIL.match(value.strip().removeprefix("mailto:")):
+            problems.append(f"{where} {value!r} is not an e-mail address; e.g. 'marie.curie@example.org'")
+        elif key == "url" and value and not _WEB.match(value.strip()):
+            problems.append(f"{where} {value!r} is not a web address; e.g. 'https://example.org/curie-lab'")
+    return problems
 
 
 def _author_marks(raw: object, roles: dict, problems: list[str]) -> dict[str, tuple[str, str]]:
@@ -254,4 +307,8 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_author_marks", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))
     app.add_config_value("cv_bibtex_fields", [], "env", types=frozenset({list, tuple}))
+    app.add_config_value("cv_exports", True, "html", types=frozenset({bool}))
+    app.add_config_value("cv_person", {}, "html", types=frozenset({dict}))
+    app.add_config_value("cv_description", "", "html", types=frozenset({str}))
+    app.add_config_value("cv_keywords", [], "html", types=frozenset({list, tuple}))
     app.connect("config-inited", validate, priority=400)
