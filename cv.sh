@@ -4,6 +4,7 @@
 #   bash cv.sh test      set up, then run the whole test suite
 #   bash cv.sh preview   live preview with sphinx-autobuild (http://127.0.0.1:8000)
 #   bash cv.sh bench     the performance benchmark (see README, "Performance")
+#   bash cv.sh people    every co-author in the .bib files, and whom the roster matches (fills cv_roster)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -44,13 +45,15 @@ setup_python() {
     echo "==> Creating the Python environment in $VENV"
     "$py" -m venv "$VENV"
   fi
+  # requirements.txt: what the build needs (all Read the Docs installs);
+  # requirements-dev.txt adds the tests, the linter and live preview.
   local stamp="$VENV/.requirements.sha"
   local want
-  want=$(sha256sum requirements.txt | cut -d' ' -f1)
+  want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "==> Installing Python packages (requirements.txt)"
+    echo "==> Installing Python packages (requirements.txt, requirements-dev.txt)"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -r requirements.txt
+    "$VENV/bin/python" -m pip install -q -r requirements-dev.txt
     echo "$want" > "$stamp"
   fi
 }
@@ -82,5 +85,6 @@ case "$cmd" in
     setup_system; setup_python
     exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' "$@" ;;
   bench) setup_system; setup_python; "$VENV/bin/python" -m bench.run "$@" ;;
-  *) echo "usage: bash cv.sh [build|test|preview|bench]" >&2; exit 2 ;;
+  people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.coauthors "$@" ;;
+  *) echo "usage: bash cv.sh [build|test|preview|bench|people]" >&2; exit 2 ;;
 esac

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docutils import nodes
 from sphinx.util import logging
 
 from .directives import pdf_name
@@ -19,12 +20,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 
+# What latexmk leaves of one LaTeX document, by suffix: all of it goes when the document is renamed.
+_LATEX_JOB_FILES = (".tex", ".pdf", ".log", ".aux", ".out", ".toc", ".fls", ".fdb_latexmk", ".xdv",
+                    ".idx", ".ind", ".ilg", ".synctex.gz")
+
+
+def on_read_the_docs() -> bool:
+    return os.environ.get("READTHEDOCS") == "True"
+
 
 def add_paths(app: Sphinx, config: Config) -> None:
     """Templates must be known before the builder starts; static files are copied later."""
     config.templates_path = [*config.templates_path, str(HERE / "templates")]
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
-    if not config.cv_pdf_url and os.environ.get("READTHEDOCS") == "True":
+    if not config.cv_pdf_url and on_read_the_docs():
         language = os.environ.get("READTHEDOCS_LANGUAGE", "en")
         version = os.environ.get("READTHEDOCS_VERSION", "latest")
         config.cv_pdf_url = f"/_/downloads/{language}/{version}/pdf/"
@@ -34,25 +43,76 @@ def write_latex_support(app: Sphinx) -> None:
     if app.builder.format != "latex":
         return
     Path(app.outdir).mkdir(parents=True, exist_ok=True)
+    remove_stale_latex(app)
     (Path(app.outdir) / "cvsphinx.sty").write_text(
         "\\NeedsTeXFormat{LaTeX2e}\n\\ProvidesPackage{cvsphinx}\n" + LATEX_PREAMBLE, encoding="utf-8")
 
 
+def remove_stale_latex(app: Sphinx) -> None:
+    """A document renamed in ``latex_documents`` leaves its old ``.tex`` behind, and Sphinx's
+    Makefile typesets every ``.tex`` it finds: the old PDF would come back on every build."""
+    outdir = Path(app.outdir)
+    current = {Path(doc[1]).stem for doc in app.config.latex_documents}
+    copied = {Path(f).name for f in app.config.latex_additional_files}
+    for tex in outdir.glob("*.tex"):
+        if tex.stem in current or tex.name in copied:
+            continue
+        for suffix in _LATEX_JOB_FILES:
+            (outdir / (tex.stem + suffix)).unlink(missing_ok=True)
+        logger.info(f"cvsphinx: removed {tex.stem}.tex and its PDF from {outdir}: latex_documents no longer names it")
+
+
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
-    """Put the PDF built by ``-M latexpdf`` next to the HTML page that links to it."""
-    if exception is not None or app.builder.format != "html" or app.config.cv_pdf_url:
+    """Put the PDF built by ``-M latexpdf`` next to the HTML page that links to it, and only that PDF."""
+    if exception is not None or app.builder.format != "html":
         return
-    pdf = Path(app.outdir).parent / "latex" / pdf_name(app.config)
+    outdir = Path(app.outdir)
+    keep = None if app.config.cv_pdf_url else pdf_name(app.config)
+    remove_stale_pdfs(app, outdir, keep)
+    if keep is None:
+        return
+    pdf = outdir.parent / "latex" / keep
     if pdf.is_file():
-        shutil.copy2(pdf, Path(app.outdir) / pdf.name)
+        shutil.copy2(pdf, outdir / pdf.name)
     else:
         logger.info(f"cvsphinx: {pdf} is not built yet, so the page's PDF link has no target; "
                     "build the PDF first (sphinx-build -M latexpdf)")
 
 
+def remove_stale_pdfs(app: Sphinx, outdir: Path, keep: str | None) -> None:
+    """A PDF at the top of the HTML output is one this module copied there, unless
+    ``html_extra_path`` put it there: any other name than today's is left over from an old name."""
+    extra = _extra_names(app)
+    for old in outdir.glob("*.pdf"):
+        if old.name != keep and old.name not in extra:
+            old.unlink()
+            logger.info(f"cvsphinx: removed {old}: the PDF is now {keep or app.config.cv_pdf_url}")
+
+
+def _extra_names(app: Sphinx) -> set[str]:
+    names: set[str] = set()
+    for entry in app.config.html_extra_path:
+        path = Path(app.confdir, entry)
+        if path.is_dir():
+            names.update(p.name for p in path.iterdir())
+        else:
+            names.add(path.name)
+    return names
+
+
+def hide_pdf_link_in_previews(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Read the Docs builds no PDF for a pull request's preview, so its page offers none."""
+    if app.builder.format != "html" or not on_read_the_docs() or os.environ.get("READTHEDOCS_VERSION_TYPE") != "external":
+        return
+    for para in list(doctree.findall(nodes.paragraph)):
+        if "cv-pdf" in para["classes"]:
+            para.parent.remove(para)
+
+
 def setup_output(app: Sphinx) -> None:
     app.connect("config-inited", add_paths)
     app.connect("builder-inited", write_latex_support)
+    app.connect("doctree-resolved", hide_pdf_link_in_previews)
     app.connect("build-finished", copy_pdf)
     app.add_css_file("cvsphinx.css")
     app.add_latex_package("cvsphinx")
