@@ -5,6 +5,8 @@
 #   bash cv.sh preview   live preview with sphinx-autobuild (http://127.0.0.1:8000)
 #   bash cv.sh bench     the performance benchmark (see README, "Performance")
 #   bash cv.sh people    every co-author in the .bib files, and whom the roster matches (fills cv_roster)
+#   bash cv.sh new DIR --name "Marie Curie" [--bib FILE] [--email ...] [--orcid ...]
+#                        a new CV project for another person in DIR (a git repository)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -65,11 +67,8 @@ build() {
   if grep -l "Missing character" _build/latex/*.log; then
     echo "The LaTeX log above has 'Missing character' lines: a glyph is missing from the fonts" >&2; exit 1
   fi
-  local pdf
-  pdf=$(ls _build/latex/*.pdf)
-  echo
-  echo "HTML: $ROOT/_build/html/index.html"
-  echo "PDF:  $ROOT/$pdf (also copied to _build/html/$(basename "$pdf"))"
+  # what the page and the PDF hold, and where they are
+  PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.scaffold summary _build
 }
 
 cmd=${1:-build}
@@ -86,5 +85,7 @@ case "$cmd" in
     exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' "$@" ;;
   bench) setup_system; setup_python; "$VENV/bin/python" -m bench.run "$@" ;;
   people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.coauthors "$@" ;;
-  *) echo "usage: bash cv.sh [build|test|preview|bench|people]" >&2; exit 2 ;;
+  # a new CV project for another person; DIR and --bib are relative to where the command was typed ($OLDPWD)
+  new) setup_python; cd "$OLDPWD"; PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.scaffold new "$@" ;;
+  *) echo "usage: bash cv.sh [build|test|preview|bench|people|new]" >&2; exit 2 ;;
 esac

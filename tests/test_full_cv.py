@@ -1,7 +1,10 @@
 """The whole CV, built to HTML and PDF, against the seed CV (tests/data/seed.txt).
 
 Every expectation comes from parsing the seed (tests/seed.py); the few things the seed's
-text extraction lost are put back there (REPAIRS, OWNER_NAME).
+text extraction lost are put back there (REPAIRS, OWNER_NAME).  These checks hold only
+for the seed CV: they run while the project holds tests/data/seed.txt, which ``cv.sh new``
+does not copy.  What holds for any CV (no warnings, every entry once, the owner in bold,
+markers, numbering, glyphs, page numbers) is in test_cv_invariants.py.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from functools import cache
 import pytest
 import seed as cv_seed
 from bs4 import BeautifulSoup, NavigableString, Tag
+from conftest import requires_seed_cv
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, requires_seed_cv]
 
 
 # -- helpers: HTML -----------------------------------------------------------------------------
@@ -171,10 +175,6 @@ def _entry_line_matches(line: str, entry: cv_seed.Entry) -> bool:
 
 
 # == 7. warnings ==============================================================================
-
-
-def test_no_build_warnings(cv_build):
-    assert "WARNING" not in cv_build["warnings"], cv_build["warnings"][-3000:]
 
 
 # == 1. headings and header ===================================================================
@@ -513,11 +513,6 @@ def test_pdf_supervised(pdf_text, seed_text):
 # == 6. the PDF itself ========================================================================
 
 
-def test_pdf_no_missing_characters(cv_build):
-    missing = [x for x in cv_build["latex_log"].splitlines() if "Missing character" in x]
-    assert not missing, "\n".join(missing[:20])
-
-
 def _page_count(pdf) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, flags=re.M).group(1))
@@ -525,18 +520,6 @@ def _page_count(pdf) -> int:
 
 def test_pdf_page_count(cv_build):
     assert _page_count(cv_build["pdf"]) <= 9
-
-
-def test_pdf_page_numbers(cv_build):
-    pages = pdf_pages(cv_build["pdf_text"])
-    assert len(pages) == _page_count(cv_build["pdf"])
-    feet = [next((x.strip() for x in reversed(p.split("\n")) if x.strip()), "") for p in pages]
-    assert feet == [str(i) for i in range(1, len(pages) + 1)], f"the last line of each page: {feet}"
-
-
-def test_pdf_no_contents_or_index(cv_build):
-    lines = {cv_seed.norm(x).lower() for x in cv_build["pdf_text"].splitlines()}
-    assert not lines & {"contents", "table of contents", "index"}
 
 
 def test_pdf_first_page_starts_with_name(cv_build):

@@ -1,0 +1,752 @@
+"""A new CV project for another person, and a short summary of a finished build.
+
+``python -m cvsphinx.scaffold new DIR --name "Marie Curie" [--bib FILE] [--email ...] [--orcid ...]``
+copies this project's machinery (the extension, the build script, the generic
+tests, CI and Read the Docs files) into DIR and writes that person's own
+content: conf.py, index.md, starter sections and refs.bib.  Nothing of the
+CV it was made from is copied: its sections, roster, bibliography and the
+tests tied to its text stay behind, so the new project builds and tests clean
+at once.
+
+``python -m cvsphinx.scaffold summary [BUILD_DIR]`` reads the built page and
+PDF and says what they hold: ``bash cv.sh build`` ends with it.
+
+Only the standard library and the extension's own reader are used here, so
+both commands run before anything else is installed but the requirements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime
+import html.parser
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent  # the project this extension lives in
+
+# -- what a new project gets -----------------------------------------------------------------
+
+# Copied as they are (when present).  Not copied: bench/ (benchmarks of this
+# CV), the tests of the extension itself (tests/roots and their tests) and the
+# tests that compare the output with this CV's source text (tests/data/seed.txt).
+COPY_FILES = (".gitignore", ".readthedocs.yaml", "pyproject.toml", "cv.sh", ".ci/run")
+COPY_GLOBS = ("requirements*.txt",)
+COPY_TREES = ("ext", "_static")
+GENERIC_TESTS = ("tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_browser.py")
+_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
+
+# Starter sections, in CV order: (file, heading, body with one example line).
+SECTIONS = (
+    ("education", "Education", "```{cv-entries}\nPh.D. in Your Field, Your University, Country | 2010\n```\n"),
+    ("positions", "Positions", "```{cv-entries}\nProfessor, Department of Your Field, Your University | 2015–present\n```\n"),
+    ("publications", "Publications", "```{publication-legend}\n```\n\n```{publications}\n```\n"),
+    ("supervision", "Supervision",
+     "```{supervised-people}\n```\n\n```{cv-entries}\nUndergraduate research projects, Your University | 2016–present\n```\n"),
+    ("teaching", "Teaching", "```{cv-entries}\nIntroduction to Your Field (course code), Your University | Fall 2016–2020\n```\n"),
+    ("service", "Service", "```{cv-entries}\nReviewer for *Journal of Your Field* | 2012–present\n```\n"),
+    ("awards", "Honors and Awards", "```{cv-entries}\nEarly Career Award, Society of Your Field | 2018\n```\n"),
+)
+
+# Letters that NFKD does not take apart, for the PDF's ASCII file name.
+_ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                        "ß": "ss", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"})
+# conf.py puts the name into LaTeX as it is (the PDF's title), so these would break the PDF.
+_LATEX_SPECIAL = set("\\{}$%&#^_~")
+
+
+class ScaffoldError(Exception):
+    """A mistake in the command line: said in one line, nothing is created."""
+
+
+@dataclass
+class Owner:
+    """The new CV's owner, in the forms the files need."""
+
+    name: str  # as the CV shows it: "Marie Curie"
+    bibtex: str  # as refs.bib spells it: "Curie, Marie"
+    slug: str  # ASCII, for the PDF's file name; "" when the name has no Latin letters
+    email: str = ""
+    orcid: str = ""
+    website: str = ""
+    affiliation: list[str] = field(default_factory=list)
+
+    @property
+    def pdf_tex(self) -> str:
+        return f"{self.slug}-cv.tex" if self.slug else "cv.tex"
+
+
+def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", affiliation: list[str] | None = None,
+               bibtex: str = "") -> Owner:
+    from pybtex.database import Person
+
+    name = " ".join((name or "").split())
+    if not name or not any(c.isalpha() for c in name):
+        raise ScaffoldError("--name must be a person's name, e.g. --name \"Marie Curie\"")
+    bad = sorted(_LATEX_SPECIAL & set(name + bibtex))
+    if bad:
+        raise ScaffoldError(f"the name may not hold {' '.join(bad)}: they are LaTeX syntax; write the letters themselves "
+                            "(é, not \\'e)")
+    person = Person(bibtex or name)
+    given = " ".join(person.first_names + person.middle_names)
+    surname = " ".join(person.prelast_names + person.last_names)
+    lineage = " ".join(person.lineage_names)
+    if "," in name:  # given as "Curie, Marie": show it as "Marie Curie"
+        name = " ".join(p for p in (given, surname, lineage) if p)
+    if not bibtex:
+        bibtex = ", ".join(p for p in (surname, lineage, given) if p) if given else name
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise ScaffoldError(f"--email {email!r} is not an e-mail address")
+    orcid = re.sub(r"^https?://orcid\.org/", "", orcid or "")
+    if orcid and not re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", orcid):
+        raise ScaffoldError(f"--orcid {orcid!r} is not an ORCID iD; write e.g. 0000-0002-1825-0097")
+    if website and not re.match(r"https?://", website):
+        website = "https://" + website
+    return Owner(name, bibtex, slugify(name), email, orcid, website, list(affiliation or []))
+
+
+def slugify(name: str) -> str:
+    """``Marie Skłodowska-Curie`` -> ``marie-sklodowska-curie``; a name without Latin letters gives ``""``."""
+    ascii_text = unicodedata.normalize("NFKD", name.translate(_ASCII)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def py(value: object) -> str:
+    """A Python literal for conf.py; double quotes, as conf.py writes them."""
+    text = repr(value)
+    if isinstance(value, str) and text.startswith("'") and '"' not in value:
+        text = '"' + text[1:-1].replace("\\'", "'") + '"'
+    return text
+
+
+# -- conf.py ---------------------------------------------------------------------------------
+
+ROLES_BLOCK = '''\
+# Roles: the marker after a supervised co-author's name, and what it stands for.
+# "heading" lists the role's people in the {supervised-people} section,
+# "show_periods" adds their years there.
+cv_roles = {
+    "student": {"label": "graduate student", "symbol": "*", "heading": "Graduate students"},
+    "postdoc": {"label": "postdoc", "symbol": "×", "heading": "Postdocs", "show_periods": True},
+    "visitor": {"label": "visiting student", "symbol": "◊"},
+}
+'''
+
+ROSTER_BLOCK = '''\
+# Supervised people, in the order the CV lists them, each with a period per
+# role: a year ("2018"), a range ("2017–2018") or an open one ("2019–present").
+# A co-author who matches a name here gets the marker of the role held in the
+# entry's year.
+cv_roster = [
+    # {"name": "Pierre Dupont", "roles": {"student": "2019–2023", "postdoc": "2024–present"}},
+]
+'''
+
+GROUPS_NOTE = '''\
+# Publication groups: the extension's defaults (README.md, "Configuration
+# reference").  To change them, set cv_publication_groups here.
+'''
+
+
+def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
+    """This project's conf.py with every value about its owner replaced.
+
+    The fonts, LaTeX and HTML settings stay as the template has them, so the
+    new project builds as this one does.  A replaced value's comment (the
+    comment lines right above it) goes with it: it was about the old owner.
+    """
+    year = year or datetime.date.today().year
+    new_values = {
+        "project": f"project = {py(owner.name)}\n",
+        "author": f"author = {py(owner.name)}\n",
+        "copyright": f"copyright = {py(f'{year}, {owner.name}')}\n",
+        "html_title": f"html_title = {py(owner.name + ' — Curriculum Vitae')}\n",
+        "cv_owner": f"cv_owner = {py(owner.bibtex)}\n",
+        "cv_roles": ROLES_BLOCK,
+        "cv_roster": ROSTER_BLOCK,
+        "cv_publication_groups": GROUPS_NOTE,
+    }
+    lines = template.splitlines(keepends=True)
+    tree = ast.parse(template)
+    edits: list[tuple[int, int, str]] = []  # (first line, last line, new text), 0-based, inclusive
+    seen: set[str] = set()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names:
+            continue
+        name = names[0]
+        first, last = stmt.lineno - 1, stmt.end_lineno - 1  # type: ignore[operator]
+        if name == "latex_documents":
+            text = "".join(lines[first:last + 1])
+            text, count = re.subn(r"""(["'])[^"'\n]*\.tex\1""", py(owner.pdf_tex).replace("\\", "\\\\"), text, count=1)
+            if not count:
+                text = f'latex_documents = [("index", {py(owner.pdf_tex)}, project, "", "howto", False)]\n'
+            edits.append((first, last, text))
+            seen.add(name)
+            continue
+        if name not in new_values:
+            continue
+        while first > 0 and lines[first - 1].lstrip().startswith("#") and not lines[first - 1].lstrip().startswith("# --"):
+            first -= 1
+        edits.append((first, last, new_values[name]))
+        seen.add(name)
+    for first, last, text in sorted(edits, reverse=True):
+        lines[first:last + 1] = [text]
+    out = "".join(lines)
+    missing = [n for n in (*new_values, "latex_documents") if n not in seen and n != "cv_publication_groups"]
+    for name in missing:  # a template without one of them: add it at the end
+        out += "\n" + (new_values.get(name) or f'latex_documents = [("index", {py(owner.pdf_tex)}, project, "", "howto", False)]\n')
+    body = out.lstrip("\n")
+    while body.startswith("#"):  # the template's header comment: about its own owner
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+    header = (f"# Configuration of the CV of {owner.name}.  Settings only: the code lives in ext/cvsphinx.\n"
+              '# README.md explains each cv_* value ("Configuration reference").\n')
+    return header + body
+
+
+# -- index.md, sections, refs.bib, README ----------------------------------------------------
+
+
+def make_index(owner: Owner) -> str:
+    affiliation = owner.affiliation or ["Department of Your Field", "Your University"]
+    contact = []
+    if owner.website:
+        shown = re.sub(r"^https?://", "", owner.website).rstrip("/")
+        contact.append(f"Website: [{shown}]({owner.website})")
+    if owner.email:
+        contact.append(f"Email: [{owner.email}](mailto:{owner.email})")
+    if owner.orcid:
+        contact.append(f"ORCID: [{owner.orcid}](https://orcid.org/{owner.orcid})")
+    block = "\\\n".join(affiliation) + "\n"
+    if contact:
+        block += "\n" + "\\\n".join(contact) + "\n"
+    includes = "".join(f"```{{include}} sections/{file}.md\n```\n\n" for file, _, _ in SECTIONS)
+    return (f"---\nhide-toc: true\n---\n\n# {owner.name}\n\n:::{{container}} cv-contact\n{block}:::\n\n"
+            f"```{{cv-pdf-link}} Download this CV as PDF\n```\n\n{includes}").rstrip("\n") + "\n"
+
+
+def make_section(heading: str, body: str) -> str:
+    return f"## {heading}\n\n{body}"
+
+
+def example_bib(owner: Owner, year: int | None = None) -> str:
+    year = year or datetime.date.today().year - 1
+    key = f"{owner.slug.split('-')[-1]}{year}example" if owner.slug else f"example{year}"
+    return (
+        "% Your publications, one BibTeX entry each; README.md says which fields the CV shows.\n"
+        "% This entry is an example: replace it.\n\n"
+        f"@article{{{key},\n"
+        f"  author  = {{{owner.bibtex} and Doe, Jane}},\n"
+        "  title   = {An example article: replace this entry with your own publications},\n"
+        "  journal = {Journal of Examples},\n"
+        "  volume  = {1},\n"
+        "  pages   = {1--10},\n"
+        f"  year    = {{{year}}},\n"
+        "}\n"
+    )
+
+
+def _sections_by_heading(markdown: str) -> dict[str, str]:
+    """The ``## `` sections of a Markdown file, by heading; headings inside code fences are text."""
+    out: dict[str, str] = {}
+    current: list[str] | None = None
+    fence = ""
+    for line in markdown.splitlines(keepends=True):
+        marker = re.match(r"^(`{3,}|~{3,})", line)
+        if marker:
+            if not fence:
+                fence = marker.group(1)
+            elif line.startswith(fence) and not line[len(fence):].strip():
+                fence = ""
+        if not fence and line.startswith("## "):
+            current = []
+            out[line[3:].strip()] = current  # type: ignore[assignment]
+        if current is not None:
+            current.append(line)
+    return {k: "".join(v) for k, v in out.items()}  # type: ignore[arg-type]
+
+
+README_SECTIONS = ("Configuration reference", "When the build complains")
+
+
+def make_readme(owner: Owner, source_readme: str) -> str:
+    reference = _sections_by_heading(source_readme)
+    pdf = owner.pdf_tex.replace(".tex", ".pdf")
+    parts = [f"""# {owner.name} — Curriculum Vitae
+
+The CV of {owner.name} as a Sphinx project: one MyST Markdown file per
+section and one BibTeX file give a web page (furo theme, ready for Read the
+Docs) and a PDF (Sphinx's LaTeX builder, xelatex) from the same source. The
+extension in `ext/cvsphinx` bolds the owner's name in every author list, marks
+supervised co-authors from one roster, numbers the publications continuously
+across their groups, newest first, and lays out dated entries with the date
+right-aligned.
+
+## Build, test, preview
+
+On Debian or Ubuntu with Python 3.11 or newer:
+
+```console
+bash cv.sh build      # the PDF and the web page, strict: any warning fails the build
+bash cv.sh test       # ruff, then the tests that hold for any CV
+bash cv.sh preview    # live preview on http://127.0.0.1:8000, rebuilt on every save
+```
+
+`bash cv.sh build` creates `.venv`, installs the pinned Python packages and,
+when they are missing, TeX Live, the fonts, `poppler-utils` and Chromium
+(as root; otherwise it prints the `apt-get` command to run). It ends with a
+summary: publications per group, supervised co-authors marked, pages of the
+PDF, and where the page (`_build/html/index.html`) and the PDF
+(`_build/latex/{pdf}`) are. CI (`.ci/run`) runs the build, then the tests.
+
+The plain Sphinx commands work too, once `.venv` exists; build the PDF first,
+then the page, which copies the PDF next to itself for its download link:
+`.venv/bin/sphinx-build -M latexpdf . _build`, then
+`.venv/bin/sphinx-build -M html . _build`.
+
+## Layout
+
+| path | what it holds |
+|---|---|
+| `conf.py` | settings only: owner, roster, roles, publication groups, theme, LaTeX |
+| `index.md` | the name, the contact block and the order of the sections |
+| `sections/*.md` | one MyST file per CV section, pulled into `index.md` with `{{include}}` |
+| `refs.bib` | every publication, one BibTeX entry each |
+| `_static/cv.css` | the project's own look on top of furo |
+| `ext/cvsphinx/` | the extension |
+| `tests/` | tests that hold for any CV: each `refs.bib` entry once in the page and the PDF, owner in bold, markers, Chromium |
+
+## Filling it in
+
+1. **`index.md`**: the contact block under your name; reorder or remove the
+   `{{include}}` lines and the files in `sections/`.
+2. **`sections/*.md`**: each holds one example line; replace it. Dated lines
+   go in a `cv-entries` block, one per line, the date after ` | `; an
+   indented line hangs under the one before; `:list: bullet` or
+   `:list: enumerated` makes a list:
+
+   ````markdown
+   ## Positions
+
+   ```{{cv-entries}}
+   Your University | 2015–present
+     Professor, Department of Your Field
+   Postdoctoral Fellow, Another University | 2011–2014
+   ```
+   ````
+
+3. **`refs.bib`**: your publications. `@article` with `journal`, `volume`,
+   `number`, `pages`, `doi`; `pubstate = {{submitted}}` for a paper in
+   review; `@phdthesis` with `school`; `@dataset` with `publisher` and `url`.
+   Titles keep the capitalisation you write.
+4. **`conf.py`**: `cv_owner` is your name as `refs.bib` spells it
+   (`{owner.bibtex}`); every spelling with the same surname and compatible
+   given names is bolded. Add the names you have also published under to
+   `cv_owner_aliases`, your supervised students and postdocs to
+   `cv_roster`, and set `cv_publication_groups` to group the publications
+   your way (a group's `select` is a small expression over `type` and the
+   fields: `==`, `!=`, `in`, `not in`, `and`, `or`, `not`).
+"""]
+    for title in README_SECTIONS:
+        text = reference.get(title)
+        if text:
+            parts.append(text.replace("(step 3 above)", "(see \"Filling it in\" above)").rstrip("\n") + "\n")
+    return "\n".join(parts)
+
+
+def adapt_cv_sh(text: str) -> str:
+    """The build script without its benchmark: the new project has no bench/ folder."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        if re.match(r"^#\s+bash cv\.sh bench\b", line) or re.match(r"^\s*bench\)", line):
+            continue
+        line = line.replace(" bench conf.py", " conf.py")
+        out.append(line.replace("|bench", "") if "usage:" in line else line)
+    return "".join(out)
+
+
+# -- new ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class BibReport:
+    path: Path
+    entries: int
+    skipped: list[str]  # "file:line: message" of each entry that could not be read
+    other: list[str]  # problems with entries that were kept
+    without_owner: list[str]  # keys of entries whose authors (or editors) do not name the owner
+
+
+def check_bib(path: Path, owner: Owner) -> BibReport:
+    """What the build will find in the .bib file, said once, before anything is built."""
+    from .bibfile import read_bib
+    from .people import NameKey, build_owner
+
+    entries, problems = read_bib(path)
+    shown = path.name
+    skipped = [f"{shown}:{p.line}: {p.message}" for p in problems if p.subtype == "bib_syntax"]
+    other = [f"{shown}:{p.line}: {p.message}" for p in problems if p.subtype != "bib_syntax"]
+    me = build_owner(owner.bibtex, [])
+    without = []
+    for entry in entries:
+        people = _names(entry.get("author")) or _names(entry.get("editor"))
+        if people and not entry.get("contribution") and not any(me.is_owner(NameKey.from_person(p)) for p in people):
+            without.append(entry.key)
+    return BibReport(path, len(entries), skipped, other, without)
+
+
+def _names(value: str) -> list:
+    """The people of a name field, as BibTeX splits them ("others" left out)."""
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import Person
+
+    people = []
+    for text in split_name_list(value) if value else []:
+        if text.strip().lower() == "others":
+            continue
+        try:
+            people.append(Person(text))
+        except Exception:  # a name pybtex cannot read: the build warns about it (cv.bib_field)
+            continue
+    return people
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {'entries' if word == 'entry' else word + 's'}"
+
+
+def _say_bib(report: BibReport, owner: Owner, out) -> None:
+    def listing(items: list[str], limit: int = 20) -> None:
+        for item in items[:limit]:
+            print(f"    {item}", file=out)
+        if len(items) > limit:
+            print(f"    … and {len(items) - limit} more", file=out)
+
+    print(f"refs.bib: {_n(report.entries, 'entry')} read from {report.path}", file=out)
+    if report.skipped:
+        print(f"  {_n(len(report.skipped), 'entry')} could not be read; each is missing from the CV until it is "
+              "fixed (the build warns about each):", file=out)
+        listing(report.skipped)
+    else:
+        print("  every entry could be read", file=out)
+    if report.other:
+        print(f"  {_n(len(report.other), 'other problem')} (those entries are kept; the build warns about each):",
+              file=out)
+        listing(report.other)
+    if report.without_owner:
+        print(f"  {_n(len(report.without_owner), 'entry')} without {owner.bibtex} among the authors (the build warns "
+              "cv.owner_absent; add the other names you published under to cv_owner_aliases in conf.py):", file=out)
+        keys = ", ".join(report.without_owner[:40]) + (", …" if len(report.without_owner) > 40 else "")
+        print(textwrap.fill(keys, width=100, initial_indent="    ", subsequent_indent="    "), file=out)
+
+
+def _git(dest: Path, *args: str, owner: Owner) -> None:
+    env = dict(os.environ)
+    identity: list[str] = []
+    for key, value in (("user.name", owner.name), ("user.email", owner.email or "cv@example.invalid")):
+        probe = subprocess.run(["git", "config", key], cwd=dest, capture_output=True, text=True)
+        if not probe.stdout.strip():
+            identity += ["-c", f"{key}={value}"]
+    subprocess.run(["git", *identity, *args], cwd=dest, check=True, capture_output=True, text=True, env=env)
+
+
+def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROOT, out=sys.stdout) -> BibReport | None:
+    """Write the new project into ``dest`` (new or empty) and commit it."""
+    dest = dest.resolve()
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ScaffoldError(f"{dest} exists and is not an empty folder; choose a new one")
+    if bib is not None and not bib.is_file():
+        raise ScaffoldError(f"--bib {bib}: no such file")
+    if shutil.which("git") is None:
+        raise ScaffoldError("git is not installed; install it (apt-get install git) and run this again")
+    report = check_bib(bib, owner) if bib is not None else None
+    dest.mkdir(parents=True, exist_ok=True)
+    for rel in COPY_FILES + GENERIC_TESTS:
+        src = source / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    for pattern in COPY_GLOBS:
+        for src in sorted(source.glob(pattern)):
+            shutil.copy2(src, dest / src.name)
+    for rel in COPY_TREES:
+        if (source / rel).is_dir():
+            shutil.copytree(source / rel, dest / rel, ignore=_SKIP)
+    if (dest / "cv.sh").is_file() and not (dest / "bench").exists():
+        (dest / "cv.sh").write_text(adapt_cv_sh((dest / "cv.sh").read_text(encoding="utf-8")), encoding="utf-8")
+    (dest / "conf.py").write_text(make_conf((source / "conf.py").read_text(encoding="utf-8"), owner), encoding="utf-8")
+    (dest / "index.md").write_text(make_index(owner), encoding="utf-8")
+    (dest / "sections").mkdir()
+    for file, heading, body in SECTIONS:
+        (dest / "sections" / f"{file}.md").write_text(make_section(heading, body), encoding="utf-8")
+    if bib is not None:
+        shutil.copyfile(bib, dest / "refs.bib")  # as it is, bytes and all: the build says what is wrong with it
+    else:
+        (dest / "refs.bib").write_text(example_bib(owner), encoding="utf-8")
+    readme = source / "README.md"
+    (dest / "README.md").write_text(make_readme(owner, readme.read_text(encoding="utf-8") if readme.is_file() else ""),
+                                    encoding="utf-8")
+    _git(dest, "init", "-q", owner=owner)
+    _git(dest, "add", "-A", owner=owner)
+    _git(dest, "commit", "-q", "-m", f"New CV of {owner.name}, made with cv.sh new", owner=owner)
+    print(f"New CV project for {owner.name} in {dest} (a git repository with one commit).", file=out)
+    if report is not None:
+        _say_bib(report, owner, out)
+    else:
+        print("refs.bib: one example entry; replace it with your publications", file=out)
+    print(f"PDF: {owner.pdf_tex.replace('.tex', '.pdf')}; the owner in refs.bib: cv_owner = {owner.bibtex!r} in conf.py",
+          file=out)
+    print(f"Next: cd {dest} && bash cv.sh build", file=out)
+    return report
+
+
+# -- summary ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupCount:
+    name: str
+    title: str = ""
+    items: int = 0
+    start: int = 0
+
+
+@dataclass
+class PageSummary:
+    groups: list[GroupCount] = field(default_factory=list)
+    marker_papers: Counter = field(default_factory=Counter)  # role -> papers with at least one marker of it
+    markers: Counter = field(default_factory=Counter)  # role -> markers
+    labels: dict[str, str] = field(default_factory=dict)  # role -> label (the marker's title)
+    symbols: dict[str, str] = field(default_factory=dict)  # role -> symbol
+
+
+class _PageReader(html.parser.HTMLParser):
+    """Publication lists (``div.cv-group-<name>`` > ``ol.cv-publication-list`` > ``li``) and their markers."""
+
+    def __init__(self, result: PageSummary) -> None:
+        super().__init__(convert_charrefs=True)
+        self.result = result
+        self.stack: list[tuple[str, set[str]]] = []
+        self.group: GroupCount | None = None
+        self.group_depth = -1
+        self.list_depth = -1
+        self.item_roles: set[str] | None = None
+        self.title_depth = -1
+        self.marker: tuple[str, int] | None = None  # role, depth
+        self.hidden_depth = -1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "hr", "meta", "link", "input", "wbr"):
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        depth = len(self.stack)
+        self.stack.append((tag, classes))
+        named = [c[len("cv-group-"):] for c in classes if c.startswith("cv-group-") and c != "cv-group-title"]
+        if named and "cv-publications" in classes:
+            self.group = GroupCount(named[0])
+            self.result.groups.append(self.group)
+            self.group_depth = depth
+        elif self.group is not None and "cv-group-title" in classes:
+            self.title_depth = depth
+        elif tag == "ol" and "cv-publication-list" in classes:
+            self.list_depth = depth
+            if self.group is None:  # a list outside a named container: count it anyway
+                self.group = GroupCount("")
+                self.result.groups.append(self.group)
+                self.group_depth = depth
+            self.group.start = self.group.start or int(dict(attrs).get("start") or 1)
+        elif tag == "li" and self.list_depth == depth - 1 and self.group is not None:
+            self.group.items += 1
+            self.item_roles = set()
+        elif tag == "sup" and "cv-marker" in classes and self.item_roles is not None:
+            roles = [c[len("cv-marker-"):] for c in classes if c.startswith("cv-marker-")]
+            if roles:
+                role = roles[0]
+                self.result.markers[role] += 1
+                self.item_roles.add(role)
+                self.result.labels.setdefault(role, dict(attrs).get("title") or role)
+                self.marker = (role, depth)
+        elif self.marker is not None and "cv-sr-only" in classes:
+            self.hidden_depth = depth
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or tag in ("br", "img", "hr", "meta", "link", "input", "wbr"):
+            return
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            depth = len(self.stack)
+            if depth == self.hidden_depth:
+                self.hidden_depth = -1
+            if self.marker is not None and depth == self.marker[1]:
+                self.marker = None
+            if depth == self.title_depth:
+                self.title_depth = -1
+            if open_tag == "li" and self.item_roles is not None and depth == self.list_depth + 1:
+                for role in self.item_roles:
+                    self.result.marker_papers[role] += 1
+                self.item_roles = None
+            if depth == self.list_depth:
+                self.list_depth = -1
+            if depth == self.group_depth:
+                self.group, self.group_depth = None, -1
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.title_depth >= 0 and self.group is not None:
+            self.group.title += data
+        if self.marker is not None and self.hidden_depth < 0 and data.strip():
+            role = self.marker[0]
+            self.result.symbols[role] = self.result.symbols.get(role, "") + data.strip()
+
+
+def read_page(paths: list[Path]) -> PageSummary:
+    result = PageSummary()
+    for path in paths:
+        reader = _PageReader(result)
+        reader.feed(path.read_text(encoding="utf-8"))
+        reader.close()
+    for group in result.groups:
+        group.title = " ".join(group.title.replace("¶", "").split())
+    # a symbol is read once per marker: keep one
+    result.symbols = {role: _one_symbol(text, result.markers[role]) for role, text in result.symbols.items()}
+    return result
+
+
+def _one_symbol(text: str, count: int) -> str:
+    if count and len(text) % count == 0:
+        return text[: len(text) // count]
+    return text[:1]
+
+
+def pdf_pages(pdf: Path) -> int | None:
+    if shutil.which("pdfinfo") is None:
+        return None
+    run = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
+    found = re.search(r"^Pages:\s+(\d+)", run.stdout, flags=re.M)
+    return int(found.group(1)) if found else None
+
+
+def suppressed_warnings(conf: Path) -> list[str]:
+    """``suppress_warnings`` as conf.py writes it (a literal list), without running conf.py."""
+    try:
+        tree = ast.parse(conf.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "suppress_warnings"
+                                                 for t in stmt.targets):
+            try:
+                value = ast.literal_eval(stmt.value)
+            except ValueError:
+                return ["(not a literal list)"]
+            return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+    return []
+
+
+def _pdf_name(conf: Path) -> str | None:
+    try:
+        text = conf.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = re.search(r"^latex_documents\s*=.*?([\"'])([^\"'\n]+)\.tex\1", text, flags=re.M | re.S)
+    return found.group(2) + ".pdf" if found else None
+
+
+def summary(build: Path, project: Path | None = None, warnings: int | None = None) -> str:
+    """What ``bash cv.sh build`` says when it is done: what the page and the PDF hold, and where they are."""
+    build = build.resolve()
+    project = (project or build.parent).resolve()
+    html_dir, latex_dir = build / "html", build / "latex"
+    pages = sorted(p for p in html_dir.glob("*.html") if p.name not in ("genindex.html", "search.html"))
+    page = read_page(pages)
+    lines = ["", "Summary"]
+    total = sum(g.items for g in page.groups)
+    if page.groups:
+        lines.append(f"  Publications: {total} in {len(page.groups)} group{'s' if len(page.groups) != 1 else ''}")
+        width = max(len(g.name) for g in page.groups)
+        for g in page.groups:
+            span = f"  ({g.start}–{g.start + g.items - 1})" if g.items > 1 else (f"  ({g.start})" if g.items else "")
+            title = f"  “{g.title}”" if g.title else ""
+            lines.append(f"    {g.name or '(list)':<{width}}  {g.items:>4}{span}{title}")
+    else:
+        lines.append("  Publications: none on the page (no {publications} directive)")
+    if page.markers:
+        lines.append("  Supervised co-authors marked:")
+        for role in sorted(page.markers, key=lambda r: -page.markers[r]):
+            papers = page.marker_papers[role]
+            symbol = page.symbols.get(role, "")
+            lines.append(f"    {page.labels.get(role, role)} {symbol}: {page.markers[role]} marker"
+                         f"{'s' if page.markers[role] != 1 else ''} on {papers} paper{'s' if papers != 1 else ''}")
+    else:
+        lines.append("  Supervised co-authors marked: none (cv_roster in conf.py lists them)")
+    suppressed = suppressed_warnings(project / "conf.py")
+    said = "none" if not warnings else str(warnings)
+    if warnings is None:
+        said = "none (the build is strict: any warning would have stopped it)"
+    lines.append(f"  Warnings: {said}" + (f"; silenced in conf.py: {', '.join(suppressed)}" if suppressed else ""))
+    pdf_name = _pdf_name(project / "conf.py")
+    pdfs = [latex_dir / pdf_name] if pdf_name and (latex_dir / pdf_name).is_file() else sorted(latex_dir.glob("*.pdf"))
+    index = html_dir / "index.html"
+    lines.append("")
+    lines.append(f"HTML: {index}" if index.is_file() else f"HTML: no index.html in {html_dir}")
+    for pdf in pdfs:
+        count = pdf_pages(pdf)
+        pages_text = f"{count} page{'s' if count != 1 else ''}" if count is not None else "pages unknown: pdfinfo is missing"
+        beside = html_dir / pdf.name
+        copied = f", also copied to {os.path.relpath(beside, project)}" if beside.is_file() else ""
+        lines.append(f"PDF:  {pdf} ({pages_text}{copied})")
+    if not pdfs:
+        lines.append(f"PDF:  none in {latex_dir}")
+    return "\n".join(lines)
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cv.sh", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help="create a new CV project for another person",
+                              description="Create a new CV project in DIR: a git repository with one commit.")
+    new.add_argument("dir", type=Path, help="a new or empty folder")
+    new.add_argument("--name", required=True, help='the name as the CV shows it, e.g. "Marie Curie"')
+    new.add_argument("--bib", type=Path, help="your publications: a .bib file, copied to refs.bib")
+    new.add_argument("--email", default="")
+    new.add_argument("--orcid", default="", help="e.g. 0000-0002-1825-0097")
+    new.add_argument("--website", default="")
+    new.add_argument("--affiliation", action="append", default=[],
+                     help="a line of the contact block (repeat it for more lines)")
+    new.add_argument("--owner", default="", help='the name as refs.bib spells it, if not "Surname, Given" of --name')
+    done = commands.add_parser("summary", help="what the last build holds (bash cv.sh build ends with it)")
+    done.add_argument("build", type=Path, nargs="?", default=Path("_build"))
+    done.add_argument("--warnings", type=int, default=None, help="how many warnings the build printed")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "new":
+            owner = make_owner(args.name, args.email, args.orcid, args.website, args.affiliation, args.owner)
+            create(args.dir, owner, args.bib)
+        else:
+            print(summary(args.build, warnings=args.warnings))
+    except ScaffoldError as err:
+        print(f"cv.sh {args.command}: {err}", file=sys.stderr)
+        return 2
+    except subprocess.CalledProcessError as err:
+        print(f"cv.sh {args.command}: {' '.join(err.cmd)} failed: {err.stderr or err.stdout}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

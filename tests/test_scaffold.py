@@ -1,0 +1,466 @@
+"""``bash cv.sh new``: a new CV project for another person, and the summary ``bash cv.sh build`` ends with.
+
+The slow tests make whole projects and run their CI (``.ci/run``: ``cv.sh build``,
+then ``cv.sh test``) as an adopter would, on their first push.  Making a Python
+environment per project would take minutes, so they share this one: ``CV_VENV``
+points cv.sh at a folder whose ``bin/`` holds this environment's tools and a
+``python`` that runs this interpreter (and takes ``pip install`` as done).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cvsphinx import scaffold
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXLIVE_EXAMPLES = Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib")
+# What must not be left of the CV the project was made from.
+OLD_CV = re.compile(r"Liu|CUHK|cryocuhk", re.IGNORECASE)
+
+
+# -- names, files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "bibtex", "slug"), [
+    ("Marie Curie", "Curie, Marie", "marie-curie"),
+    ("Marie Skłodowska-Curie", "Skłodowska-Curie, Marie", "marie-sklodowska-curie"),
+    ("Curie, Marie", "Curie, Marie", "marie-curie"),
+    ("Ludwig van Beethoven", "van Beethoven, Ludwig", "ludwig-van-beethoven"),
+    ("Søren Kierkegaard", "Kierkegaard, Søren", "soren-kierkegaard"),
+    ("刘林", "刘林", ""),
+])
+def test_owner_forms(name, bibtex, slug):
+    owner = scaffold.make_owner(name)
+    assert owner.bibtex == bibtex
+    assert owner.slug == slug
+    assert owner.pdf_tex == (f"{slug}-cv.tex" if slug else "cv.tex")
+    assert "," not in owner.name
+
+
+@pytest.mark.parametrize(("args", "complaint"), [
+    ({"name": ""}, "--name"),
+    ({"name": "  , "}, "--name"),
+    ({"name": "Marie {Curie}"}, "LaTeX"),
+    ({"name": "Marie Curie", "orcid": "1234"}, "ORCID"),
+    ({"name": "Marie Curie", "email": "marie.curie"}, "e-mail"),
+])
+def test_bad_arguments_are_refused(args, complaint):
+    with pytest.raises(scaffold.ScaffoldError, match=complaint):
+        scaffold.make_owner(**args)
+
+
+def _conf_values(text: str) -> dict:
+    namespace: dict = {"__file__": str(ROOT / "conf.py")}
+    path = list(sys.path)
+    try:
+        exec(compile(text, "conf.py", "exec"), namespace)
+    finally:
+        sys.path[:] = path
+    return {k: v for k, v in namespace.items() if not k.startswith("__") and k not in ("sys", "Path")}
+
+
+def test_conf_is_the_new_owners_and_keeps_the_rest():
+    template = (ROOT / "conf.py").read_text(encoding="utf-8")
+    owner = scaffold.make_owner("Marie Skłodowska-Curie")
+    text = scaffold.make_conf(template, owner, year=2031)
+    new, old = _conf_values(text), _conf_values(template)
+    assert new["project"] == new["author"] == "Marie Skłodowska-Curie"
+    assert new["copyright"] == "2031, Marie Skłodowska-Curie"
+    assert new["html_title"] == "Marie Skłodowska-Curie — Curriculum Vitae"
+    assert new["cv_owner"] == "Skłodowska-Curie, Marie"
+    assert new["cv_roster"] == []
+    assert "cv_publication_groups" not in new, "the extension's default groups apply"
+    assert new["latex_documents"][0][1] == "marie-sklodowska-curie-cv.tex"
+    assert new["latex_documents"][0][2] == new["project"]
+    assert r"\LARGE\bfseries Marie Skłodowska-Curie" in new["latex_elements"]["maketitle"]
+    assert '# {"name": ' in text, "the roster has a commented example"
+    changed = {"project", "author", "copyright", "html_title", "cv_owner", "cv_roster", "cv_roles",
+               "cv_publication_groups", "latex_documents", "latex_elements"}
+    for key in set(old) - changed:
+        assert new[key] == old[key], key
+    assert not OLD_CV.search(text), OLD_CV.search(text)
+
+
+def test_readme_has_the_reference_and_nothing_of_the_old_cv():
+    owner = scaffold.make_owner("Marie Curie")
+    text = scaffold.make_readme(owner, (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert text.startswith("# Marie Curie — Curriculum Vitae")
+    for title in scaffold.README_SECTIONS:
+        assert f"\n## {title}\n" in text, title
+    assert not OLD_CV.search(text), OLD_CV.search(text)
+    # PDF before HTML: the HTML build copies the PDF beside the page
+    assert text.index("-M latexpdf") < text.index("-M html")
+
+
+def test_readme_sections_ignore_headings_in_code():
+    text = "## A\n\n````markdown\n## Not a heading\n````\n\ntext\n\n## B\nb\n"
+    found = scaffold._sections_by_heading(text)
+    assert list(found) == ["A", "B"]
+    assert "## Not a heading" in found["A"]
+
+
+def test_cv_sh_without_the_benchmark():
+    text = (ROOT / "cv.sh").read_text(encoding="utf-8")
+    adapted = scaffold.adapt_cv_sh(text)
+    assert not re.search(r"^\s*bench\)", adapted, flags=re.M), "no bench command: the project has no bench/"
+    assert not re.search(r"^#.*cv\.sh bench", adapted, flags=re.M)
+    assert not re.search(r"ruff.* check .*\bbench\b", adapted), "ruff is not asked to check a missing bench/"
+    assert "[build|test|preview|people|new]" in adapted or "usage:" not in text
+
+
+# -- the summary -------------------------------------------------------------------------------
+
+PAGE = """<html><body><article>
+<div class="cv-publications cv-group-articles docutils container">
+<h3 class="cv-group-title rubric">Journal Articles</h3>
+<ol class="arabic cv-publication-list" start="1">
+<li id="pub-a"><p>Chen, X.<sup class="cv-marker cv-marker-student" title="graduate student"><span aria-hidden="true">*</span>
+<span class="cv-sr-only"> (graduate student)</span></sup>, <strong>M. Curie</strong>, and
+E. Zhang<sup class="cv-marker cv-marker-student" title="graduate student"><span aria-hidden="true">*</span></sup> (2019).</p></li>
+<li id="pub-b"><p><strong>Curie, M.</strong> and B. Zhang<sup class="cv-marker cv-marker-postdoc" title="postdoc">
+<span aria-hidden="true">×</span></sup> (2018).</p></li>
+<li id="pub-c"><p><strong>Curie, M.</strong> (2017).</p></li>
+</ol></div>
+<div class="cv-publications cv-group-theses docutils container">
+<h3 class="cv-group-title rubric">Theses<a class="headerlink" href="#x">¶</a></h3>
+<ol class="arabic cv-publication-list" start="4"><li id="pub-d"><p><strong>Curie, M.</strong> (1903).</p></li></ol>
+</div></article></body></html>"""
+
+
+def test_summary_counts_groups_and_markers(tmp_path):
+    build = tmp_path / "_build"
+    (build / "html").mkdir(parents=True)
+    (build / "html" / "index.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "conf.py").write_text('suppress_warnings = ["cv.unmatched_person"]\n', encoding="utf-8")
+    text = scaffold.summary(build)
+    assert "Publications: 4 in 2 groups" in text
+    assert re.search(r"articles\s+3\s+\(1–3\)\s+“Journal Articles”", text), text
+    assert re.search(r"theses\s+1\s+\(4\)\s+“Theses”", text), text
+    assert "graduate student *: 2 markers on 1 paper" in text
+    assert "postdoc ×: 1 marker on 1 paper" in text
+    assert "silenced in conf.py: cv.unmatched_person" in text
+    assert f"HTML: {build / 'html' / 'index.html'}" in text
+    assert "PDF:  none" in text
+
+
+# -- whole projects ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def venv(tmp_path_factory) -> Path:
+    """This environment under another name: cv.sh honours CV_VENV, and nothing is installed into it."""
+    here = Path(sys.prefix) / "bin"
+    fake = tmp_path_factory.mktemp("venv")
+    (fake / "bin").mkdir()
+    for tool in here.iterdir():
+        if not tool.name.startswith(("python", "activate", "Activate")):
+            (fake / "bin" / tool.name).symlink_to(tool)
+    python = fake / "bin" / "python"
+    python.write_text(
+        "#!/bin/sh\n"
+        '# pip: this environment is the test run\'s, already complete\n'
+        'if [ "$1" = "-m" ] && [ "$2" = "pip" ]; then exit 0; fi\n'
+        f'exec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    return fake
+
+
+def _env(venv: Path, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    # the inner pytest keeps its temporary folders apart from this run's
+    env.update(CV_VENV=str(venv), PYTEST_DEBUG_TEMPROOT=str(tmp), PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def cv_new(where: Path, venv: Path, *args: str) -> subprocess.CompletedProcess:
+    """``bash cv.sh new ...`` run from ``where``, as a user would type it."""
+    return subprocess.run(["bash", str(ROOT / "cv.sh"), "new", *args], cwd=where, capture_output=True, text=True,
+                          env=_env(venv, where))
+
+
+def run(cmd: list[str], cwd: Path, venv: Path, tmp: Path) -> subprocess.CompletedProcess:
+    tmp.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=_env(venv, tmp))
+
+
+def _tail(proc: subprocess.CompletedProcess) -> str:
+    return f"--- stdout\n{proc.stdout[-6000:]}\n--- stderr\n{proc.stderr[-6000:]}"
+
+
+def assert_green(project: Path, venv: Path, tmp: Path) -> str:
+    """The project's own CI: ``cv.sh build`` (strict) then ``cv.sh test``; the output."""
+    ci = run(["bash", ".ci/run"], project, venv, tmp / "ci")
+    assert ci.returncode == 0, _tail(ci)
+    assert re.search(r"\d+ passed", ci.stdout) and " failed" not in ci.stdout, _tail(ci)
+    assert "skipped" not in ci.stdout.split("\n")[-2], "a generic test skipped itself: " + ci.stdout[-1500:]
+    return ci.stdout
+
+
+def assert_layout(project: Path) -> None:
+    for rel in ("conf.py", "index.md", "refs.bib", "_static/cv.css", "ext/cvsphinx/__init__.py", "tests/conftest.py",
+                "tests/test_cv_invariants.py", "tests/test_browser.py", "requirements.txt", "cv.sh", "README.md",
+                ".readthedocs.yaml", ".ci/run", "pyproject.toml", ".gitignore"):
+        assert (project / rel).is_file(), rel
+    for file, _, _ in scaffold.SECTIONS:
+        assert (project / "sections" / f"{file}.md").is_file(), file
+    # only the generic tests: nothing tied to the seed CV, nor the extension's own tests
+    assert not (project / "tests" / "data").exists()
+    assert not (project / "tests" / "roots").exists()
+    assert not (project / "tests" / "seed.py").exists()
+    assert not (project / "tests" / "test_full_cv.py").exists()
+    assert not (project / "bench").exists()
+    log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True, check=True).stdout
+    assert len(log.splitlines()) == 1, log
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True)
+    assert status.stdout == "", status.stdout
+
+
+def leftovers(project: Path) -> list[str]:
+    """Lines that mention the old CV: anywhere outside ext/, and in ext/ anything but a comment."""
+    found = []
+    for path in sorted(project.rglob("*")):
+        rel = path.relative_to(project)
+        if not path.is_file() or rel.parts[0] in (".git", "_build", ".pytest_cache", ".ruff_cache") \
+                or "__pycache__" in rel.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
+            if OLD_CV.search(line) and not (rel.parts[0] == "ext" and line.lstrip().startswith("#")):
+                found.append(f"{rel}:{number}: {line.strip()[:120]}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def marie(tmp_path_factory, venv) -> tuple[Path, subprocess.CompletedProcess]:
+    """A new project made by ``cv.sh new``, typed in the folder above it; and what the command said."""
+    where = tmp_path_factory.mktemp("new")
+    made = cv_new(where, venv, "marie", "--name", "Marie Curie", "--email", "marie.curie@example.org",
+                  "--orcid", "0000-0002-1825-0097", "--affiliation", "Institut du Radium", "--affiliation", "Paris")
+    assert made.returncode == 0, _tail(made)
+    return where / "marie", made  # DIR is relative to where the command was typed
+
+
+def test_new_project_is_the_new_owners(marie):
+    project, made = marie
+    assert "refs.bib: one example entry" in made.stdout
+    assert "PDF: marie-curie-cv.pdf" in made.stdout
+    assert_layout(project)
+    index = (project / "index.md").read_text(encoding="utf-8")
+    assert index.startswith("---\nhide-toc: true\n---\n\n# Marie Curie\n")
+    for line in ("Institut du Radium\\\nParis\n", "Email: [marie.curie@example.org](mailto:marie.curie@example.org)",
+                 "ORCID: [0000-0002-1825-0097](https://orcid.org/0000-0002-1825-0097)"):
+        assert line in index, line
+    for file, heading, _ in scaffold.SECTIONS:
+        assert f"sections/{file}.md" in index
+        assert (project / "sections" / f"{file}.md").read_text(encoding="utf-8").startswith(f"## {heading}\n")
+    assert "author  = {Curie, Marie and Doe, Jane}" in (project / "refs.bib").read_text(encoding="utf-8")
+
+
+def test_nothing_of_the_old_cv_is_left(marie):
+    assert leftovers(marie[0]) == []
+
+
+def test_new_refuses_a_folder_in_use(marie, venv):
+    project, _ = marie
+    before = (project / "conf.py").read_text(encoding="utf-8")
+    again = cv_new(project.parent, venv, "marie", "--name", "Pierre Curie")
+    assert again.returncode == 2 and "not an empty folder" in again.stderr, _tail(again)
+    assert (project / "conf.py").read_text(encoding="utf-8") == before
+
+
+@pytest.mark.slow
+def test_new_project_builds_and_tests_green(marie, venv, tmp_path):
+    project, _ = marie
+    out = assert_green(project, venv, tmp_path)
+    # cv.sh build ends with the summary
+    assert "Publications: 1 in 1 group" in out, out
+    assert re.search(r"PDF:  \S+/marie-curie-cv\.pdf \(1 page, also copied to _build/html/marie-curie-cv\.pdf\)", out), out
+    assert f"HTML: {project / '_build' / 'html' / 'index.html'}" in out
+    assert "Warnings: none" in out
+    page = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Marie Curie — Curriculum Vitae</title>" in page
+    assert f"{datetime.date.today().year}, Marie Curie" in page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "pdf"), [("Marie Skłodowska-Curie", "marie-sklodowska-curie-cv.pdf"),
+                                           ("刘林", "cv.pdf")])
+def test_names_with_accents_or_in_chinese(tmp_path, venv, name, pdf):
+    made = cv_new(tmp_path, venv, "cv", "--name", name)
+    assert made.returncode == 0, _tail(made)
+    project = tmp_path / "cv"
+    assert_layout(project)
+    out = assert_green(project, venv, tmp_path)
+    assert f"/{pdf} (1 page" in out, out
+    text = subprocess.run(["pdftotext", str(project / "_build" / "latex" / pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert text.lstrip().startswith(name), text[:200]
+    assert name in (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+# -- bibliographies ---------------------------------------------------------------------------
+
+TYPES = {  # type -> fields besides author, title, year (the venue each type needs)
+    "article": {"journal": "Journal of {Radioactivity}", "volume": "3", "number": "2", "pages": "101--117"},
+    "book": {"publisher": "Gauthier-Villars", "address": "Paris"},
+    "booklet": {"howpublished": "Printed privately"},
+    "inbook": {"publisher": "Hermann", "chapter": "4", "booktitle": "Trait{\\'e} de radioactivit{\\'e}"},
+    "incollection": {"booktitle": "Collected Lectures", "publisher": "Springer", "pages": "1--20"},
+    "inproceedings": {"booktitle": "Proceedings of the {Solvay} Conference", "pages": "5--9"},
+    "conference": {"booktitle": "Congr{\\`e}s international de radiologie"},
+    "manual": {"organization": "Institut du Radium"},
+    "mastersthesis": {"school": "Universit{\\'e} de Paris"},
+    "phdthesis": {"school": "Facult{\\'e} des sciences de Paris"},
+    "techreport": {"institution": "Acad{\\'e}mie des sciences", "number": "TR-7"},
+    "misc": {"howpublished": "Lecture notes"},
+    "unpublished": {"note": "Manuscript"},
+    "online": {"url": "https://example.org/radium"},
+    "report": {"institution": "Bureau of Standards", "type": "Technical report"},
+    "thesis": {"institution": "Sorbonne", "type": "Habilitation thesis"},
+    "dataset": {"publisher": "Zenodo", "url": "https://example.org/data"},
+    "software": {"publisher": "GitHub", "url": "https://example.org/code"},
+    "patent": {"number": "FR 123456", "holder": "Curie, Pierre"},
+    "collection": {"publisher": "Masson"},
+    "proceedings": {"publisher": "Soci{\\'e}t{\\'e} fran{\\c{c}}aise de physique"},
+    "periodical": {"issuetitle": "Radioactivity today"},
+    "mvbook": {"publisher": "Gauthier-Villars", "volumes": "2"},
+    "reference": {"publisher": "Larousse"},
+    "inreference": {"booktitle": "Grand dictionnaire", "publisher": "Larousse"},
+    "suppbook": {"booktitle": "Oeuvres", "publisher": "PWN"},
+    "electronic": {"url": "https://example.org/e"},
+    "www": {"url": "https://example.org/w"},
+}
+COAUTHORS = ["Curie, Pierre", "Debierne, Andr{\\'e}", "Becquerel, Henri", "Joliot-Curie, Ir{\\`e}ne",
+             "Perey, Marguerite", "Rutherford, Ernest", "Soddy, F.", "Hahn, Otto", "Meitner, Lise",
+             "{\\O}rsted, Hans Christian", "Ehrenfest, Paul", "Sk{\\l}odowska, Bronis{\\l}awa", "Zhang, E.", "刘, 洋"]
+WORDS = ["radium", "polonium", "emanation", "activity", "induced", "uranium", "thorium", "salts", "measurement",
+         "electrometer", "atomic", "weight", "spectrum", "isolation", "chloride", "bromide", "rays", "heat", "decay"]
+
+
+def generated_bib(owner: str, count: int, seed: int = 7) -> str:
+    """``count`` entries of every BibTeX and biblatex type, the owner an author (or editor) of each."""
+    rng = random.Random(seed)
+    out = ["% generated for tests/test_scaffold.py\n@string{jrad = {Le Radium}}\n"]
+    types = list(TYPES)
+    for n in range(count):
+        kind = types[n % len(types)]
+        people = rng.sample(COAUTHORS, rng.randint(0, 4))
+        people.insert(rng.randint(0, len(people)), owner)
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))).capitalize()
+        if n % 11 == 0:
+            title += " in {$\\alpha$}-rays of {U}ranium"
+        fields = {"title": title, "year": str(rng.randint(1895, 1934))}
+        names = " and ".join(people) + (" and others" if n % 17 == 0 else "")
+        fields["editor" if kind in ("collection", "proceedings", "periodical") else "author"] = names
+        fields.update(TYPES[kind])
+        if kind == "article" and n % 3 == 0:
+            fields["doi"] = f"10.5555/radium.{n}"
+        if kind == "article" and n % 5 == 0:
+            fields["journal"] = "jrad"  # an @string
+        if kind == "article" and n % 7 == 0:
+            fields["pubstate"] = "submitted"
+        body = ",\n".join(f"  {k} = {v}" if v == "jrad" else f"  {k} = {{{v}}}" for k, v in fields.items())
+        out.append(f"@{kind}{{gen{n},\n{body},\n}}\n")
+    return "\n".join(out)
+
+
+def with_owner(text: str, owner: str) -> str:
+    """TeX Live's biblatex-examples.bib with the owner added to each author and editor list."""
+    out, pos = [], 0
+    for m in re.finditer(r"\n\s*(?:author|editor)\s*=\s*\{", text):
+        if m.start() < pos:
+            continue
+        depth, end = 1, m.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        out.append(text[pos:end - 1] + f" and {owner}}}")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@pytest.mark.slow
+def test_hundreds_of_entries_of_every_type(tmp_path, venv):
+    owner = "Curie, Marie"
+    parts = [generated_bib(owner, 300)]
+    if TEXLIVE_EXAMPLES.is_file():  # real-world entries: crossref, xdata, sets, dates, math...
+        parts.append(with_owner(TEXLIVE_EXAMPLES.read_text(encoding="utf-8"), owner))
+    bib = tmp_path / "mine.bib"
+    bib.write_text("\n".join(parts), encoding="utf-8")
+    made = cv_new(tmp_path, venv, "cv", "--name", "Marie Curie", "--bib", str(bib))
+    assert made.returncode == 0, _tail(made)
+    entries = 300 + (92 if TEXLIVE_EXAMPLES.is_file() else 0)
+    assert f"refs.bib: {entries} entries read from {bib}" in made.stdout, made.stdout
+    assert "every entry could be read" in made.stdout
+    assert "without Curie, Marie" not in made.stdout, made.stdout
+    project = tmp_path / "cv"
+    assert (project / "refs.bib").read_bytes() == bib.read_bytes()
+    out = assert_green(project, venv, tmp_path)
+    shown = int(re.search(r"Publications: (\d+) in (\d+) groups", out).group(1))
+    assert shown >= 300, out  # every generated entry (biblatex's @set and @xdata are not publications)
+    pages = int(re.search(r"\((\d+) pages", out).group(1))
+    assert pages > 10, out
+
+
+BROKEN = r"""@article{good1,
+  author = {Curie, Marie}, title = {Good one}, journal = {Nature}, year = {1903},
+}
+
+@article{unclosed,
+  author = {Curie, Marie}, title = {A brace {never closed}, journal = {Nature}, year = {1904},
+}
+
+@article{good2,
+  author = {Curie, Marie and Curie, Pierre}, title = {Good two}, journal = {Nature}, year = {1905},
+}
+
+@article{nocomma
+  author = {Curie, Marie}, title = {No comma after the key}, journal = {Nature}, year = {1906},
+}
+
+@book{twice,
+  author = {Curie, Marie}, title = {Title}, title = {Title again}, publisher = {Hermann}, year = {1910},
+}
+
+@article{undefined,
+  author = {Curie, Marie}, title = {An undefined string}, journal = nojournal, year = {1911},
+}
+
+@article{notmine,
+  author = {Rutherford, Ernest}, title = {Not hers}, journal = {Phil. Mag.}, year = {1911},
+}
+"""
+
+
+@pytest.mark.slow
+def test_bib_with_errors(tmp_path, venv):
+    bib = tmp_path / "broken.bib"
+    bib.write_text(BROKEN, encoding="utf-8")
+    made = cv_new(tmp_path, venv, "cv", "--name", "Marie Curie", "--bib", str(bib))
+    assert made.returncode == 0, _tail(made)
+    out = made.stdout
+    assert f"refs.bib: 5 entries read from {bib}" in out, out
+    assert "2 entries could not be read" in out, out
+    assert re.search(r"broken\.bib:\d+: .*'unclosed'", out) and re.search(r"broken\.bib:\d+: .*nocomma", out), out
+    assert "'nojournal'" in out, out
+    assert "1 entry without Curie, Marie among the authors" in out and "notmine" in out, out
+    project = tmp_path / "cv"
+    build = run(["bash", "cv.sh", "build"], project, venv, tmp_path / "build")
+    assert build.returncode != 0, "with -W, a .bib with errors fails the build"
+    said = build.stdout + build.stderr
+    for key in ("unclosed", "nocomma", "twice", "nojournal", "notmine"):
+        assert key in said, f"{key}: {said[-3000:]}"
+    # The invariants hold all the same: what is missing, a warning explains; only the warnings fail.
+    tests = run([str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                 "tests/test_cv_invariants.py"], project, venv, tmp_path / "tests")
+    failed = re.findall(r"^FAILED \S+::(\w+)", tests.stdout, flags=re.M)
+    assert failed == ["test_no_warnings"], _tail(tests)
