@@ -20,7 +20,7 @@ extensions = [
 source_suffix = {".md": "markdown"}
 root_doc = "index"
 # The section files are pulled into index.md with {include}; they are not pages of their own.
-exclude_patterns = ["_build", "sections", "tests", "ext", "bench", "README.md", ".*"]
+exclude_patterns = ["_build", "_readthedocs", "sections", "tests", "ext", "bench", "README.md", ".*"]
 
 # -- Options for MyST --------------------------------------------------------
 
@@ -74,6 +74,40 @@ cv_publication_groups = [
      "select": "type in ('misc', 'phdthesis', 'techreport')"},
 ]
 
+# -- Variants of the CV (README: "Variants: a short CV, a grant format") ----
+
+# Year windows ("years", "entry_years") count back from this year, so that a build next
+# year makes the same PDFs; the year this CV is dated.
+cv_reference_year = 2019
+
+cv_variants = {
+    # A two-page CV for job applications: the main sections, the publications marked
+    # `selected = {true}` in refs.bib, the courses tagged [short] in sections/teaching.md.
+    "short": {
+        "label": "Two-page CV",
+        "sections": ["Education", "Honors and Awards", "Professional Experience", "Teaching Experience",
+                     "Publications", "Active Research Projects", "Research Students Supervised"],
+        "select": "selected",
+        "page_limit": 2,
+    },
+    # The format the Hong Kong Research Grants Council asks of applicants: Times-like 12 pt,
+    # single spacing, 2.5 cm margins, publications of the last five years with the owner and
+    # the supervisees marked, research grants of the last five years.
+    "rgc": {
+        "title": "Lin Liu — Curriculum Vitae",
+        "label": "Research Grants Council format",
+        "sections": ["Education", "Honors and Awards", "Professional Experience", "Publications",
+                     "Active Research Projects", "Completed Research Projects"],
+        "years": 5,
+        "entry_years": {"Completed Research Projects": 5},
+        "font": "TeX Gyre Termes",
+        "font_size": "12pt",
+        "paper": "a4paper",
+        "margins": "2.5cm",
+        "line_spacing": 1,
+    },
+}
+
 # -- Options for HTML output -------------------------------------------------
 
 html_theme = "furo"
@@ -124,8 +158,8 @@ latex_elements = {
     "makeindex": "",
     "sphinxsetup": "hmargin=2cm, vmargin={2cm,2.5cm}, TitleColor={rgb}{0.1,0.15,0.3}, "
     "InnerLinkColor={rgb}{0.1,0.2,0.5}, OuterLinkColor={rgb}{0.1,0.2,0.5}",
-    # the name only: the contact block below it comes from index.md
-    "maketitle": r"\begin{center}{\LARGE\bfseries " + project + r"\par}\end{center}",
+    # the title only (project, or a variant's "title"): the contact block below it comes from index.md
+    "maketitle": r"\begin{center}{\LARGE\bfseries\csname @title\endcsname\par}\end{center}",
     "preamble": r"""
 \setcounter{secnumdepth}{0}
 \pagestyle{plain}

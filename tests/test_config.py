@@ -19,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from cvsphinx.groups import GROUP_KEYS
 from cvsphinx.people import ROLE_KEYS, ROSTER_KEYS
+from cvsphinx.tailor import VARIANT_KEYS
 from cvsphinx.warnings_ import Subtype
 from sphinx.util.docutils import docutils_namespace
 
@@ -248,12 +249,13 @@ def table_names(text: str) -> list[list[str]]:
 @pytest.mark.sphinx("html", testroot="cv-config", srcdir="cv-config-names")
 def test_readme_configuration_reference_matches_code(app) -> None:
     registered = sorted(value.name for value in app.config if value.name.startswith("cv_"))
-    settings, roster, roles, groups = table_names(readme_section("## Configuration reference"))
+    settings, roster, roles, groups, variants = table_names(readme_section("## Configuration reference"))
     assert sorted(settings) == registered
     assert len(set(settings)) == len(settings)
     assert roster == list(ROSTER_KEYS)
     assert roles == list(ROLE_KEYS)
     assert groups == list(GROUP_KEYS)
+    assert variants == list(VARIANT_KEYS)
 
 
 def test_readme_warning_table_lists_every_subtype() -> None:

@@ -376,6 +376,8 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
     "bad_char": ("cv-validation", {"cv_bibfiles": ["refs.bib", "control.bib"]}),
     "cache": ("cv-validation", {}),  # with a damaged cache file in place (PREPARE)
     "latex": ("cv-validation", {"cv_bibfiles": ["refs.bib", "macro.bib"]}),
+    "variant": ("cv-variants", {"cv_variant": "brief", "cv_variants": {"brief": {"sections": ["Education", "Hobbies"]}}}),
+    "page_limit": ("cv-variants", {"cv_variant": "brief"}),  # with a two-page PDF of the variant in place (PREPARE)
 }
 
 
@@ -385,7 +387,18 @@ def _damaged_cache(src: Path) -> None:
     cache.write_bytes(b"cvsphinx-cache 0 0.0.0\nold")
 
 
-PREPARE = {"cache": _damaged_cache}
+def _two_page_pdf(src: Path) -> None:
+    """The PDF a LaTeX build of the variant "brief" (page_limit 1) would leave, with two pages."""
+    pdf = src / "_build" / "latex" / "tester-cv-brief.pdf"
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                    b"2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >> endobj\n"
+                    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+                    b"4 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+                    b"trailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+PREPARE = {"cache": _damaged_cache, "page_limit": _two_page_pdf}
 
 
 def test_every_subtype_has_a_scenario() -> None:

@@ -204,7 +204,8 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
                 latex_engine: str = "xelatex") -> Store:
     """Read, check, group, number and render; entries already rendered are reused."""
     records, problems = read_records(cfg)
-    assignment = assign(records, cfg.groups)
+    # a variant of the CV keeps less of each group and numbers what it keeps
+    assignment = assign(records, cfg.groups, cfg.variant.selection if cfg.variant else None)
     for record in assignment.unplaced:
         problems.append(Problem(
             "no_group", f"entry {record.key!r} (@{record.type}) matches no publication group and is not shown; "

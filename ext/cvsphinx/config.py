@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from .groups import Group, build_groups
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster, shown, unknown_key
+from .tailor import Variant, build_variants, main_pdf
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -78,6 +79,8 @@ class CVConfig:
     author_marks: dict[str, tuple[str, str]] | None = None  # written mark -> (shown symbol, legend label)
     show_isbn: bool = False
     bibtex_fields: frozenset[str] = frozenset()  # private fields kept in the BibTeX shown on the page
+    variants: dict[str, Variant] | None = None  # every variant of cv_variants
+    variant: Variant | None = None  # the one this build makes (cv_variant), or None for the full CV
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -101,6 +104,21 @@ def validate(app: Sphinx, config: Config) -> None:
     if not isinstance(config.cv_show_isbn, bool):
         problems.append(f"cv_show_isbn must be True or False, not {shown(config.cv_show_isbn)}; e.g. True")
     problems += _site_values(config)
+    reference_year = config.cv_reference_year
+    if reference_year is not None and (isinstance(reference_year, bool) or not isinstance(reference_year, int)
+                                       or not 1000 <= reference_year <= 9999):
+        problems.append(f"cv_reference_year must be a four-digit year or None, not {shown(reference_year)}; e.g. 2019")
+        reference_year = None
+    variants = build_variants(config.cv_variants, groups, reference_year, problems, main_pdf(config))
+    active = config.cv_variant
+    if not isinstance(active, str):
+        problems.append(f"cv_variant must be the name of a variant or '' for the full CV, not {shown(active)}")
+        active = ""
+    elif active and active not in variants and isinstance(config.cv_variants, dict) and active not in config.cv_variants:
+        close = difflib.get_close_matches(active, [str(k) for k in config.cv_variants], n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(f"cv_variant {active!r} is not in cv_variants; {hint}"
+                        f"the variants are: {', '.join(map(str, config.cv_variants)) or 'none'}")
     problems += _misspelt(config)
     confpath = os.path.join(app.confdir, "conf.py")
     if problems:
@@ -108,11 +126,14 @@ def validate(app: Sphinx, config: Config) -> None:
         raise SystemExit(2)
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
              "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "cv_bibtex_fields",
-             "latex_engine")
-    digest = hashlib.sha256(repr([config[n] for n in names]).encode()).hexdigest()
+             "latex_engine", "cv_variant", "cv_reference_year")
+    # of the variants, the active one's settings only: editing another leaves this build's lists alone
+    values = [config[n] for n in names] + [config.cv_variants.get(active) if active else None]
+    digest = hashlib.sha256(repr(values).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
-        marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep),
+        marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep), variants,
+        variants.get(active) if active else None,
     )
 
 
@@ -306,6 +327,9 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_pdf_url", "", "html", types=frozenset({str}))
     app.add_config_value("cv_author_marks", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))
+    app.add_config_value("cv_variants", {}, "env", types=frozenset({dict}))
+    app.add_config_value("cv_variant", "", "env", types=frozenset({str}))
+    app.add_config_value("cv_reference_year", None, "env", types=frozenset({int, type(None)}))
     app.add_config_value("cv_bibtex_fields", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("cv_exports", True, "html", types=frozenset({bool}))
     app.add_config_value("cv_person", {}, "html", types=frozenset({dict}))

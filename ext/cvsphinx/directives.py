@@ -4,7 +4,11 @@
 * ``publication-legend``: the marker legend, from the configured roles.
 * ``supervised-people``: the roster, one line per role that has a heading.
 * ``cv-entries``: lines of ``text | date`` with the date right-aligned.
-* ``cv-pdf-link``: the HTML page's link to the PDF.
+* ``cv-pdf-link``: the HTML page's link to the PDF (and to each variant's PDF).
+
+In a variant of the CV (``-D cv_variant=<name>``), ``publications`` shows what the
+variant keeps and ``cv-entries`` drops lines tagged for other variants (``[rgc]``)
+or dated before the variant's window.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from .config import cv_config
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
 from .style import DEFAULT_MARKS, legend, marks_legend
+from .tailor import PUBLISH_DIR, keeps_entry, known_tags, picks_lines, setup_variants, split_tags
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -131,20 +136,34 @@ class EntriesDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         style = self.options.get("list", "none")
+        cfg = cv_config(self.config)
+        known = known_tags(cfg.variants or {})
         entries: list[nodes.Node] = []
         messages: list[nodes.Node] = []
+        lines: list[tuple[int, bool, str, str, tuple[str, ...]]] = []
         for offset, raw in enumerate(self.content):
             if not raw.strip():
                 continue
             lineno = self.content_offset + offset + 1
-            sub = raw[:1].isspace()
-            what, sep, when = raw.strip().rpartition(" | ")
+            line, tags = split_tags(raw.strip(), known)  # "Award | 2016 [short]": a line picked for the variant short
+            what, sep, when = line.rpartition(" | ")
             if not sep:
-                what, when = raw.strip(), ""
+                what, when = line, ""
             if what.endswith(" |") or not what:
                 logger.warning(f"cv-entries: line {raw.strip()!r} has no text before ' | '; write 'what | when'",
                                location=(self.env.docname, lineno), type="cv", subtype=Subtype.directive.value)
                 continue
+            lines.append((lineno, raw[:1].isspace(), what, when, tags))
+        picked = picks_lines(cfg.variant, [tags for _, sub, _, _, tags in lines if not sub])
+        parent_kept = True
+        for lineno, sub, what, when, tags in lines:
+            if sub:  # a hanging line goes with the line it hangs under
+                if not parent_kept:
+                    continue
+            else:
+                parent_kept = keeps_entry(cfg.variant, tags, picked)
+                if not parent_kept:
+                    continue
             entry = cv_entry(sub=sub)
             what_nodes, what_msgs = self.state.inline_text(what, lineno)
             entry += nodes.inline("", "", *what_nodes, classes=["cv-what"])
@@ -180,6 +199,17 @@ class PdfLinkDirective(SphinxDirective):
         ref = nodes.reference(label, label, refuri=url, classes=["cv-pdf-link"])
         only = addnodes.only(expr="html")
         only += nodes.paragraph("", "", ref, classes=["cv-pdf"])
+        cfg = cv_config(self.config)
+        if cfg.variant is None and cfg.variants:
+            # the full CV's page links to every variant's PDF, which the variants' build puts in variants/<name>/
+            para = nodes.paragraph("", "Also as PDF: ", classes=["cv-pdf", "cv-pdf-variants"])
+            for index, variant in enumerate(cfg.variants.values()):
+                if index:
+                    para += nodes.Text(" · ")
+                text = variant.label or variant.title or variant.name
+                para += nodes.reference(text, text, refuri=f"{PUBLISH_DIR}/{variant.name}/{variant.pdf}",
+                                        classes=["cv-pdf-variant"])
+            only += para
         return [only]
 
 
@@ -249,3 +279,4 @@ def setup_directives(app: Sphinx) -> None:
     app.connect("env-merge-info", merge_placements)
     app.connect("env-check-consistency", check_placements)
     app.connect("env-before-read-docs", preload)
+    setup_variants(app)  # variants of the CV and fast PDFs (variants.py), whose sections and lines these filter

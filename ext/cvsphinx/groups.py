@@ -18,9 +18,11 @@ from .records import Record
 Selector = Callable[[Record], bool]
 
 _GRAMMAR = (
-    "names (type, keywords, or any field such as journal), quoted strings, "
+    "names (type, kind, keywords, selected, or any field such as journal), quoted strings, "
     "tuples of strings, ==, !=, in, not in, and, or, not"
 )
+# al-folio's ``selected = {true}``: these values mean yes, anything else (``false``, ``no``) means no.
+_YES = frozenset({"true", "yes", "1", "on"})
 
 
 def compile_selector(text: str) -> Selector:
@@ -41,6 +43,8 @@ def _value_of(name: str) -> Callable[[Record], object]:
         return lambda r: r.kind
     if name == "keywords":
         return lambda r: {k.strip().lower() for k in r.get("keywords").replace(";", ",").split(",") if k.strip()}
+    if name == "selected":  # a flag, so ``selected = {false}`` is not selected
+        return lambda r: "true" if r.get("selected").strip().lower() in _YES else ""
     if name in ("author", "editor"):
         return lambda r: " and ".join(str(p) for p in r.persons.get(name, ()))
     return lambda r: r.get(name)
@@ -156,6 +160,25 @@ def sort_year(record: Record) -> int:
     return int(digits[:4]) if len(digits) >= 4 else -1
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a variant of the CV keeps of each group: a selector, a year window, a count."""
+
+    select: Selector | None = None
+    since: int | None = None  # the first year kept; entries without a readable year go when it is set
+    max_per_group: int | Mapping[str, int] | None = None
+
+    def limit(self, group: str) -> int | None:
+        if isinstance(self.max_per_group, Mapping):
+            return self.max_per_group.get(group)
+        return self.max_per_group
+
+    def keeps(self, record: Record) -> bool:
+        if self.select is not None and not self.select(record):
+            return False
+        return self.since is None or sort_year(record) >= self.since
+
+
 @dataclass
 class Assignment:
     """Every record's group and number, computed once for the whole CV."""
@@ -166,8 +189,14 @@ class Assignment:
     overlaps: list[tuple[Record, list[str]]]
 
 
-def assign(records: Iterable[Record], groups: Sequence[Group]) -> Assignment:
-    """Newest first within a group, ties in .bib order; numbers run on across groups."""
+def assign(records: Iterable[Record], groups: Sequence[Group], selection: Selection | None = None) -> Assignment:
+    """Newest first within a group, ties in .bib order; numbers run on across groups.
+
+    With a ``selection`` (a variant of the CV), each group keeps only what it selects, at most
+    its count of the newest, and the numbers run over what is kept.  Which group an entry
+    belongs to never depends on the selection, so the no-group and two-group problems are
+    the full CV's.
+    """
     by_group: dict[str, list[Record]] = {g.name: [] for g in groups}
     unplaced: list[Record] = []
     overlaps: list[tuple[Record, list[str]]] = []
@@ -184,6 +213,11 @@ def assign(records: Iterable[Record], groups: Sequence[Group]) -> Assignment:
     for group in groups:
         members = by_group[group.name]
         members.sort(key=lambda r: (-sort_year(r), r.index))
+        if selection is not None:
+            members[:] = [r for r in members if selection.keeps(r)]
+            limit = selection.limit(group.name)
+            if limit is not None:
+                del members[limit:]
         for record in members:
             counter += 1
             numbers[record.key] = counter

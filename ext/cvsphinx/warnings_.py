@@ -55,6 +55,10 @@ class Subtype(enum.StrEnum):
     """A configured group is never placed by a publications directive, or placed twice."""
     directive = "directive"
     """A CV directive is used wrongly (unknown group, bad line)."""
+    variant = "variant"
+    """A variant of the CV names a section the CV does not have, so that section is missing from it."""
+    page_limit = "page_limit"
+    """A variant's PDF has more pages than its page_limit allows."""
 
 
 def warn_at(path: str, line: int | None, message: str, subtype: str) -> None:
