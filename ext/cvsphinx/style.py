@@ -1,36 +1,57 @@
-"""The CV's citation format, as pybtex rich text.
+"""The CV's citation format, as pybtex rich text: one layout per entry type.
 
 ``Authors (Year), Title, *Journal*, volume(number), pages, doi:...``: first
 author surname first, the others initials first; the owner in bold;
-supervisees followed by their role's marker.  No Sphinx imports: the result
-renders with any pybtex backend (``render_as("text" | "html" | "latex")``)
-and, through ``render.py``, as docutils nodes.
+supervisees followed by their role's marker, authorship marks (equal
+contribution, corresponding author...) by theirs.  Every other biblatex type
+follows the same pattern: a head (names and year), then the blocks its row of
+``LAYOUTS`` names, in that order, joined by commas, then the notes and links
+every type shares (``TAIL``).  Adding a type, or moving a block, is one row.
+
+Records come decoded (``records.py``, ``latex.py``): this module only
+arranges rich text.  No Sphinx imports: the result renders with any pybtex
+backend (``render_as("text" | "html" | "latex")``) and, through
+``render.py``, as docutils nodes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.database import Person as BibPerson
-from pybtex.richtext import HRef, Tag, Text
+from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
-from .bibfile import Record
+from .latex import decode_plain
 from .people import NameKey, Owner, Role, Roster, parse_annotation
+from .records import Record
 
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
-_URL_COMMAND = re.compile(r"\\url\s*\{([^{}]*)\}")
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_ARXIV_ID = re.compile(r"^[\w.+/-]+$")
+
+# written mark -> (shown symbol, legend label); "*" is shown as "#" because "*" marks graduate students
+DEFAULT_MARKS: dict[str, tuple[str, str]] = {
+    "*": ("#", "equal contribution"),
+    "†": ("†", "corresponding author"),
+    "‡": ("‡", "equal contribution"),
+    "§": ("§", "joint senior author"),
+    "¶": ("¶", "corresponding author"),
+}
+
+
+# -- Rich-text elements ----------------------------------------------------------------------
 
 
 class Marker(Tag):
     """A supervisee marker: a superscript symbol that knows its role."""
 
-    def __init__(self, role: Role) -> None:
-        super().__init__("sup", role.symbol)
+    def __init__(self, role: Role, *parts) -> None:
+        super().__init__("sup", *(parts or (role.symbol,)))
         self.role = role
+        self.info = (role,)  # merging and slicing keep the role (Tag's info would be ("sup",))
 
     def render(self, backend):
         formatter = getattr(backend, "format_cv_marker", None)
@@ -39,21 +60,32 @@ class Marker(Tag):
         return super().render(backend)
 
 
-# Escaped specials are hidden from the LaTeX decoder (which would read \{ as a group and
-# keep \$ as it is) behind private-use characters; every backend turns them back.
-_HIDE = [
-    ("\\{", "\ue000"), ("\\}", "\ue001"), ("\\$", "\ue002"),
-    ("\\textbackslash{}", "\ue003"), ("\\textbackslash", "\ue003"),
-    ("\\textasciicircum{}", "\ue004"), ("\\textasciitilde{}", "\ue005"),
-    ("\\%", "\ue006"), ("%", "\ue006"),  # a bare % is text in a .bib field, not a comment
-    ("\\&", "&"), ("\\#", "#"), ("\\_", "_"),
-]
+class MarkSign(Tag):
+    """An authorship mark (equal contribution, corresponding author...): a superscript with its label.
+
+    Backends with ``format_cv_mark(symbol, label)`` choose how it looks; the others get ``<sup>``.
+    """
+
+    def __init__(self, symbol: str, label: str, *parts) -> None:
+        super().__init__("sup", *(parts or (symbol,)))
+        self.symbol = symbol
+        self.label = label
+        self.info = (symbol, label)  # two different marks side by side never merge into one
+
+    def render(self, backend):
+        formatter = getattr(backend, "format_cv_mark", None)
+        if formatter is not None:
+            return formatter(self.symbol, self.label)
+        return super().render(backend)
+
+
+# Private-use characters an earlier decoder used for escaped specials; render.py's backends
+# still call unhide() on every string, so it stays (a no-op for text from latex.py).
 _SHOW = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "$", "\ue003": "\\", "\ue004": "^",
                        "\ue005": "~", "\ue006": "%"})
 
 
 def unhide(text: str) -> str:
-    """Put back the specials ``latex_text`` hid; backends call it on every string."""
     return text.translate(_SHOW)
 
 
@@ -65,24 +97,8 @@ class _PlainBackend(PlainBackend):
 _PLAIN = _PlainBackend()  # looked up once: find_plugin() scans entry points on every call
 
 
-def as_plain(text: Text) -> str:
+def as_plain(text: BaseText) -> str:
     return text.render(_PLAIN)
-
-
-@lru_cache(maxsize=65536)
-def latex_text(value: str) -> Text:
-    """Field text with LaTeX decoded; braces protect case and are dropped."""
-    if not value:
-        return Text()
-    if "\\" not in value and "{" not in value and "$" not in value:
-        return Text(value)
-    value = _URL_COMMAND.sub(r"\1", value)
-    for escaped, hidden in _HIDE:
-        value = value.replace(escaped, hidden)
-    try:
-        return Text.from_latex(value)
-    except Exception:
-        return Text(value)
 
 
 def safe_url(value: str) -> str | None:
@@ -102,11 +118,21 @@ class StyleContext:
 
     owner: Owner
     roster: Roster
+    marks: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_MARKS))
+    show_isbn: bool = False
+
+
+# -- Names --------------------------------------------------------------------------------
+
+
+def _plain_part(part: str) -> str:
+    """Name parts come decoded from records.py; a hand-built record may still hold LaTeX."""
+    return decode_plain(part) if "\\" in part or "{" in part else part
 
 
 def _initials(names: list[str]) -> str:
     """``Joseph H.Y.`` -> ``J. H. Y.``; ``Jia-Hua`` -> ``J.-H.``."""
-    clean = " ".join(as_plain(latex_text(n)) for n in names)
+    clean = " ".join(_plain_part(n) for n in names)
     out = ""
     for token in re.findall(r"[^\W\d_][^\s.\-‐]*|[-‐]", clean):
         if token in "-‐":
@@ -117,25 +143,43 @@ def _initials(names: list[str]) -> str:
 
 
 def _surname(person: BibPerson) -> str:
-    return " ".join(person.prelast_names + person.last_names + person.lineage_names)
+    return " ".join(_plain_part(p) for p in person.prelast_names + person.last_names + person.lineage_names)
 
 
-def _person_text(person: BibPerson, first: bool) -> Text:
-    last = latex_text(_surname(person))
+def _is_others(person: BibPerson) -> bool:
+    return str(person).strip().lower() == "others"
+
+
+def _person_text(person: BibPerson, inverted: bool) -> Text:
+    last = _surname(person)
     given = _initials(person.first_names + person.middle_names)
     if not given:
-        return last
-    if first:
-        return Text(last, ", ", given)
-    return Text(given, " ", last)
+        return Text(last)
+    return Text(last, ", ", given) if inverted else Text(given, " ", last)
 
 
-def format_authors(record: Record, ctx: StyleContext, markers: bool, year: int | None,
-                   surname_only: bool = False) -> Text:
-    """Problems (bad annotations, ambiguous names) are reported by validate.py; here they just degrade."""
-    people = record.persons.get("author") or record.persons.get("editor") or []
+def _mark_signs(marks: str, ctx: StyleContext) -> list[MarkSign]:
+    signs, seen = [], set()
+    for written in marks:
+        shown, label = ctx.marks.get(written, (written, ""))
+        if shown and shown not in seen:
+            seen.add(shown)
+            signs.append(MarkSign(shown, label))
+    return signs
+
+
+def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bool, markers: bool = False,
+               year: int | None = None, surname_only: bool = False) -> tuple[Text, int]:
+    """One name list (authors, editors...), and how many names it holds.
+
+    The owner in bold; authorship marks after every name; supervisee markers only where
+    ``markers`` (the head of the entry).  Problems (bad annotations, ambiguous names) are
+    reported by validate.py; here they just degrade.
+    """
+    people = record.persons.get(role) or []
+    marks = record.marks.get(role, {})
     overrides: dict[int, str | None] = {}
-    annotation = record.get("author+an")
+    annotation = record.get(f"{role}+an") if markers else ""
     if annotation:
         try:
             overrides = parse_annotation(annotation, ctx.roster.roles)
@@ -144,40 +188,130 @@ def format_authors(record: Record, ctx: StyleContext, markers: bool, year: int |
     parts: list[Text] = []
     etal = False
     for position, person in enumerate(people, start=1):
-        if str(person).strip().lower() == "others":
+        if _is_others(person):
             etal = True
             continue
         key = NameKey.from_person(person)
-        piece = latex_text(_surname(person)) if surname_only else _person_text(person, first=not parts)
+        piece = Text(_surname(person)) if surname_only else _person_text(person, inverted=invert_first and not parts)
         if ctx.owner.is_owner(key):
             piece = Text(Tag("strong", piece))
-        role = None
+        marker = None
         if position in overrides:
             role_key = overrides[position]
-            role = ctx.roster.roles[role_key] if role_key else None
+            marker = ctx.roster.roles[role_key] if role_key else None
         elif markers and year is not None:
             found = ctx.roster.find(key)
             if len(found) == 1:
-                role = found[0].role_in(year, ctx.roster.lag)
-        if role is not None:
-            piece = Text(piece, Marker(role))
+                marker = found[0].role_in(year, ctx.roster.lag)
+        if marker is not None:
+            piece = Text(piece, Marker(marker))
+        if position in marks:
+            piece = Text(piece, *_mark_signs(marks[position], ctx))
         parts.append(piece)
     if etal:
-        return Text(*_join(parts), " et al.") if parts else Text("et al.")
-    return Text(*_join(parts))
+        if not parts:
+            return Text("et al."), 2
+        # "A et al.", "A, B, et al.": never "A, B, and C et al."
+        joined = _join(parts, ", ", ", ")
+        return Text(*joined, ", et al." if len(parts) > 1 else " et al."), len(parts) + 1
+    return Text(*_join(parts)), len(parts)
 
 
-def _join(parts: list[Text]) -> list[Text | str]:
+def _join(parts: list[Text], two: str = " and ", last: str = ", and ") -> list[Text | str]:
     if len(parts) <= 1:
         return list(parts)
     if len(parts) == 2:
-        return [parts[0], " and ", parts[1]]
+        return [parts[0], two, parts[1]]
     out: list[Text | str] = []
     for i, part in enumerate(parts):
         if i:
-            out.append(", and " if i == len(parts) - 1 else ", ")
+            out.append(last if i == len(parts) - 1 else ", ")
         out.append(part)
     return out
+
+
+def format_authors(record: Record, ctx: StyleContext, markers: bool, year: int | None,
+                   surname_only: bool = False) -> Text:
+    """The authors (or, with none, the editors) as the head of an entry shows them, markers included."""
+    role = "author" if record.persons.get("author") else "editor"
+    return _name_list(record, role, ctx, invert_first=True, markers=markers, year=year, surname_only=surname_only)[0]
+
+
+# -- Entry state and small helpers -------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One entry being formatted: the record, the context, and what earlier blocks already showed."""
+
+    record: Record
+    ctx: StyleContext
+    markers: bool
+    year: int | None
+    head_role: str | None = None  # the name list shown in the head ("author", "editor"), if any
+    pubstate: str = ""
+    language_at: str = ""  # the block that adds "(in Chinese)"
+    said_submitted: bool = False
+
+    def text(self, name: str) -> Text:
+        return self.record.text(name)
+
+
+def _italic(text: Text) -> Text:
+    return Text(Tag("em", text)) if text else Text()
+
+
+def _map_strings(text: BaseText, fn: Callable[[str], str]) -> BaseText:
+    """The same rich text with ``fn`` applied to every string (never to link targets or math sources)."""
+    if isinstance(text, String):
+        return String(fn(text.value))
+    if isinstance(text, BaseMultipartText):
+        return text._create_similar([_map_strings(part, fn) for part in text.parts])
+    return text
+
+
+_RANGE = re.compile(r"(?<=\w)\s*(?:-{1,3}|[‐‑–—])\s*(?=\w)")
+
+
+def _range(text: Text) -> Text:
+    """``55-65``, ``55--65``, ``55 – 65`` -> ``55–65``."""
+    return Text(_map_strings(text, lambda s: _RANGE.sub("–", s)))
+
+
+def _contains_arxiv(entry: _Entry, text: Text) -> bool:
+    """A venue that only repeats the arXiv identifier ("arXiv preprint arXiv:1905.01234") gives way to the link."""
+    arxiv = entry.record.arxiv
+    return bool(arxiv) and arxiv[0].split("v")[0] in as_plain(text) and "arxiv" in as_plain(text).lower()
+
+
+_ENGLISH = {"english", "en", "eng", "american", "british", "usenglish", "ukenglish", "en-us", "en-gb", "canadian",
+            "australian", "newzealand", "langenglish"}
+
+
+def _with_language(entry: _Entry, block: str, text: Text) -> Text:
+    if entry.language_at != block or not text:
+        return text
+    language = as_plain(entry.text("language")).strip()
+    if not language or language.lower() in _ENGLISH:
+        return text
+    return Text(text, f" (in {language[:1].upper()}{language[1:]})")
+
+
+def _ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def _url_value(raw: str) -> str:
+    """A url field as an address: ``\\url{...}`` unwrapped, escaped specials put back."""
+    value = raw.strip()
+    match = re.fullmatch(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{.*\})?", value, re.DOTALL)
+    if match:
+        value = match.group(1).strip()
+    for escaped, char in (("\\%", "%"), ("\\_", "_"), ("\\#", "#"), ("\\&", "&"), ("\\~", "~"), ("\\$", "$")):
+        value = value.replace(escaped, char)
+    return value
 
 
 def _link(url: str, label: Text | str) -> Text:
@@ -185,94 +319,396 @@ def _link(url: str, label: Text | str) -> Text:
     return Text(HRef(target, label)) if target else Text(label)
 
 
-def _doi_or_url(record: Record) -> Text | None:
-    doi_field = record.get("doi")
-    if doi_field:
-        doi = doi_of(doi_field)
-        if doi:
-            return Text("doi:", HRef(f"https://doi.org/{doi}", doi))
-        return Text("doi:", latex_text(doi_field))
-    url = record.get("url")
-    if url:
-        return _link(url, latex_text(url))
-    return None
+# -- Blocks: each returns rich text, or an empty Text when the entry has nothing to show -----------
 
 
-def _venue_numbers(record: Record) -> list[Text]:
-    out = []
-    volume, number, pages = record.get("volume"), record.get("number"), record.get("pages")
+def _title(entry: _Entry, italic: bool = False) -> Text:
+    title = entry.text("title")
+    subtitle = entry.text("subtitle")
+    if subtitle:
+        title = Text(title, ": ", subtitle) if title else subtitle
+    addon = entry.text("titleaddon")
+    if addon:
+        title = Text(title, ", ", addon) if title else addon
+    return _italic(title) if italic else title
+
+
+def b_title(entry: _Entry) -> Text:
+    return _with_language(entry, "title", _title(entry))
+
+
+def b_title_italic(entry: _Entry) -> Text:
+    return _with_language(entry, "title", _title(entry, italic=True))
+
+
+def _by(entry: _Entry, role: str, words: str) -> Text:
+    if not entry.record.persons.get(role) or entry.head_role == role:
+        return Text()
+    names, _ = _name_list(entry.record, role, entry.ctx, invert_first=False)
+    return Text(words, " ", names)
+
+
+def b_editors(entry: _Entry) -> Text:
+    """``ed. by A. Smith and B. Jones`` (unless the editors head the entry)."""
+    return _by(entry, "editor", "ed. by")
+
+
+def b_translators(entry: _Entry) -> Text:
+    return _by(entry, "translator", "transl. by")
+
+
+def b_journal(entry: _Entry) -> Text:
+    """``*Journal*`` (``submitted to *Journal*`` while submitted), with its language."""
+    journal = entry.text("journaltitle")
+    subtitle = entry.text("journalsubtitle")
+    if subtitle:
+        journal = Text(journal, ": ", subtitle)
+    if not journal or _contains_arxiv(entry, journal):
+        return Text()
+    venue = _with_language(entry, "venue", _italic(journal))
+    if entry.pubstate == "submitted":
+        entry.said_submitted = True
+        return Text("submitted to ", venue)
+    return venue
+
+
+def b_venue(entry: _Entry) -> Text:
+    """A journal or a book named by an entry of another type (@misc with ``journal``): in italics."""
+    if entry.text("journaltitle"):
+        return b_journal(entry)
+    booktitle = entry.text("booktitle")
+    if not booktitle or _contains_arxiv(entry, booktitle):
+        return Text()
+    return _with_language(entry, "venue", _italic(booktitle))
+
+
+def b_issue_title(entry: _Entry) -> Text:
+    return entry.text("issuetitle")
+
+
+def b_numbers(entry: _Entry) -> Text:
+    """``220``, ``10(12)``, ``no. 5``: volume and issue of a journal."""
+    volume, number = entry.text("volume"), entry.text("number") or entry.text("issue")
     if volume:
-        out.append(Text(latex_text(volume), f"({plain_number(number)})" if number else ""))
+        return Text(volume, "(", number, ")") if number else volume
+    return Text("no.\u00a0", number) if number else Text()
+
+
+def b_pages_bare(entry: _Entry) -> Text:
+    """An article's pages, or its article number (``eid``) when it has no pages."""
+    pages = entry.text("pages")
+    return _range(pages) if pages else entry.text("eid")
+
+
+def b_pages(entry: _Entry) -> Text:
+    """``pp. 55–65``, ``p. 55`` (a no-break space after the abbreviation, as after "vol." and "no.")."""
+    pages = entry.text("pages")
+    if not pages:
+        return Text()
+    plain = as_plain(pages)
+    if re.fullmatch(r"\s*(?:p|pp|pages?)\.?\s.*", plain, re.IGNORECASE):  # written with its own "pp."
+        return _range(pages)
+    prefix = "pp.\u00a0" if re.search(r"[-‐‑–—,+]", plain) else "p.\u00a0"
+    return Text(prefix, _range(pages))
+
+
+def b_in_book(entry: _Entry) -> Text:
+    """``in *Booktitle*`` (the book's author first, when it has one); lower case after the comma, as AGU writes it."""
+    book = entry.text("booktitle") or entry.text("eventtitle")
+    subtitle = entry.text("booksubtitle")
+    if subtitle:
+        book = Text(book, ": ", subtitle)
+    if not book:
+        return Text()
+    book = _with_language(entry, "venue", _italic(book))
+    if entry.record.persons.get("bookauthor"):
+        names, _ = _name_list(entry.record, "bookauthor", entry.ctx, invert_first=False)
+        book = Text(names, ", ", book)
+    if entry.pubstate == "submitted":
+        entry.said_submitted = True
+        return Text("submitted to ", book)
+    return Text("in ", book)
+
+
+def b_edition(entry: _Entry) -> Text:
+    """``2nd edn.``; an edition written in words is shown as written."""
+    edition = entry.text("edition")
+    plain = as_plain(edition).strip()
+    if plain.isdigit():
+        return Text(f"{_ordinal(int(plain))} edn.")
+    return edition
+
+
+def b_volume_series(entry: _Entry) -> Text:
+    """``vol. 2 of *Maintitle*``, ``vol. 1234 of Series``, ``vol. 2``, ``3 vols.``, ``Series 12``."""
+    volume, series, number = entry.text("volume"), entry.text("series"), entry.text("number")
+    main = entry.text("maintitle")
+    pieces: list[Text] = []
+    if volume and main:
+        pieces.append(Text("vol.\u00a0", volume, " of ", _italic(main)))
+    elif volume and series and not number:
+        pieces.append(Text("vol.\u00a0", volume, " of ", series))
+        series = Text()
+    elif volume:
+        pieces.append(Text("vol.\u00a0", volume))
+    elif entry.text("volumes"):
+        pieces.append(Text(entry.text("volumes"), "\u00a0vols."))
+    if series:
+        pieces.append(Text(series, " ", number) if number else series)
     elif number:
-        out.append(Text(f"no. {plain_number(number)}"))
-    if pages:
-        out.append(latex_text(pages.replace("--", "–")))
+        pieces.append(Text("no.\u00a0", number))
+    return Text(*_comma_join(pieces))
+
+
+_THESIS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mastersthesis": "Master's thesis",
+           "candthesis": "Candidate thesis", "bathesis": "Bachelor's thesis"}
+
+
+def b_thesis_type(entry: _Entry) -> Text:
+    """``*PhD thesis*``, ``*Master's thesis*``, or the ``type`` as written; in italics."""
+    written = entry.record.get("type").strip()
+    name = _THESIS.get(written.lower().replace(" ", ""))
+    return _italic(Text(name) if name else (entry.text("type") if written else Text("Thesis")))
+
+
+_REPORT = {"techreport": "Technical report", "resreport": "Research report"}
+
+
+def b_report(entry: _Entry) -> Text:
+    """``Technical report 42``: the type (``Technical report`` by default) and the number."""
+    written = entry.record.get("type").strip()
+    name = _REPORT.get(written.lower()) if written else "Technical report"
+    kind = Text(name) if name else entry.text("type")
+    number = entry.text("number")
+    return Text(kind, " ", number) if number else kind
+
+
+_COUNTRY = {"au": "Australian", "de": "German", "eu": "European", "fr": "French", "uk": "British", "us": "U.S."}
+
+
+def b_patent(entry: _Entry) -> Text:
+    """``U.S. patent 7,654,321 (Acme Corp.)``: biblatex's patent types, the number, the holders."""
+    written = entry.record.get("type").strip().lower()
+    match = re.fullmatch(r"(patent|patreq)(au|de|eu|fr|uk|us)?", written)
+    if match:
+        base = "patent" if match.group(1) == "patent" else "patent request"
+        country = _COUNTRY.get(match.group(2) or "")
+        name = Text(f"{country} {base}" if country else base[:1].upper() + base[1:])
+    else:
+        name = entry.text("type") or Text("Patent")
+    number = entry.text("number")
+    out = Text(name, " ", number) if number else name
+    if entry.record.persons.get("holder"):
+        holders, _ = _name_list(entry.record, "holder", entry.ctx, invert_first=False)
+        out = Text(out, " (", holders, ")")
     return out
 
 
-def plain_number(value: str) -> str:
-    return as_plain(latex_text(value))
+def b_version(entry: _Entry) -> Text:
+    version = entry.text("version")
+    if not version:
+        return Text()
+    plain = as_plain(version).strip().lower()
+    return version if plain.startswith(("version", "v", "release")) else Text("version ", version)
+
+
+def _field(name: str, skip_arxiv: bool = False) -> Callable[[_Entry], Text]:
+    def block(entry: _Entry) -> Text:
+        text = entry.text(name)
+        if skip_arxiv and text and _contains_arxiv(entry, text):
+            return Text()
+        return text
+
+    block.__name__ = f"b_{name}"
+    block.__doc__ = f"The ``{name}`` field as written."
+    return block
+
+
+def b_pubstate(entry: _Entry) -> Text:
+    """``in press``, ``forthcoming``...; "submitted" when no venue said it; "in review" is the group's to say."""
+    state = entry.pubstate
+    if not state or state == "inreview" or (state == "submitted" and entry.said_submitted):
+        return Text()
+    words = {"inpress": "in press", "submitted": "submitted", "forthcoming": "forthcoming",
+             "prepublished": "prepublished", "inpreparation": "in preparation"}
+    return Text(words[state]) if state in words else entry.text("pubstate")
+
+
+def b_isbn(entry: _Entry) -> Text:
+    isbn = entry.record.get("isbn").strip()
+    return Text(f"ISBN {decode_plain(isbn)}") if isbn and entry.ctx.show_isbn else Text()
+
+
+_EPRINTS = {"pubmed": ("PMID", "https://pubmed.ncbi.nlm.nih.gov/{}/"), "hdl": ("hdl", "https://hdl.handle.net/{}"),
+            "jstor": ("JSTOR", "https://www.jstor.org/stable/{}"),
+            "googlebooks": ("Google Books", "https://books.google.com/books?id={}")}
+
+
+def b_eprint(entry: _Entry) -> Text:
+    """``arXiv:1905.01234 [astro-ph.CO]`` linked to the abstract page; PubMed, handles, JSTOR likewise."""
+    record = entry.record
+    if record.arxiv:
+        ident, category = record.arxiv
+        ident = ident.strip()
+        label = f"arXiv:{ident}"
+        link = _link(f"https://arxiv.org/abs/{ident}", label) if _ARXIV_ID.match(ident) else Text(label)
+        return Text(link, f" [{category}]") if category else link
+    eprint = decode_plain(record.get("eprint")).strip()
+    if not eprint:
+        return Text()
+    kind = record.get("eprinttype").strip().lower()
+    if kind in _EPRINTS and _ARXIV_ID.match(eprint):
+        name, pattern = _EPRINTS[kind]
+        return Text(f"{name}: ", _link(pattern.format(eprint), eprint))
+    return Text(f"{decode_plain(record.get('eprinttype')).strip()}: {eprint}" if kind else eprint)
+
+
+def b_link(entry: _Entry) -> Text:
+    """``doi:10.x/y`` linked to doi.org; without a DOI, the url (and ``accessed`` its date)."""
+    record = entry.record
+    doi_field = record.get("doi").strip()
+    if doi_field:
+        value = _url_value(doi_field)
+        doi = doi_of(value)
+        if doi:
+            return Text("doi:", HRef(f"https://doi.org/{doi}", doi))
+        return Text("doi:", decode_plain(doi_field))
+    url = _url_value(record.get("url"))
+    if not url or (record.arxiv and re.search(r"arxiv\.org/(?:abs|pdf)/", url, re.IGNORECASE)):
+        return Text()
+    link = _link(url, url)
+    urldate = decode_plain(record.get("urldate")).strip()
+    return Text(link, f", accessed {urldate}") if urldate else link
+
+
+# -- The tables ------------------------------------------------------------------------------
+
+BLOCKS: dict[str, Callable[[_Entry], Text]] = {
+    "title": b_title, "title_italic": b_title_italic, "editors": b_editors, "translators": b_translators,
+    "journal": b_journal, "venue": b_venue, "issuetitle": b_issue_title, "numbers": b_numbers,
+    "pages_bare": b_pages_bare, "pages": b_pages, "in_book": b_in_book, "edition": b_edition,
+    "volume_series": b_volume_series, "thesis_type": b_thesis_type, "report": b_report, "patent": b_patent,
+    "version": b_version, "pubstate": b_pubstate, "isbn": b_isbn, "eprint": b_eprint, "link": b_link,
+    "howpublished": _field("howpublished", skip_arxiv=True), "publisher": _field("publisher"),
+    "institution": _field("institution"), "organization": _field("organization"), "location": _field("location"),
+    "type": _field("type"), "note": _field("note", skip_arxiv=True), "addendum": _field("addendum"),
+}
+
+# biblatex type -> the blocks after the head, in order.  The title block comes first: with no
+# names, it becomes the head.  Blocks with nothing to show are left out.
+_BOOK = ("title_italic", "editors", "translators", "edition", "volume_series", "publisher", "location")
+_IN_BOOK = ("title", "translators", "in_book", "editors", "edition", "volume_series", "pages", "publisher", "location")
+_ONLINE = ("title", "editors", "translators", "type", "version", "howpublished", "publisher", "institution",
+           "organization", "location")
+LAYOUTS: dict[str, tuple[str, ...]] = {
+    "article": ("title", "translators", "journal", "numbers", "pages_bare"),
+    "suppperiodical": ("title", "translators", "journal", "numbers", "pages_bare"),
+    "periodical": ("title_italic", "issuetitle", "numbers"),
+    "inproceedings": ("title", "translators", "in_book", "editors", "volume_series", "pages", "organization",
+                      "publisher", "location"),
+    "incollection": _IN_BOOK, "inbook": _IN_BOOK, "inreference": _IN_BOOK, "suppbook": _IN_BOOK,
+    "suppcollection": _IN_BOOK,
+    "bookinbook": ("title_italic", "translators", "in_book", "editors", "edition", "volume_series", "pages",
+                   "publisher", "location"),
+    "book": _BOOK, "mvbook": _BOOK, "collection": _BOOK, "mvcollection": _BOOK, "reference": _BOOK,
+    "mvreference": _BOOK, "proceedings": ("title_italic", "editors", "translators", "volume_series",
+                                          "organization", "publisher", "location"),
+    "mvproceedings": ("title_italic", "editors", "translators", "volume_series", "organization", "publisher",
+                      "location"),
+    "booklet": ("title_italic", "editors", "type", "howpublished", "location"),
+    "manual": ("title_italic", "editors", "edition", "type", "version", "organization", "publisher", "location"),
+    "thesis": ("title", "thesis_type", "institution", "location"),
+    "report": ("title", "report", "version", "institution", "location"),
+    "unpublished": ("title", "type", "howpublished", "location"),
+    "online": _ONLINE, "dataset": _ONLINE, "software": _ONLINE,
+    "patent": ("title", "patent", "location"),
+    "misc": ("title", "editors", "translators", "venue", "type", "howpublished", "version", "publisher",
+             "institution", "organization", "location", "numbers", "pages"),
+}
+# every type ends alike: its state, notes, identifiers, links
+TAIL: tuple[str, ...] = ("pubstate", "note", "addendum", "isbn", "eprint", "link")
+_VENUE_BLOCKS = ("journal", "venue", "in_book")
+_VENUE_FIELDS = {"journal": ("journaltitle",), "venue": ("journaltitle", "booktitle"),
+                 "in_book": ("booktitle", "eventtitle")}
+
+
+def layout_of(record: Record) -> tuple[str, ...]:
+    """The blocks of this record's type (an unknown type is formatted as @misc)."""
+    return LAYOUTS.get(record.kind) or LAYOUTS.get(record.type) or LAYOUTS["misc"]
+
+
+# -- The entry ------------------------------------------------------------------------------
+
+
+def _year_text(record: Record) -> Text:
+    if record.date is not None:
+        return Text(record.date.display())
+    return record.text("year")
 
 
 def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_year: bool = True) -> Text:
-    """The whole entry as rich text."""
-    year_text = record.get("year")
-    digits = re.match(r"\s*(\d{4})\b", year_text)
-    year = int(digits.group(1)) if digits else None
-    pubstate = record.get("pubstate").lower()
-    contribution = record.get("contribution")
-    authors = format_authors(record, ctx, markers, year, surname_only=bool(contribution))
-    head = Text(authors)
-    if contribution:
-        head = Text(latex_text(contribution), " to ", authors)
-    if year_text and show_year and not pubstate:
-        head = Text(head, " (", latex_text(year_text), ")")
-    pieces: list[Text] = [head]
-    title = record.get("title")
-    if title:
-        pieces.append(latex_text(title))
-    kind = record.type
-    venue = record.get("journal") or record.get("booktitle")
-    if venue:
-        venue_text = Text(Tag("em", latex_text(venue)))
-        language = record.get("language")
-        if language and language.lower() not in ("english", "en"):
-            venue_text = Text(venue_text, f" (in {as_plain(latex_text(language))})")
-        if pubstate == "submitted":
-            venue_text = Text("submitted to ", venue_text)
-        pieces.append(venue_text)
-        pieces.extend(_venue_numbers(record))
-    elif kind == "phdthesis":
-        pieces.append(Text(Tag("em", "PhD thesis")))
-        if record.get("school"):
-            pieces.append(latex_text(record.get("school")))
-    elif kind == "mastersthesis":
-        pieces.append(Text(Tag("em", "Master's thesis")))
-        if record.get("school"):
-            pieces.append(latex_text(record.get("school")))
-    else:
-        for name in ("howpublished", "publisher", "institution", "organization", "address"):
-            if record.get(name):
-                pieces.append(latex_text(record.get(name)))
-        pieces.extend(_venue_numbers(record))
-    if record.get("note"):
-        pieces.append(latex_text(record.get("note")))
-    link = _doi_or_url(record)
-    if link is not None:
-        pieces.append(link)
+    """The whole entry as rich text: head, the blocks of its type, the tail, one final period."""
+    year = record.year
+    entry = _Entry(record, ctx, markers, year, pubstate=record.get("pubstate").strip().lower())
+    layout = layout_of(record)
+    venue = next((b for b in layout if b in _VENUE_BLOCKS), None)
+    names = _VENUE_FIELDS.get(venue, ())
+    entry.language_at = "venue" if any(record.get(n) for n in names) else "title"  # "(in Chinese)" goes there
+
+    head = _head(entry)
+    blocks = list(layout)
+    if not head:  # no names: the title heads the entry, as biblatex's author-year styles do
+        head = BLOCKS[blocks.pop(0)](entry)
+    if show_year and not entry.pubstate:
+        shown = _year_text(record)
+        if shown:
+            head = Text(head, " (", shown, ")") if head else shown
+    pieces = [head]
+    for name in (*blocks, *TAIL):
+        pieces.append(BLOCKS[name](entry))
     body = Text(*_comma_join(pieces))
-    return Text(body, ".")
+    return body if _ends_sentence(body) or not body else Text(body, ".")
 
 
-def _comma_join(pieces: list[Text]) -> list[Text | str]:
+def _head(entry: _Entry) -> Text:
+    """The names that head the entry: authors, or editors with "(ed.)"; a ``contribution`` to them."""
+    record = entry.record
+    contribution = record.text("contribution")
+    for role in ("author", "editor"):
+        if record.persons.get(role):
+            names, count = _name_list(record, role, entry.ctx, invert_first=True, markers=entry.markers,
+                                      year=entry.year, surname_only=bool(contribution))
+            entry.head_role = role
+            if role == "editor":
+                names = Text(names, " (eds.)" if count > 1 else " (ed.)")
+            return Text(contribution, " to ", names) if contribution else names
+    return Text()
+
+
+_CLOSERS = "”’\"'»›"
+
+
+def _ends_sentence(text: Text) -> bool:
+    """Ends with ``.``, ``?`` or ``!`` (closing quotes aside): no second period."""
+    return as_plain(text).rstrip().rstrip(_CLOSERS).endswith((".", "?", "!"))
+
+
+def _comma_join(pieces: Iterable[Text]) -> list[Text | str]:
+    """Pieces joined by commas; after ``?``, ``!``, ``,``, ``;`` or ``:`` the comma is left out."""
     out: list[Text | str] = []
+    previous = ""
     for piece in pieces:
-        if not len(piece):
+        if not piece:
             continue
         if out:
-            out.append(", ")
+            stripped = previous.rstrip().rstrip(_CLOSERS)
+            out.append(" " if stripped.endswith(("?", "!", ",", ";", ":")) else ", ")
         out.append(piece)
+        previous = as_plain(piece)
     return out
+
+
+# -- Legends ----------------------------------------------------------------------------------
 
 
 def legend(roles: dict[str, Role], prefix: str = "Supervised") -> Text:
@@ -281,4 +717,31 @@ def legend(roles: dict[str, Role], prefix: str = "Supervised") -> Text:
     return Text(prefix, " ", *_join(parts))
 
 
-__all__ = ["Marker", "StyleContext", "format_entry", "legend"]
+def used_marks(records: Iterable[Record]) -> set[str]:
+    """The written authorship marks (``*``, ``†``...) the records carry: what ``marks_legend`` needs."""
+    return {symbol for record in records for by_position in record.marks.values()
+            for marks in by_position.values() for symbol in marks}
+
+
+def marks_legend(marks: Mapping[str, tuple[str, str]], used: set[str]) -> Text:
+    """``# equal contribution; † corresponding author``: one item per shown mark that some entry uses.
+
+    ``marks`` maps written marks to (shown symbol, label), as ``StyleContext.marks``; ``used``
+    holds written marks (``used_marks``).  Empty when no entry has a mark.
+    """
+    items: list[Text] = []
+    seen: set[tuple[str, str]] = set()
+    for written, (shown, label) in marks.items():
+        if written in used and (shown, label) not in seen:
+            seen.add((shown, label))
+            items.append(Text(MarkSign(shown, label), " ", label))
+    out: list[Text | str] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append("; ")
+        out.append(item)
+    return Text(*out)
+
+
+__all__ = ["BLOCKS", "DEFAULT_MARKS", "LAYOUTS", "TAIL", "MarkSign", "Marker", "StyleContext", "doi_of",
+           "format_authors", "format_entry", "layout_of", "legend", "marks_legend", "safe_url", "used_marks"]
