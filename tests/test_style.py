@@ -561,6 +561,29 @@ def test_every_type(type_: str, fields: dict[str, str], line: str, fragments: li
     assert "ISBN" not in out
 
 
+def test_list_fields_read_as_lists() -> None:
+    rec = record("book", title="T", publisher="Deutscher Taschenbuch-Verlag and Walter de Gruyter",
+                 location="München and Berlin and New York", year="1988")
+    assert text(rec) == "Liu, L. (1988), T, Deutscher Taschenbuch-Verlag and Walter de Gruyter, München, Berlin, and New York."
+    braced = record("book", title="T", publisher="{Routledge and Kegan Paul} and {Faber and Faber} and Penguin", year="1988")
+    assert text(braced) == "Liu, L. (1988), T, Routledge and Kegan Paul, Faber and Faber, and Penguin."
+    patent = record("patent", title="T", location="countryfr and countryuk and countryde", year="1998")
+    assert text(patent) == "Liu, L. (1998), T, Patent, France, United Kingdom, and Germany."
+
+
+def test_language_lists_and_biblatex_keys() -> None:
+    rec = record("book", title="De natura deorum", language="langlatin and langgerman", publisher="Reclam", year="1995")
+    assert text(rec) == "Liu, L. (1995), De natura deorum (in Latin and German), Reclam."
+    assert text(record(title="T", journal="J", language="langenglish", year="1995")) == "Liu, L. (1995), T, J."
+
+
+def test_same_editor_and_translator_said_once() -> None:
+    rec = record("book", title="T", editor="Bland, Kalman P.", translator="Bland, Kalman P.", year="1982")
+    assert text(rec) == "Liu, L. (1982), T, ed. and transl. by K. P. Bland."
+    other = record("book", title="T", editor="Bland, Kalman P.", translator="Doe, Jane", year="1982")
+    assert text(other) == "Liu, L. (1982), T, ed. by K. P. Bland, transl. by J. Doe."
+
+
 def test_isbn_on_request() -> None:
     ctx = StyleContext(CTX.owner, ROSTER, show_isbn=True)
     rec = record("book", title="T", publisher="P", year="2001", isbn="978-3-16-148410-0")

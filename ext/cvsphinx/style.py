@@ -24,7 +24,7 @@ from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
-from .latex import decode_plain
+from .latex import decode, decode_plain
 from .people import NameKey, Owner, Role, Roster, parse_annotation
 from .records import Record
 
@@ -285,16 +285,64 @@ def _contains_arxiv(entry: _Entry, text: Text) -> bool:
 
 
 _ENGLISH = {"english", "en", "eng", "american", "british", "usenglish", "ukenglish", "en-us", "en-gb", "canadian",
-            "australian", "newzealand", "langenglish"}
+            "australian", "newzealand"}
+
+
+def _language_name(item: str) -> str:
+    """``Chinese``, ``chinese``, biblatex's key ``langchinese``: "Chinese"; English: ""."""
+    item = item.strip()
+    if item.lower().startswith("lang") and item[4:].isalpha():
+        item = item[4:]
+    return "" if item.lower() in _ENGLISH else item[:1].upper() + item[1:]
 
 
 def _with_language(entry: _Entry, block: str, text: Text) -> Text:
+    """``(in Chinese)``; a list (``langlatin and langgerman``) gives ``(in Latin and German)``."""
     if entry.language_at != block or not text:
         return text
-    language = as_plain(entry.text("language")).strip()
-    if not language or language.lower() in _ENGLISH:
+    names = [n for n in (_language_name(i) for i in _split_list(decode_plain(entry.record.get("language")))) if n]
+    if not names:
         return text
-    return Text(text, f" (in {language[:1].upper()}{language[1:]})")
+    return Text(text, " (in ", *_join([Text(n) for n in names]), ")")
+
+
+# biblatex's country keys, as @patent locations use them
+_COUNTRIES = {"countryde": "Germany", "countryeu": "European Union", "countryfr": "France",
+              "countryuk": "United Kingdom", "countryus": "United States"}
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def _split_list(value: str) -> list[str]:
+    """A biblatex literal list (``publisher``, ``location``...): items split at ``and`` outside braces."""
+    items, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            items.append(value[start:match.start()])
+            start = match.end()
+    items.append(value[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
+def _list_field(name: str) -> Callable[[_Entry], Text]:
+    """A list field: ``Durham and London``; three or more items ``München, Berlin, and New York``."""
+    def block(entry: _Entry) -> Text:
+        raw = entry.record.get(name)
+        if not raw or not _AND.search(raw):
+            return entry.text(name)
+        items = _split_list(raw)
+        if len(items) < 2:
+            return entry.text(name)
+        return Text(*_join([Text(_COUNTRIES[i.lower()]) if i.lower() in _COUNTRIES else decode(i).text
+                             for i in items]))
+
+    block.__name__ = f"b_{name}"
+    block.__doc__ = f"The ``{name}`` list."
+    return block
 
 
 def _ordinal(number: int) -> str:
@@ -348,12 +396,21 @@ def _by(entry: _Entry, role: str, words: str) -> Text:
     return Text(words, " ", names)
 
 
+def _same_people(entry: _Entry, one: str, other: str) -> bool:
+    first, second = entry.record.persons.get(one), entry.record.persons.get(other)
+    return bool(first) and [str(p) for p in first] == [str(p) for p in second or []]
+
+
 def b_editors(entry: _Entry) -> Text:
-    """``ed. by A. Smith and B. Jones`` (unless the editors head the entry)."""
+    """``ed. by A. Smith and B. Jones`` (unless the editors head the entry); ``ed. and transl. by`` when they translated."""
+    if entry.head_role != "editor" and _same_people(entry, "editor", "translator"):
+        return _by(entry, "editor", "ed. and transl. by")
     return _by(entry, "editor", "ed. by")
 
 
 def b_translators(entry: _Entry) -> Text:
+    if entry.head_role != "editor" and entry.record.persons.get("editor") and _same_people(entry, "translator", "editor"):
+        return Text()  # said with the editors
     return _by(entry, "translator", "transl. by")
 
 
@@ -589,8 +646,9 @@ BLOCKS: dict[str, Callable[[_Entry], Text]] = {
     "pages_bare": b_pages_bare, "pages": b_pages, "in_book": b_in_book, "edition": b_edition,
     "volume_series": b_volume_series, "thesis_type": b_thesis_type, "report": b_report, "patent": b_patent,
     "version": b_version, "pubstate": b_pubstate, "isbn": b_isbn, "eprint": b_eprint, "link": b_link,
-    "howpublished": _field("howpublished", skip_arxiv=True), "publisher": _field("publisher"),
-    "institution": _field("institution"), "organization": _field("organization"), "location": _field("location"),
+    "howpublished": _field("howpublished", skip_arxiv=True), "publisher": _list_field("publisher"),
+    "institution": _list_field("institution"), "organization": _list_field("organization"),
+    "location": _list_field("location"),
     "type": _field("type"), "note": _field("note", skip_arxiv=True), "addendum": _field("addendum"),
 }
 
