@@ -67,6 +67,10 @@ _THESIS_GENRE = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mast
 _PUBSTATE = {"inpress": "in press", "submitted": "submitted", "inreview": "in review", "forthcoming": "forthcoming",
              "inpreparation": "in preparation", "prepublished": "prepublished"}
 _SEASONS = {21: "1", 22: "2", 23: "3", 24: "4"}
+# BibTeX's own entry types, whose fields keep BibTeX's names when an entry is written out whole
+_BIBTEX_TYPES = {"article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference", "manual",
+                 "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished"}
+_BIBTEX_NAMES = {"journaltitle": "journal", "location": "address"}
 
 
 # -- The facts per shown publication --------------------------------------------------------------
@@ -220,7 +224,10 @@ def bibtex_entry(record: Record, roles: tuple[tuple[int, str, str], ...], keep: 
         # stand-alone: the inherited fields written out, the references to entries that may not be exported dropped
         lines = [line for line in lines if not re.match(r"\s*(crossref|xdata)\s*=", line)]
         have = {m.group(1) for m in (re.match(r"\s*([^\s=]+)\s*=", line) for line in lines) if m}
+        classic = record.type in _BIBTEX_TYPES
         for name, value in record.fields.items():
+            if classic:
+                name = {**_BIBTEX_NAMES, **({"institution": "school"} if "thesis" in record.type else {})}.get(name, name)
             if name not in have and name not in ("crossref", "xdata") and not name.endswith("+an"):
                 lines.append(f"  {name} = {{{value}}},")
     if roles:

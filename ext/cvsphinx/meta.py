@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.util.texescape import escape as tex_escape
+from sphinx.util import texescape
 
 from .config import _ORCID, _SCHOLAR
 from .exports import Pub, facts, placed_groups
@@ -136,6 +136,10 @@ def configure(app: Sphinx, config: Config) -> None:
     config.ogp_enable_meta_description = False  # ours, from cv_description, on every page
     if not _set_by_user(config, "html_use_index"):
         config.html_use_index = False  # a CV has no index entries: the page would be empty
+    for name in ("html_copy_source", "html_show_sourcelink"):
+        if not _set_by_user(config, name):
+            # a CV's Markdown source is no page for visitors (and furo's link to it is outside any landmark)
+            setattr(config, name, False)
     if not config.html_favicon:
         found = sorted(Path(app.confdir, "_static").glob("favicon.*"))
         config.html_favicon = str(found[0].relative_to(app.confdir)) if found else str(HERE / "static" / "favicon.svg")
@@ -152,7 +156,8 @@ def pdf_metadata(config: Config) -> str:
         "pdfsubject": description(config),
         "pdfkeywords": ", ".join(keywords(config)),
     }
-    settings = [f"{key}={{{tex_escape(value)}}}" for key, value in values.items()]
+    texescape.init()  # Sphinx fills its escape tables only when a LaTeX builder starts
+    settings = [f"{key}={{{texescape.escape(value, config.latex_engine)}}}" for key, value in values.items()]
     if config.language:
         settings.append(f"pdflang={{{config.language}}}")
     return "\n% cvsphinx: the PDF's metadata\n\\hypersetup{" + ", ".join(settings) + "}\n"

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import texescape
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.texescape import escape as tex_escape
 
 from .config import cv_config
 from .exports import facts, save
@@ -167,10 +168,18 @@ def render_svg(numbers: Numbers, ident: str, title: str) -> str:
     return "".join(out)
 
 
-def render_latex(numbers: Numbers) -> str:
+def tex_escape(text: str, engine: str = "xelatex") -> str:
+    texescape.init()  # Sphinx fills its escape tables only when a LaTeX builder starts
+    return texescape.escape(text, engine)
+
+
+def render_latex(numbers: Numbers, engine: str = "xelatex") -> str:
     """A ``picture`` scaled to the line width; fonts stay the document's."""
     width, height, shapes = _layout(numbers)
-    out = ["\\begin{center}\\begingroup\\setlength{\\unitlength}{\\dimexpr\\linewidth/" f"{math.ceil(width)}\\relax}}%",
+    out = ["\\begin{center}\\begingroup",
+           # the line width, but no more than 0.9pt a unit: a chart of few years stays chart-sized
+           f"\\setlength{{\\unitlength}}{{\\dimexpr\\linewidth/{math.ceil(width)}\\relax}}%",
+           "\\ifdim\\unitlength>0.9pt\\setlength{\\unitlength}{0.9pt}\\fi",
            f"\\begin{{picture}}({width:g},{height:g})%"]
     for s in shapes:
         y = height - s.y
@@ -178,7 +187,7 @@ def render_latex(numbers: Numbers) -> str:
             out.append(f"\\put({s.x:g},{y:.2f}){{\\textcolor[gray]{{0.75}}{{\\rule{{{s.w:g}\\unitlength}}{{0.3pt}}}}}}%")
         elif s.kind == "text":
             align = {"start": "[l]", "middle": "", "end": "[r]"}[s.anchor]
-            out.append(f"\\put({s.x:g},{y + 3:.2f}){{\\makebox(0,0){align}{{\\footnotesize {tex_escape(s.text)}}}}}%")
+            out.append(f"\\put({s.x:g},{y + 3:.2f}){{\\makebox(0,0){align}{{\\footnotesize {tex_escape(s.text, engine)}}}}}%")
         else:
             colour = LIGHT[s.series].lstrip("#").upper()
             out.append(f"\\put({s.x:g},{y - s.h:.2f}){{\\textcolor[HTML]{{{colour}}}"
@@ -187,9 +196,9 @@ def render_latex(numbers: Numbers) -> str:
     return "\n".join(out) + "\n"
 
 
-def draw(numbers: Numbers, title: str) -> tuple[str, str]:
+def draw(numbers: Numbers, title: str, engine: str) -> tuple[str, str]:
     RENDERS["count"] += 1
-    return render_svg(numbers, "@ID@", title), render_latex(numbers)
+    return render_svg(numbers, "@ID@", title), render_latex(numbers, engine)
 
 
 # -- The directive -----------------------------------------------------------------------------
@@ -249,10 +258,11 @@ class StatsDirective(SphinxDirective):
         if not numbers.groups:
             return []
         caption = self.options.get("caption") or "Publications per year, by group"
-        digest = numbers.digest()
+        engine = self.config.latex_engine
+        digest = hashlib.sha256(f"{numbers.digest()} {engine} {caption}".encode()).hexdigest()
         drawn = found.charts.get(digest)
-        if drawn is None or drawn[2] != caption:
-            drawn = (*draw(numbers, caption), caption)
+        if drawn is None:
+            drawn = (*draw(numbers, caption, engine), caption)
             found.charts[digest] = drawn
             save(self.env, found)
         ident = f"cv-stats-{self.env.new_serialno('cv-stats')}"
@@ -288,7 +298,8 @@ def visit_chart_html(self: Any, node: cv_chart) -> None:
 
 
 def visit_chart_latex(self: Any, node: cv_chart) -> None:
-    self.body.append("\n" + node["latex"] + f"\\begin{{center}}\\small {tex_escape(node['caption'])}\\end{{center}}\n")
+    caption = tex_escape(node["caption"], self.config.latex_engine)
+    self.body.append("\n" + node["latex"] + f"\\begin{{center}}\\small {caption}\\end{{center}}\n")
     raise nodes.SkipNode
 
 
@@ -296,7 +307,44 @@ def skip(self: Any, node: cv_chart) -> None:
     raise nodes.SkipNode
 
 
+class cv_scroll(nodes.General, nodes.Element):  # noqa: N801
+    """HTML only: a table's scrolling box that a keyboard can reach (``label``: the table's caption)."""
+
+
+def visit_scroll_html(self: Any, node: cv_scroll) -> None:
+    classes = " ".join(node["classes"])
+    self.body.append(f'<div class="{classes}" tabindex="0" role="region" aria-label="{escape(node["label"], quote=True)}">')
+
+
+def depart_scroll_html(self: Any, node: cv_scroll) -> None:
+    self.body.append("</div>\n")
+
+
+class ScrollableTables(SphinxPostTransform):
+    """furo wraps each table in a box that scrolls sideways on a phone: a keyboard must reach it
+    (WCAG 2.1.1), and the box must not repeat the table's id."""
+
+    default_priority = 501  # after furo's WrapTableAndMathInAContainerTransform (500)
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            if "cv-stats-table" not in table["classes"]:
+                continue
+            wrapper = table.parent
+            title = next(iter(table.findall(nodes.title)), None)
+            label = title.astext() if title is not None else "Table"
+            box = cv_scroll(classes=["table-wrapper", *table["classes"]], label=label)
+            if isinstance(wrapper, nodes.container) and "table-wrapper" in wrapper["classes"]:
+                wrapper.replace_self(box)
+            else:
+                table.replace_self(box)
+            box += table
+
+
 def setup_stats(app: Sphinx) -> None:
+    app.add_post_transform(ScrollableTables)
+    app.add_node(cv_scroll, html=(visit_scroll_html, depart_scroll_html))
     app.add_node(cv_chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_directive("publication-stats", StatsDirective)
