@@ -81,7 +81,7 @@ def test_basic_html_markers_and_owner(app) -> None:
     ) in html
     assert '<sup class="cv-marker cv-marker-postdoc" title="postdoc"><span aria-hidden="true">×</span>' in html
 
-    chen, zhang = publication_list(app, "journal").find_all("li")
+    chen, zhang = [li.p for li in publication_list(app, "journal").find_all("li")]  # the entries' text
     assert squash(chen.get_text()) == (
         "Chen, X.* (graduate student), L. Liu, and A. Bartsch (2019), Detecting soil freeze/thaw onsets in Alaska "
         "using SMAP and ASCAT data, Remote Sensing of Environment, 220, 59–70, doi:10.1016/j.rse.2018.10.010."

@@ -220,7 +220,7 @@ def test_every_value_set_right_builds_cleanly(app) -> None:
     assert "Mentees: Irène Joliot (1918, 1920)" in text
     items = body.select("ol.cv-publication-list > li")
     assert len(items) == 1
-    assert "1920" not in items[0].get_text()  # show_year False
+    assert "1920" not in items[0].p.get_text()  # show_year False
 
 
 # -- The README lists exactly what the code has -------------------------------

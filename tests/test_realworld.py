@@ -146,7 +146,9 @@ def test_almost_no_entry_shows_literal_latex(real_build) -> None:
     keys = {anchor(k): k for k in file_keys(real_build["text"])}
     for item in literal:
         source = _chunk(real_build["text"], keys[item])
-        assert any(m in source for m in macros), (item, literal[item])
+        # explained: a macro a cv.latex warning names, or the character escaped in the source (\{Meta\} is "{Meta}")
+        escaped = any(e in source for e in ("\\{", "\\}", "\\$", "\\textbackslash"))
+        assert escaped or any(m in source for m in macros), (item, literal[item])
 
 
 @pytest.mark.slow

@@ -64,6 +64,11 @@ def test_not_dates(text: str) -> None:
     assert parse_date(text) is None
 
 
+def test_circa_date_in_a_file(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, "@misc{a, date = {1850~}, title = {A}}\n@misc{b, date = {1850-05?}, title = {B}}")
+    assert recs["a"].date == Date(1850, circa=True) and recs["b"].date == Date(1850, 5, uncertain=True)
+
+
 def test_year_and_month_macro(tmp_path: Path) -> None:
     recs = records_of(tmp_path, "@article{a, year = 2019, month = mar, title = {A}}")
     assert recs["a"].date == Date(2019, 3)

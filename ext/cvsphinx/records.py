@@ -467,7 +467,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
 def _date(fields: dict[str, str], problems: list[str]) -> Date | None:
     raw_date = fields.get("date", "").strip()
     if raw_date:
-        date = parse_date(decode_plain(raw_date))
+        date = parse_date(raw_date) or parse_date(decode_plain(raw_date))  # "2019~" is circa, not a tie
         if date is not None:
             return date
         problems.append(f"date {raw_date!r} is not a date biblatex reads (e.g. 2019, 2019-05, 2019-05-17, 2019/2020)")

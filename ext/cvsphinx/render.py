@@ -24,7 +24,6 @@ from sphinx.util.texescape import escape as tex_escape
 
 from .nodes import cv_marker
 from .people import Role
-from .style import unhide
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class HTMLBackend(BaseBackend):
 
     def format_str(self, str_: str) -> str:
         # as docutils' HTML writer encodes text: & < > and "
-        return html_escape(unhide(str_), quote=False).replace('"', "&quot;")
+        return html_escape(str_, quote=False).replace('"', "&quot;")
 
     def format_protected(self, text: str) -> str:
         return text
@@ -70,6 +69,11 @@ class HTMLBackend(BaseBackend):
             f'<span class="cv-sr-only"> ({label})</span></sup>'
         )
 
+    def format_cv_mark(self, symbol: str, label: str) -> str:
+        label = html_escape(label, quote=True)
+        return (f'<sup class="cv-mark" title="{label}"><span aria-hidden="true">{html_escape(symbol)}</span>'
+                f'<span class="cv-sr-only"> ({label})</span></sup>')
+
     def render_sequence(self, rendered_list: list[str]) -> str:
         return "".join(rendered_list)
 
@@ -87,7 +91,7 @@ class LaTeXBackend(BaseBackend):
         texescape.init()  # Sphinx fills its escape tables only when a LaTeX builder starts
 
     def format_str(self, str_: str) -> str:
-        return tex_escape(unhide(str_), self.engine)
+        return tex_escape(str_, self.engine)
 
     def format_protected(self, text: str) -> str:
         return text
@@ -109,6 +113,9 @@ class LaTeXBackend(BaseBackend):
     def format_cv_marker(self, role: Role) -> str:
         return f"\\textsuperscript{{{tex_escape(role.symbol, self.engine)}}}"
 
+    def format_cv_mark(self, symbol: str, label: str) -> str:
+        return f"\\textsuperscript{{{tex_escape(symbol, self.engine)}}}"
+
     def render_sequence(self, rendered_list: list[str]) -> str:
         return "".join(rendered_list)
 
@@ -120,7 +127,7 @@ class TextBackend(PlainBackend):
     }
 
     def format_str(self, str_: str) -> str:
-        return unhide(str_)
+        return str_
 
     def format_tag(self, tag_name: str, text: str) -> str:
         """Super- and subscripts as Unicode characters where all of them have one (CO₂, 10¹⁸)."""
@@ -135,15 +142,21 @@ class TextBackend(PlainBackend):
     def format_cv_marker(self, role: Role) -> str:
         return role.symbol
 
+    def format_cv_mark(self, symbol: str, label: str) -> str:
+        return symbol
+
 
 class NodeBackend(DocutilsBackend):
     """pybtex-docutils, plus markers as ``cv_marker`` nodes (legend and other small texts)."""
 
     def format_str(self, str_: str) -> list[nodes.Node]:
-        return [nodes.Text(unhide(str_))]
+        return [nodes.Text(str_)]
 
     def format_cv_marker(self, role: Role) -> list[nodes.Node]:
         return [cv_marker(role.symbol, role.symbol, role=role.key, label=role.label)]
+
+    def format_cv_mark(self, symbol: str, label: str) -> list[nodes.Node]:
+        return [cv_marker(symbol, symbol, role="mark", label=label)]
 
     def format_tag(self, tag_name: str, text: list[nodes.Node]) -> list[nodes.Node]:
         if tag_name == "sc" and text:

@@ -33,7 +33,7 @@ def _missing_fields(record: Record) -> list[Problem]:
     if not record.get("year") and record.date is None:
         missing.append("has no year; add year = {YYYY} or date = {YYYY-MM-DD} (it orders the list)")
     venues = _VENUE_FIELDS.get(record.kind)
-    if venues and not any(record.get(v) for v in venues):
+    if venues and not any(record.get(v) for v in venues) and record.arxiv is None:  # an arXiv preprint is its venue
         missing.append(f"@{record.type} needs one of {', '.join(venues)} for its venue")
     return [Problem("missing_field", f"entry {record.key!r}: {m}", record.path, record.line, record.key) for m in missing]
 
