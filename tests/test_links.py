@@ -74,3 +74,18 @@ def test_nothing_of_it_in_the_pdf(app) -> None:
     body = tex[tex.index(r"\begin{enumerate}"):]
     for web_only in ("BibTeX", "Copy", "Best Paper Award", "Slides", "github.com/example/code"):
         assert web_only not in body
+
+
+def test_the_title_links_to_the_paper(soup) -> None:
+    doi = item(soup, "2016a:meder_dfd").p.find("a")
+    assert doi.get_text() == "Keys with a colon" and doi["href"] == "https://doi.org/10.1000/abc.1"
+    url = item(soup, "2016a-meder-dfd").p.find("a")
+    assert url.get_text() == "Keys with a dash" and url["href"] == "https://example.org/dash"
+    assert item(soup, "preprint2021").p.find("a").get_text() == "arXiv:2101.01234"  # no paper URL: the title is text
+
+
+@pytest.mark.sphinx("latex", testroot="cv-links", srcdir="cv-links-latex-title")
+def test_the_title_link_is_clickable_in_the_pdf(app) -> None:
+    app.build()
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    assert r"\sphinxhref{https://doi.org/10.1000/abc.1}{Keys with a colon}" in tex

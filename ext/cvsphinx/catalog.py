@@ -34,7 +34,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 6
+STORE_VERSION = 7
 
 
 @dataclass
@@ -228,7 +228,8 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             cache_key = _render_key(record, group.markers, group.show_year, cfg, latex_engine)
             done = old.get(cache_key)
             if done is None:
-                done = render(format_entry(record, ctx, markers=group.markers, show_year=group.show_year), latex_engine)
+                done = render(format_entry(record, ctx, markers=group.markers, show_year=group.show_year,
+                                           link_title=True), latex_engine)
             rendered[cache_key] = done
             anchor = link_anchor(record.key)  # unique: keys are (renamed as duplicates otherwise)
             anchors.add(anchor)

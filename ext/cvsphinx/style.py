@@ -252,6 +252,7 @@ class _Entry:
     pubstate: str = ""
     language_at: str = ""  # the block that adds "(in Chinese)"
     said_submitted: bool = False
+    link_title: bool = False  # the title links to the paper (DOI, else url): on the web page and in the PDF
 
     def text(self, name: str) -> Text:
         return self.record.text(name)
@@ -378,7 +379,26 @@ def _title(entry: _Entry, italic: bool = False) -> Text:
     addon = entry.text("titleaddon")
     if addon:
         title = Text(title, ", ", addon) if title else addon
+    if entry.link_title and title and not _has_link(title):
+        target = _paper_url(entry.record)
+        if target:
+            title = Text(HRef(target, title))
     return _italic(title) if italic else title
+
+
+def _has_link(text: BaseText) -> bool:
+    """A title that holds a link of its own (``\\url``) is not wrapped in another."""
+    if isinstance(text, HRef):
+        return True
+    return any(_has_link(part) for part in getattr(text, "parts", ()))
+
+
+def _paper_url(record: Record) -> str | None:
+    """Where the paper is: its DOI at doi.org, else its web address."""
+    doi = doi_of(_url_value(record.get("doi").strip())) if record.get("doi").strip() else None
+    if doi:
+        return f"https://doi.org/{doi}"
+    return safe_url(_url_value(record.get("url")))
 
 
 def b_title(entry: _Entry) -> Text:
@@ -704,10 +724,11 @@ def _year_text(record: Record) -> Text:
     return record.text("year")
 
 
-def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_year: bool = True) -> Text:
+def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_year: bool = True,
+                 link_title: bool = False) -> Text:
     """The whole entry as rich text: head, the blocks of its type, the tail, one final period."""
     year = record.year
-    entry = _Entry(record, ctx, markers, year, pubstate=record.get("pubstate").strip().lower())
+    entry = _Entry(record, ctx, markers, year, pubstate=record.get("pubstate").strip().lower(), link_title=link_title)
     layout = layout_of(record)
     venue = next((b for b in layout if b in _VENUE_BLOCKS), None)
     names = _VENUE_FIELDS.get(venue, ())
