@@ -685,3 +685,12 @@ def test_legend_from_roles() -> None:
     custom = build_roles({"mentee": {"label": "mentee", "symbol": "†"}, "intern": {"label": "intern", "symbol": "‡"}})
     assert legend(custom, "Mentored").render_as("text") == "Mentored mentee† and intern‡"
     assert legend(custom).render_as("html") == "Supervised mentee<sup>†</sup> and intern<sup>‡</sup>"
+
+
+def test_old_doi_resolver_links_go_to_doi_org() -> None:
+    rec = record(type_="dataset", title="Data", url="http://dx.doi.org/10.3334/ORNLDAAC/1355", publisher="ORNL",
+                 year="2016")
+    out = html(rec)
+    assert 'href="https://doi.org/10.3334/ORNLDAAC/1355"' in out
+    assert "dx.doi.org/10.3334/ORNLDAAC/1355</a>" in out  # shown as written
+    assert 'href="http://dx.doi.org' not in out

@@ -364,8 +364,19 @@ def _url_value(raw: str) -> str:
 
 
 def _link(url: str, label: Text | str) -> Text:
-    target = safe_url(url)
+    target = _canonical(safe_url(url))
     return Text(HRef(target, label)) if target else Text(label)
+
+
+_OLD_DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+
+
+def _canonical(url: str | None) -> str | None:
+    """``http://dx.doi.org/10.x/y`` -> ``https://doi.org/10.x/y``: the resolver DOI handbook asks for."""
+    if url is None:
+        return None
+    match = _OLD_DOI_RESOLVER.match(url)
+    return f"https://doi.org/{match.group(1)}" if match else url
 
 
 # -- Blocks: each returns rich text, or an empty Text when the entry has nothing to show -----------
@@ -398,7 +409,7 @@ def _paper_url(record: Record) -> str | None:
     doi = doi_of(_url_value(record.get("doi").strip())) if record.get("doi").strip() else None
     if doi:
         return f"https://doi.org/{doi}"
-    return safe_url(_url_value(record.get("url")))
+    return _canonical(safe_url(_url_value(record.get("url"))))
 
 
 def b_title(entry: _Entry) -> Text:
