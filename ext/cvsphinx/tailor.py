@@ -485,11 +485,24 @@ _CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u31ff\u3200-\
                   "\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
 _XECJK_PACKAGE = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{xeCJK\}[ \t]*\n?")
 _XECJK_COMMAND = re.compile(r"\\(?:setCJK[A-Za-z]*font|xeCJK[A-Za-z]*)(?![A-Za-z])")
-# What needs a second LaTeX run: references to labels, citations, contents lists, an index.
+# What needs a second LaTeX run: references to labels, citations, contents lists, index entries
+# (Sphinx's default \printindex alone prints nothing when there are none).
 _NEEDS_AUX = re.compile(r"\\(?:ref|pageref|hyperref\s*\[|autoref|nameref|cite[a-zA-Z]*|sphinxpageref|footref|"
                         r"sphinxfootref|sphinxfootnotemark|tableofcontents|sphinxtableofcontents|listoffigures|"
-                        r"listoftables|printindex|sphinxprintindex|bibliography)(?![A-Za-z])")
+                        r"listoftables|index|bibliography)(?![A-Za-z])")
 ONE_PASS = "% cvsphinx: one LaTeX run (no cross-references): no auxiliary files, bookmarks by the bookmark package"
+# \nofiles right after \documentclass: no .aux (latexmk runs LaTeX again whenever the .aux changed), and
+# no index file even when \makeindex follows; page labels would need the .aux.
+ONE_PASS_PREAMBLE = ONE_PASS + "\n\\nofiles\n\\PassOptionsToPackage{pdfpagelabels=false}{hyperref}\n"
+# The bookmark package writes the PDF's outline in the same run, but only when files are written:
+# each bookmark is made as if they were.
+BOOKMARKS = r"""% cvsphinx: PDF bookmarks in the same run
+\usepackage{bookmark}
+\makeatletter
+\let\cvsphinx@writebookmark\Hy@writebookmark
+\def\Hy@writebookmark#1#2#3#4#5{{\@fileswtrue\cvsphinx@writebookmark{#1}{#2}{#3}{#4}{#5}}}
+\makeatother
+"""
 NO_CJK = "% cvsphinx: no CJK character in the text, so xeCJK and the CJK fonts are not loaded"
 
 
@@ -515,8 +528,10 @@ def fast_tex(tex: str) -> str:
         stripped = drop_xecjk(head)
         if stripped != head:
             head = stripped + NO_CJK + "\n"
-    if not _NEEDS_AUX.search(body) and "hyperref" in head:
-        head += ONE_PASS + "\n\\usepackage{bookmark}\n\\nofiles\n"
+    documentclass = re.search(r"^\\documentclass.*$", head, re.MULTILINE)
+    if not _NEEDS_AUX.search(body) and "hyperref" in head and documentclass:
+        at = documentclass.end() + 1
+        head = head[:at] + ONE_PASS_PREAMBLE + head[at:] + BOOKMARKS
     return head + sep + body
 
 

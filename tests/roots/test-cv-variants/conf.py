@@ -47,4 +47,5 @@ latex_elements = {
 \xeCJKDeclareCharClass{Default}{"2013, "2014, "00D7, "25CA}
 """,
     "maketitle": r"\begin{center}{\LARGE\bfseries\csname @title\endcsname\par}\end{center}",
+    "tableofcontents": "",  # a CV has none; with one, LaTeX needs a second run for it
 }
