@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 from conftest import LOCAL_ONLY, open_page
+from cvsphinx.links import anchor as anchor_of
 from cvsphinx.people import NameKey, parse_annotation, plain
-from docutils.nodes import make_id
 
 pytestmark = pytest.mark.slow
 
@@ -104,14 +104,8 @@ def items(pages) -> list[Item]:
 
 @pytest.fixture(scope="module")
 def by_anchor(cv_data) -> dict[str, object]:
-    """Each record under the anchor its list item gets: pub-<key>, made unique as the catalog makes it."""
-    out: dict[str, object] = {}
-    for record in cv_data["records"]:
-        anchor = base = f"pub-{make_id(record.key)}"
-        while anchor in out:
-            anchor = f"{base}-{len(out)}"
-        out[anchor] = record
-    return out
+    """Each record under the anchor of its list item (one per key: the extension's own function)."""
+    return {anchor_of(record.key): record for record in cv_data["records"]}
 
 
 def _explained(record, warnings: str) -> bool:

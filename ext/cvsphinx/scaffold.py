@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime
+import html
 import html.parser
 import os
 import re
@@ -152,20 +153,33 @@ cv_roster = [
 ]
 '''
 
-GROUPS_NOTE = '''\
-# Publication groups: the extension's defaults (README.md, "Configuration
-# reference").  To change them, set cv_publication_groups here.
-'''
+def groups_note() -> str:
+    """What conf.py says instead of cv_publication_groups: the defaults, by title."""
+    try:
+        from .config import DEFAULT_GROUPS
+
+        titles = [str(g.get("title") or g.get("name")).lower() for g in DEFAULT_GROUPS]
+    except Exception:  # the note is a comment: never worth failing for
+        titles = []
+    listed = textwrap.fill(", ".join(titles) + ".", width=80, initial_indent="# ", subsequent_indent="# ")
+    return ("# Publication groups: the extension's defaults (README.md, \"Configuration reference\"):\n"
+            + (listed + "\n" if titles else "") + "# To change them, set cv_publication_groups here.\n")
+
+
+# cv_* settings a new project keeps from the template; every other one (its groups, variants,
+# metadata about its owner...) is left out, so the extension's defaults apply.
+KEEP_CV = ("cv_bibfiles", "cv_role_lag_years")
 
 
 def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
     """This project's conf.py with every value about its owner replaced.
 
     The fonts, LaTeX and HTML settings stay as the template has them, so the
-    new project builds as this one does.  A replaced value's comment (the
-    comment lines right above it) goes with it: it was about the old owner.
+    new project builds as this one does.  A replaced or dropped value's comment
+    (the comment lines right above it) goes with it: it was about the old owner.
     """
     year = year or datetime.date.today().year
+    pdf_line = f'latex_documents = [("index", {py(owner.pdf_tex)}, project, "", "howto", False)]\n'
     new_values = {
         "project": f"project = {py(owner.name)}\n",
         "author": f"author = {py(owner.name)}\n",
@@ -173,8 +187,7 @@ def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
         "html_title": f"html_title = {py(owner.name + ' — Curriculum Vitae')}\n",
         "cv_owner": f"cv_owner = {py(owner.bibtex)}\n",
         "cv_roles": ROLES_BLOCK,
-        "cv_roster": ROSTER_BLOCK,
-        "cv_publication_groups": GROUPS_NOTE,
+        "cv_roster": ROSTER_BLOCK + "\n" + groups_note(),
     }
     lines = template.splitlines(keepends=True)
     tree = ast.parse(template)
@@ -190,29 +203,44 @@ def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
         if name == "latex_documents":
             text = "".join(lines[first:last + 1])
             text, count = re.subn(r"""(["'])[^"'\n]*\.tex\1""", py(owner.pdf_tex).replace("\\", "\\\\"), text, count=1)
-            if not count:
-                text = f'latex_documents = [("index", {py(owner.pdf_tex)}, project, "", "howto", False)]\n'
-            edits.append((first, last, text))
+            edits.append((first, last, text if count else pdf_line))
             seen.add(name)
             continue
-        if name not in new_values:
+        if name in new_values:
+            text = new_values[name]
+        elif name.startswith("cv_") and name not in KEEP_CV:
+            text = ""
+        else:
             continue
         while first > 0 and lines[first - 1].lstrip().startswith("#") and not lines[first - 1].lstrip().startswith("# --"):
             first -= 1
-        edits.append((first, last, new_values[name]))
+        edits.append((first, last, text))
         seen.add(name)
     for first, last, text in sorted(edits, reverse=True):
         lines[first:last + 1] = [text]
     out = "".join(lines)
-    missing = [n for n in (*new_values, "latex_documents") if n not in seen and n != "cv_publication_groups"]
-    for name in missing:  # a template without one of them: add it at the end
-        out += "\n" + (new_values.get(name) or f'latex_documents = [("index", {py(owner.pdf_tex)}, project, "", "howto", False)]\n')
+    for name in [n for n in (*new_values, "latex_documents") if n not in seen]:  # not in the template: at the end
+        out += "\n" + new_values.get(name, pdf_line)
+    out = _drop_empty_headers(re.sub(r"\n{3,}", "\n\n", out))
     body = out.lstrip("\n")
     while body.startswith("#"):  # the template's header comment: about its own owner
         body = body.split("\n", 1)[1] if "\n" in body else ""
     header = (f"# Configuration of the CV of {owner.name}.  Settings only: the code lives in ext/cvsphinx.\n"
               '# README.md explains each cv_* value ("Configuration reference").\n')
     return header + body
+
+
+def _drop_empty_headers(text: str) -> str:
+    """``# -- Options for X ---`` lines with nothing under them before the next one (their settings were dropped)."""
+    lines = text.splitlines(keepends=True)
+    keep = []
+    for i, line in enumerate(lines):
+        if line.startswith("# --"):
+            rest = next((x for x in lines[i + 1:] if x.strip()), "")
+            if not rest or rest.startswith("# --"):
+                continue
+        keep.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "".join(keep)).rstrip("\n") + "\n"
 
 
 # -- index.md, sections, refs.bib, README ----------------------------------------------------
@@ -234,6 +262,23 @@ def make_index(owner: Owner) -> str:
     includes = "".join(f"```{{include}} sections/{file}.md\n```\n\n" for file, _, _ in SECTIONS)
     return (f"---\nhide-toc: true\n---\n\n# {owner.name}\n\n:::{{container}} cv-contact\n{block}:::\n\n"
             f"```{{cv-pdf-link}} Download this CV as PDF\n```\n\n{includes}").rstrip("\n") + "\n"
+
+
+def initials(name: str) -> str:
+    """``Marie Skłodowska-Curie`` -> ``MS``; a name without spaces (``刘林``) -> its first character."""
+    words = [w for w in name.split() if any(c.isalpha() for c in w)]
+    if len(words) < 2:
+        return next((c for c in name if c.isalpha()), "?")
+    return "".join(next(c for c in w if c.isalpha()) for w in (words[0], words[-1])).upper()
+
+
+def make_favicon(owner: Owner) -> str:
+    """The browser tab's icon: the owner's initials, as the template's own icon shows its owner's."""
+    text = html.escape(initials(owner.name))
+    size = 17 if len(text) > 1 else 19
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" '
+            f'fill="#1a2a4d"/><text x="16" y="22.5" font-family="Georgia,\'Times New Roman\',serif" font-size="{size}" '
+            f'font-weight="bold" text-anchor="middle" fill="#fff">{text}</text></svg>\n')
 
 
 def make_section(heading: str, body: str) -> str:
@@ -483,6 +528,11 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
     for rel in COPY_TREES:
         if (source / rel).is_dir():
             shutil.copytree(source / rel, dest / rel, ignore=_SKIP)
+    icons = sorted((dest / "_static").glob("favicon.*"))
+    if icons:  # the template's icon shows its owner's initials: the new owner's instead
+        for icon in icons:
+            icon.unlink()
+        (dest / "_static" / "favicon.svg").write_text(make_favicon(owner), encoding="utf-8")
     if (dest / "cv.sh").is_file() and not (dest / "bench").exists():
         (dest / "cv.sh").write_text(adapt_cv_sh((dest / "cv.sh").read_text(encoding="utf-8")), encoding="utf-8")
     (dest / "conf.py").write_text(make_conf((source / "conf.py").read_text(encoding="utf-8"), owner), encoding="utf-8")
@@ -709,6 +759,9 @@ def summary(build: Path, project: Path | None = None, warnings: int | None = Non
         lines.append(f"PDF:  {pdf} ({pages_text}{copied})")
     if not pdfs:
         lines.append(f"PDF:  none in {latex_dir}")
+    for pdf in sorted((html_dir / "variants").glob("*/*.pdf")):  # python -m cvsphinx.variants puts them there
+        count = pdf_pages(pdf)
+        lines.append(f"PDF:  {pdf} ({pdf.parent.name}" + (f", {count} page{'s' if count != 1 else ''})" if count else ")"))
     return "\n".join(lines)
 
 
