@@ -8,7 +8,10 @@ For the seed CV, generated bibliographies (``--sizes``) and a real-world one
 (a) full HTML build, (b) rebuild with nothing changed, (c) rebuild after
 editing a section, (d) rebuild after editing one .bib entry, (e) for the seed
 CV the full PDF build; then the live-preview latency of sphinx-autobuild and
-``-j auto`` against a serial build.  Prints a Markdown table with the targets
+``-j auto`` against a serial build; and the seed CV's PDFs against the version
+before fast PDFs and variants (commit ``BASELINE``, checked out in a git
+worktree in the same run): its main PDF (``sphinx-build -M latexpdf``) and all
+the PDFs ``bash cv.sh build`` makes (``python -m cvsphinx.variants``).  Prints a Markdown table with the targets
 checked, and writes ``bench/out/results.md`` and ``bench/out/results.json``.
 """
 
@@ -45,6 +48,7 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 REAL_BIB = Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib")
 OUT = Path(__file__).resolve().parent / "out"
 BUILD_TIMEOUT = 3600
+BASELINE = "9826648"  # the last commit before fast PDFs and variants (issue 12)
 
 STEPS = [
     ("full", "full HTML build"),
@@ -81,7 +85,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-def timed(args: list[str], log: Path, cwd: Path | None = None) -> Run:
+def timed(args: list[str], log: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Wall time and peak RSS (MB) of one command, its output in ``log``."""
     log.parent.mkdir(parents=True, exist_ok=True)
     rss_file = log.with_suffix(".rss")
@@ -89,7 +93,7 @@ def timed(args: list[str], log: Path, cwd: Path | None = None) -> Run:
     cmd = [GNU_TIME, "-f", "%M %U %S", "-o", str(rss_file), *args] if GNU_TIME else args
     with open(log, "w", encoding="utf-8", errors="replace") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=_env())
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env={**_env(), **(env or {})})
         if GNU_TIME:
             try:
                 rc = proc.wait(timeout=BUILD_TIMEOUT)
@@ -376,6 +380,91 @@ def parallel_check(project: P.Project, logs: Path) -> dict:
             "identical_article": identical, "cpus": os.cpu_count()}
 
 
+# -- PDFs against the version before ----------------------------------------------------------------
+
+PDF_STEPS = [
+    ("old", f"main PDF at {BASELINE} (`sphinx-build -M latexpdf`)"),
+    ("main", "main PDF now (`sphinx-build -M latexpdf`)"),
+    ("all", "all PDFs now (`python -m cvsphinx.variants`, as `bash cv.sh build`)"),
+]
+
+
+def pdf_comparison(workdir: Path, logs: Path, repeat: int, baseline: str = BASELINE) -> dict:
+    """The seed CV's PDFs now and at ``baseline``, each build in a fresh output folder, the three
+    kinds of build taking turns so that load on the machine falls on all of them alike."""
+    old_root = workdir / f"seed-{baseline}"
+    made = subprocess.run(["git", "-C", str(P.REPO), "worktree", "add", "--detach", "--force", str(old_root), baseline],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        return {"error": f"git worktree add {baseline} failed: {made.stderr.strip()}"}
+    try:
+        new_root = P.make_seed(workdir / "seed-pdf-now").root
+        commands = {
+            "old": lambda out: [SPHINX_BUILD, "-M", "latexpdf", str(old_root), str(out), "-q"],
+            "main": lambda out: [SPHINX_BUILD, "-M", "latexpdf", str(new_root), str(out), "-q"],
+            "all": lambda out: [sys.executable, "-m", "cvsphinx.variants", str(new_root), "--builddir", str(out), "-q"],
+        }
+        runs: dict[str, list[dict]] = {step: [] for step in commands}
+        pdfs: dict[str, list[str]] = {}
+        order = list(commands)
+        for i in range(repeat):
+            for step in order[i % len(order):] + order[:i % len(order)]:
+                out = workdir / f"pdf-{step}-{i}"
+                shutil.rmtree(out, ignore_errors=True)
+                run = timed(commands[step](out), logs / f"pdf-{step}-{i}.log", env={"PYTHONPATH": str(P.EXT)})
+                found = sorted(str(p.relative_to(out)) for p in out.rglob("*.pdf") if "html" not in p.parts)
+                if not found:
+                    run.returncode = run.returncode or 1
+                pdfs[step] = found
+                runs[step].append(asdict(run))
+                state = "ok" if run.ok else f"FAILED (log {run.log})"
+                say(f"    pdf {step:<5} {run.seconds:7.2f} s, CPU {fmt(run.cpu_seconds)} s, {len(found)} PDF(s): {state}")
+        return {"baseline": baseline, "runs": runs, "pdfs": pdfs}
+    finally:
+        subprocess.run(["git", "-C", str(P.REPO), "worktree", "remove", "--force", str(old_root)], capture_output=True)
+        subprocess.run(["git", "-C", str(P.REPO), "worktree", "prune"], capture_output=True)
+
+
+def _pdf_median(comparison: dict | None, step: str, key: str = "seconds") -> float | None:
+    if not comparison or "runs" not in comparison:
+        return None
+    values = [r[key] for r in comparison["runs"].get(step, []) if r["returncode"] == 0 and r["errors"] == 0
+              and r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def pdf_targets(comparison: dict | None) -> list[tuple[str, str, str]]:
+    old, main, every = (_pdf_median(comparison, s) for s in ("old", "main", "all"))
+    checks = []
+    for target, now, limit in ((f"seed CV: main PDF ≤ 2/3 of {BASELINE}'s", main, 2 / 3),
+                               (f"seed CV: all PDFs of `cv.sh build` ≤ 1.5× {BASELINE}'s one PDF", every, 1.5)):
+        if comparison is None or old is None or now is None:
+            checks.append((target, "not run" if comparison is None else "failed", "n.a." if comparison is None else "FAIL"))
+        else:
+            checks.append((target, f"{fmt(now)} s vs {fmt(old)} s ({fmt(now / old, 3)}×)",
+                           "PASS" if now <= limit * old else "FAIL"))
+    return checks
+
+
+def pdf_report(comparison: dict) -> list[str]:
+    if "error" in comparison:
+        return ["", f"## PDFs against {BASELINE}", "", f"Not run: {comparison['error']}"]
+    old = _pdf_median(comparison, "old")
+    old_cpu = _pdf_median(comparison, "old", "cpu_seconds")
+    out = ["", f"## PDFs against {comparison['baseline']} (seed CV, same run)", "",
+           "Each build from scratch in its own folder; the three builds take turns.", "",
+           "| build | runs | median s | vs old | CPU s | CPU vs old | PDFs |", "|---|---:|---:|---:|---:|---:|---|"]
+    for step, label in PDF_STEPS:
+        seconds = _pdf_median(comparison, step)
+        cpu = _pdf_median(comparison, step, "cpu_seconds")
+        runs = len(comparison["runs"].get(step, []))
+        ratio = fmt(seconds / old, 3) if seconds and old else "—"
+        cpu_ratio = fmt(cpu / old_cpu, 3) if cpu and old_cpu else "—"
+        names = ", ".join(Path(p).name for p in comparison["pdfs"].get(step, [])) or "none"
+        out.append(f"| {label} | {runs} | {fmt(seconds)} | {ratio} | {fmt(cpu)} | {cpu_ratio} | {names} |")
+    return out
+
+
 # -- report --------------------------------------------------------------------------------------------
 
 def machine() -> dict:
@@ -516,7 +605,7 @@ def targets(results: list[Measured], size: int | None) -> list[tuple[str, str, s
 
 
 def report(results: list[Measured], live: dict | None, par: dict | None, info: dict, args: argparse.Namespace,
-           target_size: int | None) -> str:
+           target_size: int | None, pdfs: dict | None = None) -> str:
     out = ["# CV benchmark results", "",
            f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
            f"{info['implementation']} {info['python']}, Sphinx {info['sphinx']}, {info['platform']}; "
@@ -560,9 +649,11 @@ def report(results: list[Measured], live: dict | None, par: dict | None, info: d
                 f"| serial | {fmt(s['seconds'])} | {fmt(s['peak_mb'], 1)} | {s['returncode'] == 0 and s['errors'] == 0} |",
                 f"| -j auto | {fmt(p['seconds'])} | {fmt(p['peak_mb'], 1)} | {p['returncode'] == 0 and p['errors'] == 0} |",
                 "", f"`<article>` of index.html identical: **{'yes' if par['identical_article'] else 'NO'}**"]
+    if pdfs is not None:
+        out += pdf_report(pdfs)
     out += ["", "## Targets" + (f" (sizes {target_size})" if target_size else ""), "",
             "| target | measured | result |", "|---|---|---|"]
-    out += [f"| {t} | {v} | {r} |" for t, v, r in targets(results, target_size)]
+    out += [f"| {t} | {v} | {r} |" for t, v, r in [*targets(results, target_size), *pdf_targets(pdfs)]]
     return "\n".join(out) + "\n"
 
 
@@ -579,6 +670,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip the real-world bibliography (tugboat.bib)")
     parser.add_argument("--no-live", action="store_true", help="skip the live-preview latency")
     parser.add_argument("--no-parallel", action="store_true", help="skip -j auto vs serial")
+    parser.add_argument("--no-pdf-compare", action="store_true",
+                        help=f"skip the seed CV's PDFs against {BASELINE} (also skipped by --no-pdf)")
+    parser.add_argument("--pdf-repeat", type=int, default=5, help="runs of each PDF build in that comparison (default 5)")
+    parser.add_argument("--only-pdf-compare", action="store_true", help="only the PDFs against the version before")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects (path printed)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"where results.md and results.json go (default {OUT})")
     args = parser.parse_args(argv)
@@ -599,15 +694,21 @@ def main(argv: list[str] | None = None) -> int:
     say(f"bench: working in {workdir}")
     conf = P.repo_conf()
     results: list[Measured] = []
-    live = par = None
+    live = par = pdfs = None
     started = time.perf_counter()
     try:
+        if not args.no_pdf and not args.no_pdf_compare:
+            say(f"bench: the seed CV's PDFs now and at {BASELINE}")
+            pdfs = pdf_comparison(workdir, logs, args.pdf_repeat)
+        if args.only_pdf_compare:
+            args.sizes_list, args.no_real, args.no_live, args.no_parallel = [], True, True, True
         # The seed CV: ours as in the repository, stock with the same content.
         seed_bib = (P.REPO / "refs.bib").read_text(encoding="utf-8")
         seed_entries = len(re.findall(r"^\s*@(?!string|comment|preamble)\w+", seed_bib, re.MULTILINE | re.IGNORECASE))
         say("bench: seed CV")
         for project in (P.make_seed(workdir / "seed-cv-ours"), P.make_stock(workdir / "seed-cv-stock", "seed-cv", seed_bib, conf)):
-            results.append(measure(project, seed_entries, repeats(seed_entries), logs, pdf=not args.no_pdf))
+            if not args.only_pdf_compare:
+                results.append(measure(project, seed_entries, repeats(seed_entries), logs, pdf=not args.no_pdf))
 
         largest = None
         for n in args.sizes_list:
@@ -648,18 +749,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"identical: {par['identical_article']}")
     finally:
         try:
-            write_results(args, info, results, live, par, started, logs)
+            write_results(args, info, results, live, par, started, logs, pdfs)
         finally:
             if args.keep:
                 say(f"bench: projects kept in {workdir}")
             else:
                 shutil.rmtree(workdir, ignore_errors=True)
     failed = any(not r.ok for m in results for runs in m.runs.values() for r in runs)
+    failed = failed or (pdfs is not None and ("error" in pdfs or any(
+        r["returncode"] != 0 or r["errors"] for runs in pdfs["runs"].values() for r in runs)))
     return 1 if failed else 0
 
 
 def write_results(args: argparse.Namespace, info: dict, results: list[Measured], live: dict | None, par: dict | None,
-                  started: float, logs: Path) -> None:
+                  started: float, logs: Path, pdfs: dict | None = None) -> None:
     """Print the report; write results.md, results.json and the logs of whatever failed."""
     info["total_seconds"] = time.perf_counter() - started
     info["cvsphinx_sources_at_end"] = ext_fingerprint()
@@ -668,7 +771,7 @@ def write_results(args: argparse.Namespace, info: dict, results: list[Measured],
     except OSError:
         info["load_average_at_end"] = None
     target_size = 5000 if 5000 in args.sizes_list else (max(args.sizes_list) if args.sizes_list else None)
-    text = report(results, live, par, info, args, target_size)
+    text = report(results, live, par, info, args, target_size, pdfs)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(text, encoding="utf-8")
@@ -678,12 +781,15 @@ def write_results(args: argparse.Namespace, info: dict, results: list[Measured],
         "builds": [{"project": m.project, "variant": m.variant, "entries": m.entries, "shown": m.shown, "note": m.note,
                     "runs": {step: [asdict(r) for r in runs] for step, runs in m.runs.items()}}
                    for m in results],
-        "live_preview": live, "parallel": par,
-        "targets": [{"target": t, "measured": v, "result": r} for t, v, r in targets(results, target_size)],
+        "live_preview": live, "parallel": par, "pdf_comparison": pdfs,
+        "targets": [{"target": t, "measured": v, "result": r}
+                    for t, v, r in [*targets(results, target_size), *pdf_targets(pdfs)]],
     }
     (args.out / "results.json").write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     # Keep the logs of failed builds; everything else goes with the temporary directory.
     failed_logs = [r.log for m in results for runs in m.runs.values() for r in runs if not r.ok and r.log]
+    if pdfs and "runs" in pdfs:
+        failed_logs += [r["log"] for runs in pdfs["runs"].values() for r in runs if r["returncode"] != 0 and r["log"]]
     keep = args.out / "logs"
     shutil.rmtree(keep, ignore_errors=True)
     if failed_logs or (live and live.get("error")):

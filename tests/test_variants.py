@@ -7,10 +7,15 @@ a year window on papers and on one section's lines, its own title, PDF name and 
 
 from __future__ import annotations
 
+import functools
+import http.server
+import json
 import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import zlib
 from io import StringIO
 from pathlib import Path
@@ -442,3 +447,109 @@ def test_latexmk_runs_xelatex_once_and_the_pdf_has_bookmarks(tmp_path: Path) -> 
     assert outline_titles(pdf) == ["Education", "Projects", "Teaching", "Awards", "Publications"]  # bookmarks
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Variant Tester" in text and "Solid Earth Dynamics" in text and "[brief" not in text
+
+
+# -- Live preview: the PDFs rebuilt in the background, and the page says so --------------------------
+
+
+def _html(src: Path, env: dict[str, str]) -> None:
+    run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(src / "_build" / "html")],
+                         capture_output=True, text=True, env={"PYTHONPATH": str(PROJECT / "ext"), "PATH": "/usr/bin:/bin", **env})
+    assert run.returncode == 0, run.stderr
+
+
+def _status(src: Path) -> dict:
+    path = src / "_build" / "html" / "_cvsphinx" / "pdf-status.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+@pytest.mark.slow
+def test_preview_rebuilds_the_pdfs_in_the_background(tmp_path: Path) -> None:
+    src = _project(tmp_path)
+    _html(src, {"CVSPHINX_PREVIEW": "1"})
+    assert "pdf-status.json" in (src / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    started = time.monotonic()
+    first = _driver(src, "--preview")
+    second = _driver(src, "--preview")  # a save while the first build runs: one more build, queued
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert time.monotonic() - started < 20  # it returns at once: sphinx-autobuild serves the page meanwhile
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        lock_free = not (src / "_build" / ".cvsphinx-pdf.pending").exists()
+        if _status(src).get("state") == "done" and lock_free and "all builds done" in _log_state(src):
+            break
+        time.sleep(0.5)
+    status = _status(src)
+    assert status["state"] == "done", status
+    assert {p["name"]: (p["pdf"], p["pages"], p["limit"], p["ok"]) for p in status["pdfs"]} == {
+        "": ("tester-cv.pdf", pdf_pages(src / "_build" / "latex" / "tester-cv.pdf"), None, True),
+        "brief": ("tester-cv-brief.pdf", 1, 1, True),
+        "grant": ("grant-cv.pdf", 2, None, True)}
+    log = (src / "_build" / "cvsphinx-pdf.log").read_text(encoding="utf-8")
+    assert log.count("full CV ") == 2, log  # the queued save was built too, once
+    html = src / "_build" / "html"
+    assert (html / "tester-cv.pdf").is_file()  # the page's own link
+    assert (html / "variants" / "brief" / "tester-cv-brief.pdf").is_file()
+    assert "pdf-status.json" not in (html / "variants" / "brief" / "index.html").read_text(encoding="utf-8")
+
+
+def _log_state(src: Path) -> str:
+    """'all builds done' once no preview worker holds the lock."""
+    import fcntl
+
+    lock = src / "_build" / ".cvsphinx-pdf.lock"
+    if not lock.exists():
+        return ""
+    with open(lock, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return "building"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return "all builds done"
+
+
+def test_page_has_no_preview_note_outside_preview(tmp_path: Path) -> None:
+    src = _project(tmp_path)
+    _html(src, {})
+    assert "pdf-status.json" not in (src / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_preview_page_says_when_a_pdf_is_being_rebuilt(tmp_path: Path, browser) -> None:
+    src = _project(tmp_path)
+    _html(src, {"CVSPHINX_PREVIEW": "1"})
+    html = src / "_build" / "html"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        write_status = partial_status(html)
+        write_status({"state": "building", "time": time.time()})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+        note = page.locator("p.cv-pdf .cv-pdf-status")
+        note.filter(has_text="The PDFs are being rebuilt").wait_for(timeout=10_000)
+        assert note.get_attribute("role") == "status"
+        write_status({"state": "done", "time": time.time(), "pdfs": [
+            {"name": "", "pdf": "tester-cv.pdf", "pages": 1, "limit": None, "ok": True},
+            {"name": "brief", "pdf": "tester-cv-brief.pdf", "pages": 3, "limit": 1, "ok": True}]})
+        note.filter(has_text="tester-cv-brief.pdf has 3 pages, over its limit of 1").wait_for(timeout=10_000)
+        assert note.inner_text().startswith("PDFs rebuilt at ")
+        write_status({"state": "failed", "time": time.time(), "pdfs": [
+            {"name": "grant", "pdf": "", "pages": None, "limit": None, "ok": False}]})
+        note.filter(has_text="grant failed").wait_for(timeout=10_000)
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def partial_status(html: Path):
+    def write(status: dict) -> None:
+        path = html / "_cvsphinx" / "pdf-status.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(status), encoding="utf-8")
+    return write

@@ -598,6 +598,50 @@ def warn_if_over(app: Sphinx, variant: Variant, pdf: Path) -> int | None:
     return pages
 
 
+# -- Live preview -------------------------------------------------------------------------------
+
+# In live preview (``bash cv.sh preview`` sets CVSPHINX_PREVIEW), the PDFs are rebuilt in the background
+# after each save (``python -m cvsphinx.variants --preview``); the page says so beside its PDF links,
+# from the status file that build keeps (variants.STATUS).
+PREVIEW_JS = """
+document.addEventListener("DOMContentLoaded", () => {
+  const links = document.querySelector("p.cv-pdf");
+  if (!links) return;
+  const root = document.documentElement.dataset.content_root || "./";
+  const url = new URL(root + "_cvsphinx/pdf-status.json", document.baseURI);
+  const note = document.createElement("span");
+  note.className = "cv-pdf-status";
+  note.setAttribute("role", "status");
+  links.append(" ", note);
+  const clock = (t) => new Date(t * 1000).toLocaleTimeString();
+  const say = (s) => {
+    if (s.state === "building") return "The PDFs are being rebuilt…";
+    const pdfs = s.pdfs || [];
+    const over = pdfs.filter((p) => p.limit && p.pages > p.limit)
+      .map((p) => `${p.pdf} has ${p.pages} pages, over its limit of ${p.limit}`);
+    const failed = pdfs.filter((p) => !p.ok).map((p) => p.name || "the full CV");
+    if (s.state === "failed" && !failed.length && !over.length) {
+      return `The PDFs could not be rebuilt (${s.message || "see the terminal"}).`;
+    }
+    const problems = [...over, ...failed.map((n) => `${n} failed (see _build/cvsphinx-pdf.log)`)];
+    return `PDFs rebuilt at ${clock(s.time)}` + (problems.length ? `: ${problems.join("; ")}.` : ".");
+  };
+  const poll = async () => {
+    try {
+      const response = await fetch(`${url}?t=${Date.now()}`, {cache: "no-store"});
+      if (response.ok) {
+        const status = await response.json();
+        note.textContent = say(status);
+        note.dataset.state = status.state;
+      }
+    } catch (error) { /* the server is restarting */ }
+    setTimeout(poll, 1000);
+  };
+  poll();
+});
+"""
+
+
 # -- Wiring -------------------------------------------------------------------------------------
 
 
@@ -609,3 +653,5 @@ def setup_variants(app: Sphinx) -> None:
     app.connect("env-check-consistency", check_sections)
     app.connect("build-finished", speed_up_latex)
     app.connect("build-finished", check_page_limit)
+    if os.environ.get("CVSPHINX_PREVIEW"):
+        app.add_js_file(None, body=PREVIEW_JS)

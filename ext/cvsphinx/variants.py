@@ -10,7 +10,9 @@ page links to them.  With ``-W``, any warning fails the run, as ``sphinx-build -
 from __future__ import annotations
 
 import argparse
+import fcntl
 import io
+import json
 import os
 import re
 import shutil
@@ -157,6 +159,89 @@ def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool,
         return [f.result() for f in futures]
 
 
+def build_all(srcdir: Path, builddir: Path, *, only: Sequence[str] | None = None, main: bool = True,
+              publish_to: Path | None = None, strict: bool = False, jobs: int = 1) -> tuple[bool, list[Result],
+                                                                                           dict[str, int | None]]:
+    """Every PDF (and variant page) at once; the variants' pages and PDFs published beside the full CV's page."""
+    targets, limits = _targets(srcdir, only, main)
+    results = _run_all(srcdir, builddir, targets, strict, jobs)
+    for result in results:
+        result.limit = limits.get(result.name)
+    variants = [r.name for r in results if r.name and r.ok]
+    if variants or not only:
+        dest = publish_to or builddir / "html" / PUBLISH_DIR
+        all_names = list(limits) if not only else [*limits, *(p.name for p in dest.glob("*") if p.is_dir())]
+        publish(builddir, dest, variants, all_names)
+    return all(r.ok for r in results), results, limits
+
+
+def _summary(result: Result) -> str:
+    what = result.name or "full CV"
+    pages = f"{result.pages} page{'s' if result.pages != 1 else ''}" if result.pages is not None else "no PDF"
+    limit = f" (limit {result.limit})" if result.limit else ""
+    over = "  OVER THE LIMIT" if result.limit and result.pages and result.pages > result.limit else ""
+    state = "" if result.ok else "  FAILED"
+    return f"{what:<12} {pages}{limit}, {result.seconds:.1f} s: {result.pdf or '-'}{over}{state}"
+
+
+# -- Live preview: the PDFs rebuilt in the background --------------------------------------------
+
+STATUS = "_cvsphinx/pdf-status.json"  # in the HTML output; the preview page polls it
+
+
+def _write_status(html: Path, state: str, **fields: object) -> None:
+    path = html / STATUS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"state": state, "time": time.time(), **fields}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def preview_worker(srcdir: Path, builddir: Path) -> int:
+    """Rebuild every PDF until no save asked for another: one build at a time, a save during a build queues
+    exactly one more.  The page (``PREVIEW_JS`` in tailor.py) shows the state from ``STATUS``."""
+    html = builddir / "html"
+    os.environ.pop("CVSPHINX_PREVIEW", None)  # the variants' own pages need no note
+    lock_path, pending = builddir / ".cvsphinx-pdf.lock", builddir / ".cvsphinx-pdf.pending"
+    builddir.mkdir(parents=True, exist_ok=True)
+    pending.touch()
+    while pending.exists():
+        with open(lock_path, "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return 0  # the running build sees ``pending`` when it finishes
+            while pending.exists():
+                pending.unlink(missing_ok=True)
+                _write_status(html, "building")
+                try:
+                    ok, results, _ = build_all(srcdir, builddir, jobs=os.cpu_count() or 1)
+                except (Exception, SystemExit) as err:  # the configuration is broken: the HTML build says why
+                    _write_status(html, "failed", message=str(err))
+                    continue
+                for result in results:
+                    sys.stderr.write(result.output)
+                    print(_summary(result), flush=True)
+                    if not result.name and result.pdf and Path(result.pdf).is_file():
+                        shutil.copy2(result.pdf, html / Path(result.pdf).name)  # the page's own PDF link
+                _write_status(html, "done" if ok else "failed", pdfs=[
+                    {"name": r.name, "pdf": Path(r.pdf).name if r.pdf else "", "pages": r.pages, "limit": r.limit,
+                     "ok": r.ok} for r in results])
+        # a save between the last check and the unlock left ``pending``: the loop takes it
+    return 0
+
+
+def start_preview(srcdir: Path, builddir: Path) -> None:
+    """sphinx-autobuild's post-build command: start the PDFs in the background and return at once."""
+    builddir.mkdir(parents=True, exist_ok=True)
+    log = open(builddir / "cvsphinx-pdf.log", "a", encoding="utf-8")  # noqa: SIM115  (the child keeps it)
+    subprocess.Popen([sys.executable, "-m", "cvsphinx.variants", str(srcdir), "--builddir", str(builddir),
+                      "--preview-worker"], stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+                     env={**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent.parent),
+                                                                       os.environ.get("PYTHONPATH", "")])})
+    print(f"cvsphinx: rebuilding the PDFs in the background (log: {builddir / 'cvsphinx-pdf.log'})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cvsphinx.variants",
@@ -172,29 +257,32 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="warnings are errors (the exit status is 1), as sphinx-build -W --keep-going")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="builds at once (default: CPUs)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
+    parser.add_argument("--preview", action="store_true",
+                        help="for live preview (sphinx-autobuild --post-build): rebuild in the background, return at once")
+    parser.add_argument("--preview-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     srcdir = Path(args.srcdir).resolve()
     builddir = Path(args.builddir).resolve() if args.builddir else srcdir / "_build"
     sys.path.insert(0, str(srcdir))
-    targets, limits = _targets(srcdir, args.only, not args.no_main)
+    if not sys.stderr.isatty():
+        from sphinx.util.console import nocolor
+
+        nocolor()
+    if args.preview:
+        start_preview(srcdir, builddir)
+        return 0
+    if args.preview_worker:
+        return preview_worker(srcdir, builddir)
     started = time.perf_counter()
-    results = _run_all(srcdir, builddir, targets, args.strict, args.jobs)
-    ok = all(r.ok for r in results)
+    ok, results, _ = build_all(srcdir, builddir, only=args.only, main=not args.no_main,
+                               publish_to=Path(args.publish).resolve() if args.publish else None,
+                               strict=args.strict, jobs=args.jobs)
     for result in results:
         if result.output:
             sys.stderr.write(result.output)
-    variants = [r.name for r in results if r.name and r.ok]
-    if variants or not args.only:
-        dest = Path(args.publish).resolve() if args.publish else builddir / "html" / PUBLISH_DIR
-        all_names = list(limits) if not args.only else [*limits, *(p.name for p in dest.glob("*") if p.is_dir())]
-        publish(builddir, dest, variants, all_names)
     if not args.quiet:
         for result in results:
-            what = result.name or "full CV"
-            pages = f"{result.pages} page{'s' if result.pages != 1 else ''}" if result.pages is not None else "no PDF"
-            limit = f" (limit {limits.get(result.name)})" if limits.get(result.name) else ""
-            state = "" if result.ok else "  FAILED"
-            print(f"{what:<12} {pages}{limit}, {result.seconds:.1f} s: {result.pdf or '-'}{state}")
+            print(_summary(result))
         print(f"all PDFs in {time.perf_counter() - started:.1f} s")
     return 0 if ok else 1
 
