@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 VENV=${CV_VENV:-$ROOT/.venv}
-APT_PACKAGES="latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-bibtex-extra texlive-lang-chinese fonts-freefont-otf fonts-noto-cjk poppler-utils chromium biber"
+APT_PACKAGES="latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-bibtex-extra texlive-lang-chinese fonts-freefont-otf fonts-noto-cjk fonts-texgyre poppler-utils chromium biber"
 
 need_apt() {
   local missing=()
@@ -61,10 +61,12 @@ setup_python() {
 }
 
 build() {
-  LATEXMKOPTS="-quiet" "$VENV/bin/sphinx-build" -M latexpdf . _build -W --keep-going -q >/dev/null \
-    || { echo "PDF build failed: run  .venv/bin/sphinx-build -M latexpdf . _build -W --keep-going  to see why" >&2; exit 1; }
+  # every PDF at once: the full CV's in _build/latex, each variant's (cv_variants) with its page in
+  # _build/html/variants/<name>/; fails on any warning, a LaTeX error, a missing glyph or a page limit
+  PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.variants -W \
+    || { echo "PDF build failed: the messages above say why" >&2; exit 1; }
   "$VENV/bin/sphinx-build" -M html . _build -W --keep-going -q
-  if grep -l "Missing character" _build/latex/*.log; then
+  if grep -l "Missing character" _build/latex/*.log _build/variants/*/latex/*.log 2>/dev/null; then
     echo "The LaTeX log above has 'Missing character' lines: a glyph is missing from the fonts" >&2; exit 1
   fi
   # what the page and the PDF hold, and where they are
@@ -82,7 +84,10 @@ case "$cmd" in
     "$VENV/bin/python" -m pytest "$@" ;;
   preview)
     setup_system; setup_python
-    exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' "$@" ;;
+    # after each rebuild of the page, every PDF is rebuilt in the background; the page says when
+    export CVSPHINX_PREVIEW=1 PYTHONPATH="$ROOT/ext"
+    exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' \
+      --post-build "'$VENV/bin/python' -m cvsphinx.variants --preview" "$@" ;;
   bench) setup_system; setup_python; "$VENV/bin/python" -m bench.run "$@" ;;
   people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.coauthors "$@" ;;
   # a new CV project for another person; DIR and --bib are relative to where the command was typed ($OLDPWD)
