@@ -36,6 +36,7 @@ OLD_CV = re.compile(r"Liu|CUHK|cryocuhk", re.IGNORECASE)
     ("Ludwig van Beethoven", "van Beethoven, Ludwig", "ludwig-van-beethoven"),
     ("Søren Kierkegaard", "Kierkegaard, Søren", "soren-kierkegaard"),
     ("刘林", "刘林", ""),
+    ("Seán O'Brien", "O'Brien, Seán", "sean-o-brien"),
 ])
 def test_owner_forms(name, bibtex, slug):
     owner = scaffold.make_owner(name)
@@ -88,6 +89,14 @@ def test_conf_is_the_new_owners_and_keeps_the_rest():
         else:
             assert new[key] == old[key], f"{key}: the template's setting, kept"
     assert not OLD_CV.search(text), OLD_CV.search(text)
+
+
+@pytest.mark.parametrize("name", ["Seán O'Brien", 'Jean "Johnny" Dupont', "刘林"])
+def test_conf_with_quotes_and_other_scripts(name):
+    owner = scaffold.make_owner(name)
+    new = _conf_values(scaffold.make_conf((ROOT / "conf.py").read_text(encoding="utf-8"), owner))
+    assert new["project"] == name
+    assert new["cv_owner"] == owner.bibtex
 
 
 def test_readme_has_the_reference_and_nothing_of_the_old_cv():

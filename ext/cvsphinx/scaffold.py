@@ -11,8 +11,9 @@ at once.
 ``python -m cvsphinx.scaffold summary [BUILD_DIR]`` reads the built page and
 PDF and says what they hold: ``bash cv.sh build`` ends with it.
 
-Only the standard library and the extension's own reader are used here, so
-both commands run before anything else is installed but the requirements.
+The summary reads the built HTML with the standard library's parser (the
+test tools may not be installed where the CV is built); ``new`` reads the
+.bib file with the extension's own reader, as the build will.
 """
 
 from __future__ import annotations
@@ -497,13 +498,13 @@ def _say_bib(report: BibReport, owner: Owner, out) -> None:
 
 
 def _git(dest: Path, *args: str, owner: Owner) -> None:
-    env = dict(os.environ)
+    """git in the new project; without a configured identity, the commit is the owner's."""
     identity: list[str] = []
     for key, value in (("user.name", owner.name), ("user.email", owner.email or "cv@example.invalid")):
         probe = subprocess.run(["git", "config", key], cwd=dest, capture_output=True, text=True)
         if not probe.stdout.strip():
             identity += ["-c", f"{key}={value}"]
-    subprocess.run(["git", *identity, *args], cwd=dest, check=True, capture_output=True, text=True, env=env)
+    subprocess.run(["git", *identity, *args], cwd=dest, check=True, capture_output=True, text=True)
 
 
 def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROOT, out=sys.stdout) -> BibReport | None:
@@ -714,7 +715,7 @@ def _pdf_name(conf: Path) -> str | None:
     return found.group(2) + ".pdf" if found else None
 
 
-def summary(build: Path, project: Path | None = None, warnings: int | None = None) -> str:
+def summary(build: Path, project: Path | None = None) -> str:
     """What ``bash cv.sh build`` says when it is done: what the page and the PDF hold, and where they are."""
     build = build.resolve()
     project = (project or build.parent).resolve()
@@ -742,9 +743,7 @@ def summary(build: Path, project: Path | None = None, warnings: int | None = Non
     else:
         lines.append("  Supervised co-authors marked: none (cv_roster in conf.py lists them)")
     suppressed = suppressed_warnings(project / "conf.py")
-    said = "none" if not warnings else str(warnings)
-    if warnings is None:
-        said = "none (the build is strict: any warning would have stopped it)"
+    said = "none (the build is strict: any warning would have stopped it)"
     lines.append(f"  Warnings: {said}" + (f"; silenced in conf.py: {', '.join(suppressed)}" if suppressed else ""))
     pdf_name = _pdf_name(project / "conf.py")
     pdfs = [latex_dir / pdf_name] if pdf_name and (latex_dir / pdf_name).is_file() else sorted(latex_dir.glob("*.pdf"))
@@ -784,14 +783,13 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--owner", default="", help='the name as refs.bib spells it, if not "Surname, Given" of --name')
     done = commands.add_parser("summary", help="what the last build holds (bash cv.sh build ends with it)")
     done.add_argument("build", type=Path, nargs="?", default=Path("_build"))
-    done.add_argument("--warnings", type=int, default=None, help="how many warnings the build printed")
     args = parser.parse_args(argv)
     try:
         if args.command == "new":
             owner = make_owner(args.name, args.email, args.orcid, args.website, args.affiliation, args.owner)
             create(args.dir, owner, args.bib)
         else:
-            print(summary(args.build, warnings=args.warnings))
+            print(summary(args.build))
     except ScaffoldError as err:
         print(f"cv.sh {args.command}: {err}", file=sys.stderr)
         return 2
