@@ -20,6 +20,7 @@ from conftest import HERE
 from cvsphinx.bibfile import read_bib
 from cvsphinx.exports import coins
 from cvsphinx.people import DEFAULT_ROLES, build_roles, parse_annotation
+from fresh_docutils import fresh_docutils  # noqa: F401  (autouse)
 from sphinx.testing.util import SphinxTestApp
 
 SCHEMA = json.loads((HERE / "data" / "csl-data.json").read_text(encoding="utf-8"))

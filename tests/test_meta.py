@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import HERE, PROJECT
+from fresh_docutils import fresh_docutils  # noqa: F401  (autouse)
 from sphinx.util.docutils import docutils_namespace
 
 HUB = HERE / "roots" / "test-cv-hub"
@@ -116,6 +117,14 @@ def test_canonical_url_on_read_the_docs(make_app, tmp_path, monkeypatch) -> None
     _app, soup = _build(make_app, _copy(tmp_path))
     assert soup.find("link", rel="canonical")["href"] == "https://curie.readthedocs.io/en/stable/"
     assert _meta(soup, property="og:url") == ["https://curie.readthedocs.io/en/stable/"]
+
+
+def test_pull_request_previews_are_not_indexed(make_app, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("READTHEDOCS", "True")
+    monkeypatch.setenv("READTHEDOCS_VERSION_TYPE", "external")
+    monkeypatch.setenv("READTHEDOCS_CANONICAL_URL", "https://curie--12.org.readthedocs.build/en/12/")
+    _app, soup = _build(make_app, _copy(tmp_path))
+    assert _meta(soup, name="robots") == ["noindex"]
 
 
 def test_no_empty_pages_and_no_unused_assets(make_app, tmp_path) -> None:

@@ -50,6 +50,7 @@ FACTS_VERSION = 1
 BIB_NAME = "publications.bib"
 JSON_NAME = "publications.json"
 STAMP_NAME = ".cvsphinx-exports.json"
+WEB_BUILDERS = ("html", "dirhtml", "singlehtml")  # not epub, whose reader has no use for them
 OWNER = "owner"  # the role name the exports give the CV owner
 
 # biblatex type (Record.kind) -> CSL type
@@ -256,6 +257,8 @@ def _no_at(text: str) -> str:
 
 
 def _plain(record: Record, name: str) -> str:
+    if not record.get(name):
+        return ""
     value = record.text(name)
     return " ".join(as_plain(value).split()) if len(value) else ""
 
@@ -423,7 +426,7 @@ class AddCoins(SphinxPostTransform):
     """HTML only: after each publication list, one empty COinS span per entry (invisible, read by Zotero)."""
 
     default_priority = 6
-    formats = ("html",)
+    builders = WEB_BUILDERS
 
     def run(self, **kwargs: Any) -> None:
         if not self.config.cv_exports:
@@ -465,7 +468,7 @@ def person_name(app: Sphinx) -> str:
 
 def write_exports(app: Sphinx, exception: Exception | None) -> None:
     """Beside the page: the shown publications as BibTeX and CSL-JSON; skipped when nothing they hold changed."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     outdir = Path(app.outdir)
     files = [outdir / BIB_NAME, outdir / JSON_NAME]
@@ -491,7 +494,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
 
 def add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Under the last publication list of a page: links to the two files."""
-    if app.builder.format != "html" or not app.config.cv_exports:
+    if app.builder.name not in WEB_BUILDERS or not app.config.cv_exports:
         return
     lists = [n for n in doctree.findall(nodes.container) if "cv-publications" in n["classes"]]
     if not lists:
@@ -507,7 +510,9 @@ def add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def head_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """``<link rel="alternate">`` to both files from every page that shows publications."""
-    if not app.config.cv_exports or pagename not in getattr(app.env, "cv_placements", {}) or doctree is None:
+    if app.builder.name not in WEB_BUILDERS or not app.config.cv_exports or doctree is None:
+        return
+    if pagename not in getattr(app.env, "cv_placements", {}):
         return
     if not any("cv-publications" in n["classes"] for n in doctree.findall(nodes.container)):
         return

@@ -205,7 +205,8 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
         return
     config = app.config
     tags = []
-    if pagename in GENERATED_PAGES or doctree is None:
+    preview = os.environ.get("READTHEDOCS") == "True" and os.environ.get("READTHEDOCS_VERSION_TYPE") == "external"
+    if pagename in GENERATED_PAGES or doctree is None or preview:  # a pull request's preview is no page to find
         tags.append(NOINDEX)
     uses_code = bool(_code_docs(app.env))
     drop = {f"_static/{n}" for n in (*([] if uses_code else CODE_ASSETS), "sphinx_highlight.js")}
