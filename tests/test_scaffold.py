@@ -105,7 +105,9 @@ def test_readme_has_the_reference_and_nothing_of_the_old_cv():
     assert text.startswith("# Marie Curie — Curriculum Vitae")
     for title in scaffold.README_SECTIONS:
         assert f"\n## {title}\n" in text, title
-    assert not OLD_CV.search(text), OLD_CV.search(text)
+    found = [line for line in text.splitlines() if OLD_CV.search(line)]
+    assert not found, ("README.md's configuration reference is copied into every new project: give its examples "
+                       "no name of the seed CV's (e.g. Marie Curie's):\n" + "\n".join(found))
     # PDF before HTML: the HTML build copies the PDF beside the page
     assert text.index("-M latexpdf") < text.index("-M html")
 
@@ -221,6 +223,8 @@ def assert_layout(project: Path) -> None:
         assert (project / rel).is_file(), rel
     for file, _, _ in scaffold.SECTIONS:
         assert (project / "sections" / f"{file}.md").is_file(), file
+    for rel in scaffold.GENERIC_TESTS:
+        assert (project / rel).is_file() or not (ROOT / rel).is_file(), rel
     # only the generic tests: nothing tied to the seed CV, nor the extension's own tests
     assert not (project / "tests" / "data").exists()
     assert not (project / "tests" / "roots").exists()
@@ -283,7 +287,9 @@ def test_initials(name, letters):
 
 
 def test_nothing_of_the_old_cv_is_left(marie):
-    assert leftovers(marie[0]) == []
+    found = leftovers(marie[0])
+    assert not found, ("a new project must hold nothing of the CV it was made from (a comment in ext/ may): "
+                       "make these examples neutral, e.g. Marie Curie's:\n" + "\n".join(found))
 
 
 def test_new_refuses_a_folder_in_use(marie, venv):

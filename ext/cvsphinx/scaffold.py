@@ -45,7 +45,8 @@ ROOT = HERE.parent.parent  # the project this extension lives in
 COPY_FILES = (".gitignore", ".readthedocs.yaml", "pyproject.toml", "cv.sh", ".ci/run")
 COPY_GLOBS = ("requirements*.txt",)
 COPY_TREES = ("ext", "_static")
-GENERIC_TESTS = ("tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_browser.py")
+# The tests that hold for any CV (test_rtd.py: Read the Docs' own commands publish what the build makes).
+GENERIC_TESTS = ("tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_browser.py", "tests/test_rtd.py")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
 
 # Starter sections, in CV order: (file, heading, body with one example line).
@@ -323,7 +324,8 @@ def _sections_by_heading(markdown: str) -> dict[str, str]:
     return {k: "".join(v) for k, v in out.items()}  # type: ignore[arg-type]
 
 
-README_SECTIONS = ("Configuration reference", "When the build complains")
+# The template README's sections a new project's README carries as they are: what holds for any CV.
+README_SECTIONS = ("Read the Docs", "Configuration reference", "When the build complains")
 
 
 def make_readme(owner: Owner, source_readme: str) -> str:
@@ -371,7 +373,7 @@ then the page, which copies the PDF next to itself for its download link:
 | `refs.bib` | every publication, one BibTeX entry each |
 | `_static/cv.css` | the project's own look on top of furo |
 | `ext/cvsphinx/` | the extension |
-| `tests/` | tests that hold for any CV: each `refs.bib` entry once in the page and the PDF, owner in bold, markers, Chromium |
+| `tests/` | tests for any CV: each `refs.bib` entry once in page and PDF, owner bold, markers, Chromium, Read the Docs |
 
 ## Filling it in
 
@@ -404,10 +406,12 @@ then the page, which copies the PDF next to itself for its download link:
    your way (a group's `select` is a small expression over `type` and the
    fields: `==`, `!=`, `in`, `not in`, `and`, `or`, `not`).
 """]
-    for title in README_SECTIONS:
-        text = reference.get(title)
-        if text:
-            parts.append(text.replace("(step 3 above)", "(see \"Filling it in\" above)").rstrip("\n") + "\n")
+    carried = [title for title in README_SECTIONS if title in reference]
+    for title in carried:
+        text = reference[title].replace("(step 3 above)", '(see "Filling it in" above)')
+        # a pointer to a section this README does not carry would lead nowhere
+        text = re.sub(r'\s*\(see "([^"]+)"\)', lambda m: m.group(0) if m.group(1) in carried else "", text)
+        parts.append(text.rstrip("\n") + "\n")
     return "\n".join(parts)
 
 
