@@ -60,11 +60,16 @@ def serve(root: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+HUB = HERE / "roots" / "test-cv-hub"
+
+
 @pytest.fixture(scope="module")
 def hub_server(tmp_path_factory) -> Iterator[str]:
     """The small CV with {publication-stats}, built to HTML as a user builds it, and served."""
+    if not HUB.is_dir():
+        pytest.skip("the extension's own test roots are not in this project (a CV made by cv.sh new)")
     src = tmp_path_factory.mktemp("hub") / "src"
-    shutil.copytree(HERE / "roots" / "test-cv-hub", src)
+    shutil.copytree(HUB, src)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT / "ext"), os.environ.get("PYTHONPATH", "")])}
     run = subprocess.run([sys.executable, "-m", "sphinx", "-M", "html", str(src), str(src / "_build"), "-W",
                           "--keep-going", "-q"], capture_output=True, text=True, env=env, timeout=600)

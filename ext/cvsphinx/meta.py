@@ -87,11 +87,11 @@ def description(config: Config, sections: list[str] | None = None) -> str:
         names = [" ".join(w.lower() if w[1:].islower() else w for w in n.split()) for n in names if n]
         shown_names: list[str] = []
         for name in names:
-            if len(text) + len(": ") + len(", ".join([*shown_names, name])) + len(" and more.") > LIMIT:
+            if len(text) + len(": ") + len(", ".join([*shown_names, name])) + len(", and more.") > LIMIT:
                 break
             shown_names.append(name)
         if shown_names:
-            rest = " and more" if len(shown_names) < len(names) else ""
+            rest = ", and more" if len(shown_names) < len(names) else ""
             text += ": " + ", ".join(shown_names) + rest
     return text + ("" if text.endswith(".") else ".")
 
