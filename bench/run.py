@@ -385,13 +385,14 @@ def parallel_check(project: P.Project, logs: Path) -> dict:
 PDF_STEPS = [
     ("old", f"main PDF at {BASELINE} (`sphinx-build -M latexpdf`)"),
     ("main", "main PDF now (`sphinx-build -M latexpdf`)"),
+    ("driver", "main PDF now (`python -m cvsphinx.variants --no-variants`)"),
     ("all", "all PDFs now (`python -m cvsphinx.variants`, as `bash cv.sh build`)"),
 ]
 
 
 def pdf_comparison(workdir: Path, logs: Path, repeat: int, baseline: str = BASELINE) -> dict:
-    """The seed CV's PDFs now and at ``baseline``, each build in a fresh output folder, the three
-    kinds of build taking turns so that load on the machine falls on all of them alike."""
+    """The seed CV's PDFs now and at ``baseline``, each build in a fresh output folder, the kinds of
+    build taking turns so that load on the machine falls on all of them alike."""
     old_root = workdir / f"seed-{baseline}"
     made = subprocess.run(["git", "-C", str(P.REPO), "worktree", "add", "--detach", "--force", str(old_root), baseline],
                           capture_output=True, text=True)
@@ -402,6 +403,8 @@ def pdf_comparison(workdir: Path, logs: Path, repeat: int, baseline: str = BASEL
         commands = {
             "old": lambda out: [SPHINX_BUILD, "-M", "latexpdf", str(old_root), str(out), "-q"],
             "main": lambda out: [SPHINX_BUILD, "-M", "latexpdf", str(new_root), str(out), "-q"],
+            "driver": lambda out: [sys.executable, "-m", "cvsphinx.variants", str(new_root), "--builddir", str(out), "-q",
+                                   "--no-variants"],
             "all": lambda out: [sys.executable, "-m", "cvsphinx.variants", str(new_root), "--builddir", str(out), "-q"],
         }
         runs: dict[str, list[dict]] = {step: [] for step in commands}
@@ -452,7 +455,7 @@ def pdf_report(comparison: dict) -> list[str]:
     old = _pdf_median(comparison, "old")
     old_cpu = _pdf_median(comparison, "old", "cpu_seconds")
     out = ["", f"## PDFs against {comparison['baseline']} (seed CV, same run)", "",
-           "Each build from scratch in its own folder; the three builds take turns.", "",
+           "Each build from scratch in its own folder; the builds take turns.", "",
            "| build | runs | median s | vs old | CPU s | CPU vs old | PDFs |", "|---|---:|---:|---:|---:|---:|---|"]
     for step, label in PDF_STEPS:
         seconds = _pdf_median(comparison, step)

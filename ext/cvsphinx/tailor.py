@@ -15,6 +15,7 @@ once.  The CJK fonts (xeCJK), slow to load, are loaded only when the text has a 
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -480,9 +481,17 @@ def apply_variant(app: Sphinx, config: Config) -> None:
 
 # -- Fast PDFs ----------------------------------------------------------------------------------
 
-# CJK ideographs, kana, hangul, CJK punctuation and full-width forms: what xeCJK is loaded for.
-_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u31ff\u3200-\u9fff\ua960-\ua97f"
-                  "\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+# CJK ideographs, kana, hangul, CJK punctuation and full-width forms: what xeCJK is loaded for
+# (compiled when first needed: a pattern with these ranges takes a while to compile).
+_CJK_RANGES = ("[\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u31ff\u3200-\u9fff\ua960-\ua97f"
+               "\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    return re.compile(_CJK_RANGES)
+
+
 _XECJK_PACKAGE = re.compile(r"\\usepackage\s*(?:\[[^\]]*\])?\s*\{xeCJK\}[ \t]*\n?")
 _XECJK_COMMAND = re.compile(r"\\(?:setCJK[A-Za-z]*font|xeCJK[A-Za-z]*)(?![A-Za-z])")
 # What needs a second LaTeX run: references to labels, citations, contents lists, index entries
@@ -524,7 +533,7 @@ def fast_tex(tex: str) -> str:
     head, sep, body = tex.partition("\\begin{document}")
     if not sep or ONE_PASS in head:
         return tex
-    if "xeCJK" in head and not _CJK.search(tex):
+    if "xeCJK" in head and not _cjk().search(tex):
         stripped = drop_xecjk(head)
         if stripped != head:
             head = stripped + NO_CJK + "\n"

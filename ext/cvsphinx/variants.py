@@ -112,7 +112,8 @@ def build_target(srcdir: Path, builddir: Path, name: str, strict: bool) -> Resul
     return result
 
 
-def _targets(srcdir: Path, only: Sequence[str] | None, with_main: bool) -> tuple[list[str], dict[str, int | None]]:
+def _targets(srcdir: Path, only: Sequence[str] | None, with_main: bool,
+             with_variants: bool = True) -> tuple[list[str], dict[str, int | None]]:
     """The variant names of conf.py (read as Sphinx reads it) and their page limits."""
     from sphinx.config import Config
     from sphinx.util.tags import Tags
@@ -126,7 +127,7 @@ def _targets(srcdir: Path, only: Sequence[str] | None, with_main: bool) -> tuple
             raise SystemExit(f"no variant {', '.join(map(repr, unknown))} in cv_variants (there are: {', '.join(names) or 'none'})")
         names = [n for n in names if n in only]
     limits = {n: raw[n].get("page_limit") if isinstance(raw[n], Mapping) else None for n in names}
-    return ([""] if with_main else []) + names, limits
+    return ([""] if with_main else []) + (names if with_variants else []), limits
 
 
 def publish(builddir: Path, dest: Path, names: Sequence[str], all_names: Sequence[str]) -> None:
@@ -146,11 +147,26 @@ def publish(builddir: Path, dest: Path, names: Sequence[str], all_names: Sequenc
             shutil.copy2(pdf, target / pdf.name)
 
 
+def _warm_up() -> None:
+    """Import, once and before forking, what every build imports: each child then starts with it."""
+    import importlib
+
+    for name in ("sphinx.application", "sphinx.builders.latex", "sphinx.writers.latex", "sphinx.builders.html",
+                 "sphinx.writers.html5", "sphinx.builders.epub3", "sphinx.search", "sphinx.domains.std",
+                 "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "furo", "cvsphinx"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+
+
 def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool, jobs: int) -> list[Result]:
     if jobs <= 1 or len(targets) <= 1:
         return [build_target(srcdir, builddir, t, strict) for t in targets]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    _warm_up()
 
     # fork: the children start with Sphinx, MyST and this package already imported
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -160,18 +176,18 @@ def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool,
 
 
 def build_all(srcdir: Path, builddir: Path, *, only: Sequence[str] | None = None, main: bool = True,
-              publish_to: Path | None = None, strict: bool = False, jobs: int = 1) -> tuple[bool, list[Result],
-                                                                                           dict[str, int | None]]:
+              variants: bool = True, publish_to: Path | None = None, strict: bool = False,
+              jobs: int = 1) -> tuple[bool, list[Result], dict[str, int | None]]:
     """Every PDF (and variant page) at once; the variants' pages and PDFs published beside the full CV's page."""
-    targets, limits = _targets(srcdir, only, main)
+    targets, limits = _targets(srcdir, only, main, variants)
     results = _run_all(srcdir, builddir, targets, strict, jobs)
     for result in results:
         result.limit = limits.get(result.name)
-    variants = [r.name for r in results if r.name and r.ok]
-    if variants or not only:
+    built = [r.name for r in results if r.name and r.ok]
+    if built or (variants and not only):
         dest = publish_to or builddir / "html" / PUBLISH_DIR
         all_names = list(limits) if not only else [*limits, *(p.name for p in dest.glob("*") if p.is_dir())]
-        publish(builddir, dest, variants, all_names)
+        publish(builddir, dest, built, all_names)
     return all(r.ok for r in results), results, limits
 
 
@@ -250,6 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--builddir", default=None, help="default: <srcdir>/_build")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="these variants only")
     parser.add_argument("--no-main", action="store_true", help="the variants only, not the full CV's PDF")
+    parser.add_argument("--no-variants", action="store_true", help="the full CV's PDF only")
     parser.add_argument("--publish", metavar="DIR", default=None,
                         help=f"where the variants' pages and PDFs go (default: <builddir>/html/{PUBLISH_DIR}); "
                              "the full CV's page links to <its folder>/" + PUBLISH_DIR + "/<name>/<pdf>")
@@ -274,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.preview_worker:
         return preview_worker(srcdir, builddir)
     started = time.perf_counter()
-    ok, results, _ = build_all(srcdir, builddir, only=args.only, main=not args.no_main,
+    ok, results, _ = build_all(srcdir, builddir, only=args.only, main=not args.no_main, variants=not args.no_variants,
                                publish_to=Path(args.publish).resolve() if args.publish else None,
                                strict=args.strict, jobs=args.jobs)
     for result in results:
