@@ -234,6 +234,8 @@ def page_url(app: Sphinx, pagename: str) -> str:
     if not base:
         return ""
     target = app.builder.get_target_uri(pagename)
+    if target.startswith("#"):  # singlehtml: every document is a part of index.html
+        target = ""
     if target == "index.html" or target.endswith("/index.html"):
         target = target[: -len("index.html")]
     return base.rstrip("/") + "/" + target

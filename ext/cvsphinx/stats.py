@@ -211,7 +211,9 @@ def _table(caption: str, header: list[str], rows: list[list[str]], classes: list
     tgroup = nodes.tgroup(cols=len(header))
     table += tgroup
     for index in range(len(header)):
-        spec = nodes.colspec(colwidth=3 if index == 0 else 2)
+        # character widths for the text builder, proportions for LaTeX; long headers wrap
+        widest = max(len(row[index]) for row in [header, *rows])
+        spec = nodes.colspec(colwidth=min(max(widest, 4), 18))
         if index == 0:
             spec["stub"] = 1
         tgroup += spec
