@@ -110,6 +110,17 @@ def test_canonical_url_from_html_baseurl(make_app, tmp_path) -> None:
     assert graph[2]["url"].startswith("https://example.org/curie/#pub-")
 
 
+@pytest.mark.parametrize("builder", ["dirhtml", "singlehtml"])
+def test_canonical_url_other_html_builders(make_app, tmp_path, builder) -> None:
+    app = make_app(builder, srcdir=_copy(tmp_path), freshenv=True, confoverrides={"html_baseurl": "https://example.org/c/"})
+    app.build()
+    assert app.warning.getvalue() == ""
+    soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("link", rel="canonical")["href"] == "https://example.org/c/"
+    assert (Path(app.outdir) / "publications.json").is_file()
+    assert [a["href"] for a in soup.select("p.cv-exports a")] == ["publications.bib", "publications.json"]
+
+
 def test_canonical_url_on_read_the_docs(make_app, tmp_path, monkeypatch) -> None:
     """Read the Docs no longer sets html_baseurl; its canonical URL comes in the environment."""
     monkeypatch.setenv("READTHEDOCS", "True")
