@@ -74,6 +74,17 @@ cv_publication_groups = [
      "select": "type in ('misc', 'phdthesis', 'techreport')"},
 ]
 
+# -- The page as a public profile (schema.org data, meta tags, PDF metadata) -----
+
+cv_person = {
+    "job_title": "Assistant Professor",
+    "affiliation": "The Chinese University of Hong Kong",
+    "email": "liulin@cuhk.edu.hk",
+    "url": "http://cryocuhk.github.io",
+    "orcid": "0000-0002-9581-1337",
+}
+cv_keywords = ["cryosphere", "near surface geophysics", "geodesy", "remote sensing", "deep learning"]
+
 # -- Variants of the CV (README: "Variants: a short CV, a grant format") ----
 
 # Year windows ("years", "entry_years") count back from this year, so that a build next

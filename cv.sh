@@ -37,6 +37,27 @@ setup_system() {
   fi
 }
 
+setup_node() {
+  # axe-core and Lighthouse for the page-quality tests (tests/quality/package-lock.json pins them)
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "==> Installing Debian packages: nodejs npm"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    else
+      echo "npm is missing: sudo apt-get install -y nodejs npm" >&2; exit 1
+    fi
+  fi
+  local stamp="tests/quality/node_modules/.lock.sha"
+  local want
+  want=$(sha256sum tests/quality/package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "==> Installing npm tools (tests/quality/package-lock.json)"
+    npm ci --prefix tests/quality --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$want" > "$stamp"
+  fi
+}
+
 setup_python() {
   local py=${PYTHON:-python3}
   if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
@@ -76,10 +97,10 @@ build() {
 cmd=${1:-build}
 shift || true
 case "$cmd" in
-  setup) setup_system; setup_python ;;
+  setup) setup_system; setup_python; setup_node ;;
   build) setup_system; setup_python; build ;;
   test)
-    setup_system; setup_python
+    setup_system; setup_python; setup_node
     "$VENV/bin/ruff" check ext tests bench conf.py
     "$VENV/bin/python" -m pytest "$@" ;;
   preview)

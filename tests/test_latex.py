@@ -318,9 +318,11 @@ def test_latex_backend_by_engine() -> None:
     assert out.latex == r"well\sphinxhyphen{}known é $x$"
 
 
-def test_legacy_unhide_still_works_in_every_backend() -> None:
-    out = render(Text("\ue000x\ue001 \ue002"))  # what style.latex_text hides today
-    assert (out.html, out.latex, out.text) == ("{x} $", r"\{x\} \$", "{x} $")
+def test_private_use_characters_stay_themselves() -> None:
+    """An earlier decoder hid escaped specials behind U+E000...; a user's own U+E000 must not become a brace."""
+    out = render(Text("\ue000x\ue001 \ue002"))
+    assert (out.html, out.text) == ("\ue000x\ue001 \ue002", "\ue000x\ue001 \ue002")
+    assert "{" not in out.latex and "$" not in out.latex
 
 
 # -- @preamble macros ------------------------------------------------------------

@@ -79,19 +79,9 @@ class MarkSign(Tag):
         return super().render(backend)
 
 
-# Private-use characters an earlier decoder used for escaped specials; render.py's backends
-# still call unhide() on every string, so it stays (a no-op for text from latex.py).
-_SHOW = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "$", "\ue003": "\\", "\ue004": "^",
-                       "\ue005": "~", "\ue006": "%"})
-
-
-def unhide(text: str) -> str:
-    return text.translate(_SHOW)
-
-
 class _PlainBackend(PlainBackend):
     def format_str(self, str_: str) -> str:
-        return unhide(str_)
+        return str_
 
 
 _PLAIN = _PlainBackend()  # looked up once: find_plugin() scans entry points on every call
