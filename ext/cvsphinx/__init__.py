@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .config import setup_config
 from .directives import setup_directives
 from .exports import setup_exports
+from .freshness import setup_freshness
 from .meta import setup_meta
 from .nodes import setup_nodes
 from .output import setup_output
@@ -23,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_nodes(app)
     setup_directives(app)
     setup_output(app)
+    setup_freshness(app)
     setup_exports(app)
     setup_meta(app)
     setup_stats(app)
