@@ -106,12 +106,14 @@ def cv_data(cv_build, tmp_path_factory):
     from cvsphinx.catalog import read_records
     from cvsphinx.config import cv_config
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     src = Path(cv_build["src"])
     out = tmp_path_factory.mktemp("cv-config")
-    app = Sphinx(str(src), str(src), str(out / "html"), str(out / "doctrees"), "html", status=None, warning=None)
-    cfg = cv_config(app.config)
-    records, problems = read_records(cfg)
+    with docutils_namespace():  # the directives and roles it registers do not outlive it
+        app = Sphinx(str(src), str(src), str(out / "html"), str(out / "doctrees"), "html", status=None, warning=None)
+        cfg = cv_config(app.config)
+        records, problems = read_records(cfg)
     return {"config": app.config, "cv": cfg, "records": records, "problems": problems}
 
 
