@@ -328,7 +328,7 @@ def _sections_by_heading(markdown: str) -> dict[str, str]:
 README_SECTIONS = ("Read the Docs", "Configuration reference", "When the build complains")
 
 
-def make_readme(owner: Owner, source_readme: str) -> str:
+def make_readme(owner: Owner, source_readme: str, people_command: bool = False) -> str:
     reference = _sections_by_heading(source_readme)
     pdf = owner.pdf_tex.replace(".tex", ".pdf")
     parts = [f"""# {owner.name} — Curriculum Vitae
@@ -406,6 +406,12 @@ then the page, which copies the PDF next to itself for its download link:
    your way (a group's `select` is a small expression over `type` and the
    fields: `==`, `!=`, `in`, `not in`, `and`, `or`, `not`).
 """]
+    if people_command:
+        parts[0] += """
+`bash cv.sh people` lists every co-author in `refs.bib` with the number of
+papers and the years, groups spellings that are probably the same person,
+and says whom the roster matches: what you need to fill in `cv_roster`.
+"""
     carried = [title for title in README_SECTIONS if title in reference]
     for title in carried:
         text = reference[title].replace("(step 3 above)", '(see "Filling it in" above)')
@@ -550,8 +556,9 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
     else:
         (dest / "refs.bib").write_text(example_bib(owner), encoding="utf-8")
     readme = source / "README.md"
-    (dest / "README.md").write_text(make_readme(owner, readme.read_text(encoding="utf-8") if readme.is_file() else ""),
-                                    encoding="utf-8")
+    people = (dest / "cv.sh").is_file() and "people)" in (dest / "cv.sh").read_text(encoding="utf-8")
+    source_readme = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    (dest / "README.md").write_text(make_readme(owner, source_readme, people), encoding="utf-8")
     _git(dest, "init", "-q", owner=owner)
     _git(dest, "add", "-A", owner=owner)
     _git(dest, "commit", "-q", "-m", f"New CV of {owner.name}, made with cv.sh new", owner=owner)
