@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._version import __version__
 from .config import setup_config
 from .directives import setup_directives
 from .exports import setup_exports
@@ -15,8 +16,6 @@ from .stats import setup_stats
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-__version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, object]:

@@ -324,7 +324,7 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_role_lag_years", 2, "env", types=frozenset({int}))
     app.add_config_value("cv_publication_groups", DEFAULT_GROUPS, "env", types=frozenset({list, tuple}))
     app.add_config_value("cv_legend_prefix", "Supervised", "env", types=frozenset({str}))
-    app.add_config_value("cv_pdf_url", "", "html", types=frozenset({str}))
+    app.add_config_value("cv_pdf_url", "", "env", types=frozenset({str}))  # a directive reads it
     app.add_config_value("cv_author_marks", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))
     app.add_config_value("cv_variants", {}, "env", types=frozenset({dict}))
