@@ -30,7 +30,7 @@ README = (PROJECT / "README.md").read_text(encoding="utf-8")
 
 # test-cv-config-bad/conf.py: (text of the line, what its error says). One error per mistake.
 BAD_ROOT_ERRORS = [
-    ('cv_owner = ","', "cv_owner must be a person's name, not ','; e.g. cv_owner = 'Liu, Lin'"),
+    ('cv_owner = ","', "cv_owner must be a person's name, not ','; e.g. cv_owner = 'Curie, Marie'"),
     ("cv_owner_aliases =", "cv_owner_aliases must be a list of names, not 'Curie, M.'"),
     ("cv_bibfiles = None", "cv_bibfiles must be a list of .bib files, not None; e.g. ['refs.bib']"),
     ("cv_legend_prefix = 3", "cv_legend_prefix must be text, not 3"),

@@ -370,15 +370,15 @@ def build_owner(name: object, aliases: object = (), problems: list[str] | None =
     """Raises ConfigError listing every mistake; with ``problems``, adds them there and returns what it could build."""
     found: list[str] = []
     if name is None or (isinstance(name, str) and not name.strip()):
-        found.append("cv_owner is not set; write the CV owner's name as refs.bib spells it, e.g. cv_owner = 'Liu, Lin'")
+        found.append("cv_owner is not set; write the CV owner's name as refs.bib spells it, e.g. cv_owner = 'Curie, Marie'")
     elif not has_letters(name):
-        found.append(f"cv_owner must be a person's name, not {shown(name)}; e.g. cv_owner = 'Liu, Lin'")
+        found.append(f"cv_owner must be a person's name, not {shown(name)}; e.g. cv_owner = 'Curie, Marie'")
     if not isinstance(aliases, (list, tuple)):
-        found.append(f"cv_owner_aliases must be a list of names, not {shown(aliases)}; e.g. cv_owner_aliases = ['Liu, L. L.']")
+        found.append(f"cv_owner_aliases must be a list of names, not {shown(aliases)}; e.g. cv_owner_aliases = ['Curie, M. S.']")
         aliases = ()
     for index, alias in enumerate(aliases):
         if not has_letters(alias):
-            found.append(f"cv_owner_aliases[{index}] must be a person's name, not {shown(alias)}; e.g. 'Liu, L. L.'")
+            found.append(f"cv_owner_aliases[{index}] must be a person's name, not {shown(alias)}; e.g. 'Curie, M. S.'")
     report(found, problems)
     names = [n for n in (name, *aliases) if has_letters(n)]
     return Owner(names[0] if names else "", tuple(NameKey.parse(n) for n in names))  # type: ignore[arg-type]
