@@ -45,8 +45,10 @@ ROOT = HERE.parent.parent  # the project this extension lives in
 COPY_FILES = (".gitignore", ".readthedocs.yaml", "pyproject.toml", "cv.sh", ".ci/run")
 COPY_GLOBS = ("requirements*.txt",)
 COPY_TREES = ("ext", "_static")
-# The tests that hold for any CV (test_rtd.py: Read the Docs' own commands publish what the build makes).
-GENERIC_TESTS = ("tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_browser.py", "tests/test_rtd.py")
+# The tests that hold for any CV (test_rtd.py: Read the Docs' own commands publish what the build makes;
+# test_quality.py: axe-core and Lighthouse, whose npm pins cv.sh installs from tests/quality).
+GENERIC_TESTS = ("tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_browser.py", "tests/test_rtd.py",
+                 "tests/test_quality.py", "tests/quality/package.json", "tests/quality/package-lock.json")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
 
 # Starter sections, in CV order: (file, heading, body with one example line).
@@ -539,6 +541,10 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
     for rel in COPY_TREES:
         if (source / rel).is_dir():
             shutil.copytree(source / rel, dest / rel, ignore=_SKIP)
+    ignore = dest / ".gitignore"
+    if (dest / "tests" / "quality").is_dir() and ignore.is_file() and "node_modules" not in ignore.read_text(encoding="utf-8"):
+        with ignore.open("a", encoding="utf-8") as file:  # npm ci puts the page-quality tools there: not for git
+            file.write("node_modules/\n")
     icons = sorted((dest / "_static").glob("favicon.*"))
     if icons:  # the template's icon shows its owner's initials: the new owner's instead
         for icon in icons:
