@@ -25,7 +25,7 @@ from cvsphinx import scaffold
 ROOT = Path(__file__).resolve().parents[1]
 TEXLIVE_EXAMPLES = Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib")
 # What must not be left of the CV the project was made from.
-OLD_CV = re.compile(r"Liu|CUHK|cryocuhk", re.IGNORECASE)
+OLD_CV = re.compile(r"\bLiu\b|liulin|\bCUHK\b|cryocuhk", re.IGNORECASE)  # not "cliui"
 
 
 # -- names, files ------------------------------------------------------------------------------
