@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from cvsphinx.records import Record
 from cvsphinx.groups import assign, build_groups, compile_selector, sort_year
 from cvsphinx.people import ConfigError
+from cvsphinx.records import Record
 
 _counter = iter(range(10_000))
 
