@@ -106,9 +106,10 @@ case "$cmd" in
   preview)
     setup_system; setup_python
     # after each rebuild of the page, every PDF is rebuilt in the background; the page says when
-    export CVSPHINX_PREVIEW=1 PYTHONPATH="$ROOT/ext"
+    # (run as a file, the post-build command returns in a few hundredths of a second)
+    export CVSPHINX_PREVIEW=1
     exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' \
-      --post-build "'$VENV/bin/python' -m cvsphinx.variants --preview" "$@" ;;
+      --post-build "'$VENV/bin/python' '$ROOT/ext/cvsphinx/variants.py' --preview" "$@" ;;
   bench) setup_system; setup_python; "$VENV/bin/python" -m bench.run "$@" ;;
   people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.coauthors "$@" ;;
   # a new CV project for another person; DIR and --bib are relative to where the command was typed ($OLDPWD)

@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .tailor import ONE_PASS, PUBLISH_DIR, pdf_pages
+if __package__:  # run as a file (``python ext/cvsphinx/variants.py --preview``), only --preview works: see the end
+    from .tailor import ONE_PASS, PUBLISH_DIR, pdf_pages
 
 
 @dataclass
@@ -268,8 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-main", action="store_true", help="the variants only, not the full CV's PDF")
     parser.add_argument("--no-variants", action="store_true", help="the full CV's PDF only")
     parser.add_argument("--publish", metavar="DIR", default=None,
-                        help=f"where the variants' pages and PDFs go (default: <builddir>/html/{PUBLISH_DIR}); "
-                             "the full CV's page links to <its folder>/" + PUBLISH_DIR + "/<name>/<pdf>")
+                        help="where the variants' pages and PDFs go (default: <builddir>/html/variants); "
+                             "the full CV's page links to <its folder>/variants/<name>/<pdf>")
     parser.add_argument("-W", dest="strict", action="store_true",
                         help="warnings are errors (the exit status is 1), as sphinx-build -W --keep-going")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="builds at once (default: CPUs)")
@@ -280,14 +281,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     srcdir = Path(args.srcdir).resolve()
     builddir = Path(args.builddir).resolve() if args.builddir else srcdir / "_build"
+    if args.preview:  # sphinx-autobuild waits for this: start the builds and return, importing nothing more
+        start_preview(srcdir, builddir)
+        return 0
     sys.path.insert(0, str(srcdir))
     if not sys.stderr.isatty():
         from sphinx.util.console import nocolor
 
         nocolor()
-    if args.preview:
-        start_preview(srcdir, builddir)
-        return 0
     if args.preview_worker:
         return preview_worker(srcdir, builddir)
     started = time.perf_counter()
@@ -305,4 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if not __package__ and "--preview" not in sys.argv[1:]:
+        # as a file, anything but --preview runs as the module, with the package on the path
+        ext = str(Path(__file__).resolve().parent.parent)
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (ext, os.environ.get("PYTHONPATH")) if p)
+        os.execv(sys.executable, [sys.executable, "-m", "cvsphinx.variants", *sys.argv[1:]])
     sys.exit(main())
