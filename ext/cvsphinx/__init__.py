@@ -13,6 +13,7 @@ from .meta import setup_meta
 from .nodes import setup_nodes
 from .output import setup_output
 from .stats import setup_stats
+from .tailor import setup_variants
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -22,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_config(app)
     setup_nodes(app)
     setup_directives(app)
+    setup_variants(app)  # variants of the CV and fast PDFs, whose sections and lines the directives filter
     setup_output(app)
     setup_freshness(app)
     setup_exports(app)

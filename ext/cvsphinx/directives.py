@@ -26,7 +26,7 @@ from .config import cv_config
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
 from .style import DEFAULT_MARKS, legend, marks_legend
-from .tailor import PUBLISH_DIR, keeps_entry, known_tags, picks_lines, setup_variants, split_tags
+from .tailor import PUBLISH_DIR, keeps_entry, known_tags, picks_lines, split_tags
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -279,4 +279,3 @@ def setup_directives(app: Sphinx) -> None:
     app.connect("env-merge-info", merge_placements)
     app.connect("env-check-consistency", check_placements)
     app.connect("env-before-read-docs", preload)
-    setup_variants(app)  # variants of the CV and fast PDFs (variants.py), whose sections and lines these filter
