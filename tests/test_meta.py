@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HERE, PROJECT
+from conftest import HERE, PROJECT, requires_seed_cv
 from fresh_docutils import fresh_docutils  # noqa: F401  (autouse)
 from sphinx.util.docutils import docutils_namespace
 
@@ -229,6 +229,7 @@ def test_pdf_metadata(hub_pdf) -> None:
 
 
 @pytest.mark.slow
+@requires_seed_cv  # it checks the shipped CV's own name and keywords
 def test_real_cv_pdf_metadata(cv_build) -> None:
     pdf = Path(cv_build["pdf"])
     info = pdf_info(pdf)
