@@ -21,7 +21,7 @@ from sphinx.util import logging
 
 from .groups import Group, build_groups
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster, shown, unknown_key
-from .tailor import Variant, build_variants, main_pdf
+from .tailor import Variant, build_variants, main_pdf, remember_variant
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -135,6 +135,7 @@ def validate(app: Sphinx, config: Config) -> None:
         marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep), variants,
         variants.get(active) if active else None,
     )
+    remember_variant(config, variants.get(active) if active else None)
 
 
 # -- The page's metadata, exports and statistics (meta.py, exports.py, stats.py) ----------------

@@ -281,10 +281,17 @@ def _section_names(section: nodes.section) -> set[str]:
     return names
 
 
-def _cv_variant(config: Config) -> Variant | None:
-    from .config import cv_config
+# The variant each build makes, by id() of its Sphinx config: config.py validates it and tells
+# this module, so the arrow between them runs one way (config -> tailor).
+_ACTIVE: dict[int, Variant | None] = {}
 
-    return cv_config(config).variant
+
+def remember_variant(config: Config, variant: Variant | None) -> None:
+    _ACTIVE[id(config)] = variant
+
+
+def _cv_variant(config: Config) -> Variant | None:
+    return _ACTIVE.get(id(config))
 
 
 class KeepVariantSections(SphinxTransform):
