@@ -38,7 +38,7 @@ from .latex import decode_plain
 from .links import bibtex as written_bibtex
 from .links import doi_url, title_url
 from .nodes import cv_publication_list
-from .people import NameKey, parse_annotation
+from .people import NameKey
 from .records import Record
 from .style import as_plain
 
@@ -177,13 +177,7 @@ def head_roles(record: Record, cfg: CVConfig, markers: bool) -> tuple[tuple[int,
     """The owner and the marked supervisees among the names that head the entry, as style.py marks them."""
     role_field = "author" if record.persons.get("author") else "editor"
     people = record.persons.get(role_field) or []
-    overrides: dict[int, str | None] = {}
-    annotation = record.get(f"{role_field}+an") if markers else ""
-    if annotation:
-        try:
-            overrides = parse_annotation(annotation, cfg.roster.roles)
-        except ValueError:
-            overrides = {}
+    overrides = cfg.roster.overrides(record.get(f"{role_field}+an")) if markers else {}
     found: list[tuple[int, str, str]] = []
     for position, person in enumerate(people, start=1):
         if str(person).strip().lower() == "others":
@@ -193,16 +187,9 @@ def head_roles(record: Record, cfg: CVConfig, markers: bool) -> tuple[tuple[int,
         if cfg.owner.is_owner(key):
             found.append((position, OWNER, name))
             continue
-        role = None
-        if position in overrides:
-            role = overrides[position]
-        elif markers and record.year is not None:
-            matches = cfg.roster.find(key)
-            if len(matches) == 1:
-                held = matches[0].role_in(record.year, cfg.roster.lag)
-                role = held.key if held else None
-        if role:
-            found.append((position, role, name))
+        held = cfg.roster.marker(position, key, overrides, record.year if markers else None)
+        if held is not None:
+            found.append((position, held.key, name))
     return tuple(found)
 
 

@@ -277,6 +277,26 @@ class Roster:
         """Every roster person the name could be (more than one means ambiguous)."""
         return [p for p in self._by_last.get(key.last, ()) if p.key.matches(key)]
 
+    def overrides(self, annotation: str) -> dict[int, str | None]:
+        """An entry's ``author+an``; unreadable ones are validate.py's warning, and the roster decides."""
+        if not annotation:
+            return {}
+        try:
+            return parse_annotation(annotation, self.roles)
+        except ValueError:
+            return {}
+
+    def marker(self, position: int, key: NameKey, overrides: Mapping[int, str | None], year: int | None) -> Role | None:
+        """The role whose marker follows the name at ``position``: ``author+an`` first, then the one roster
+        person the name can be and the role they held in ``year`` (no year: no marker)."""
+        if position in overrides:
+            role_key = overrides[position]
+            return self.roles[role_key] if role_key else None
+        if year is None:
+            return None
+        found = self.find(key)
+        return found[0].role_in(year, self.lag) if len(found) == 1 else None
+
 
 def build_roster(raw: Sequence[Mapping[str, object]], roles: Mapping[str, Role], lag: int = 2,
                  problems: list[str] | None = None) -> Roster:

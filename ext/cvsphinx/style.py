@@ -25,7 +25,7 @@ from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from .latex import decode, decode_plain
-from .people import NameKey, Owner, Role, Roster, parse_annotation
+from .people import NameKey, Owner, Role, Roster
 from .records import Record
 
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
@@ -168,13 +168,7 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
     """
     people = record.persons.get(role) or []
     marks = record.marks.get(role, {})
-    overrides: dict[int, str | None] = {}
-    annotation = record.get(f"{role}+an") if markers else ""
-    if annotation:
-        try:
-            overrides = parse_annotation(annotation, ctx.roster.roles)
-        except ValueError:
-            overrides = {}
+    overrides = ctx.roster.overrides(record.get(f"{role}+an")) if markers else {}
     parts: list[Text] = []
     etal = False
     for position, person in enumerate(people, start=1):
@@ -185,14 +179,7 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
         piece = Text(_surname(person)) if surname_only else _person_text(person, inverted=invert_first and not parts)
         if ctx.owner.is_owner(key):
             piece = Text(Tag("strong", piece))
-        marker = None
-        if position in overrides:
-            role_key = overrides[position]
-            marker = ctx.roster.roles[role_key] if role_key else None
-        elif markers and year is not None:
-            found = ctx.roster.find(key)
-            if len(found) == 1:
-                marker = found[0].role_in(year, ctx.roster.lag)
+        marker = ctx.roster.marker(position, key, overrides, year if markers else None)
         if marker is not None:
             piece = Text(piece, Marker(marker))
         if position in marks:
