@@ -450,7 +450,9 @@ def test_inreview() -> None:
 @pytest.mark.parametrize(("state", "shown"), [("inpress", "in press"), ("forthcoming", "forthcoming"),
                                               ("prepublished", "prepublished")])
 def test_other_publication_states_are_said(state: str, shown: str) -> None:
-    assert text(record(title="T", year="2020", journal="Nature", pubstate=state)) == f"Liu, L., T, Nature, {shown}."
+    """A paper in press or published online first has its year, as biblatex shows it (a Zotero export marks
+    online-first papers ``prepublished``)."""
+    assert text(record(title="T", year="2020", journal="Nature", pubstate=state)) == f"Liu, L. (2020), T, Nature, {shown}."
 
 
 def test_submitted_without_a_venue() -> None:

@@ -377,6 +377,8 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
     "cache": ("cv-validation", {}),  # with a damaged cache file in place (PREPARE)
     "latex": ("cv-validation", {"cv_bibfiles": ["refs.bib", "macro.bib"]}),
     "variant": ("cv-variants", {"cv_variant": "brief", "cv_variants": {"brief": {"sections": ["Education", "Hobbies"]}}}),
+    **{subtype: ("cv-first-evening", {}) for subtype in ("placeholder", "venue_field", "preprint_published",
+                                                          "starter_text")},
     "page_limit": ("cv-variants", {"cv_variant": "brief"}),  # with a two-page PDF of the variant in place (PREPARE)
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._version import __version__
+from .accepted import setup_accepted
 from .config import setup_config
 from .directives import setup_directives
 from .exports import setup_exports
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> dict[str, object]:
     setup_config(app)
+    setup_accepted(app)  # first: the accepted warnings of a new CV are known before anything warns
     setup_nodes(app)
     setup_directives(app)
     setup_variants(app)  # variants of the CV and fast PDFs, whose sections and lines the directives filter

@@ -29,6 +29,7 @@ from pathlib import Path
 # BibTeX's identifier characters: anything printable but these.
 _IDENT = r"[^\s\"#%'(),={}@]+"
 _AT_HEAD = re.compile(r"@[ \t\r\n]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
+_BAD_HEAD = re.compile(r"@[ \t]*([^\s{}(),@\"#%'=]+)[ \t]*[{(][ \t]*([^\s,{}()\"#%'=]+)[ \t]*,")
 _KEY = re.compile(r"\s*([^\s,{}()\"#%'=]*)\s*")
 _NAME = re.compile(r"\s*(" + _IDENT + r")\s*")
 _WS = re.compile(r"\s*")
@@ -211,6 +212,12 @@ def read_bib(
             break
         head = _AT_HEAD.match(text, at)
         if head is None:
+            bad = _BAD_HEAD.match(text, at)
+            if bad:  # looks like an entry, but its type is not a name: BibTeX and biber skip it, and so do we, aloud
+                problems.append(Problem(
+                    "bib_syntax", f"entry {bad.group(2)!r}: its type {bad.group(1)!r} is not a BibTeX type name (a "
+                    "letter first, then letters, digits, '-' or '_'), so the entry is skipped; write e.g. "
+                    f"@article{{{bad.group(2)}, ...", path, scanner.line(at), bad.group(2)))
             pos = at + 1  # an '@' in the text between entries (an e-mail address): a comment, as for BibTeX
             continue
         seen_any = True

@@ -27,8 +27,8 @@ from .links import Extras, extras
 from .links import anchor as link_anchor
 from .records import Record, build_records
 from .render import Rendered, render
-from .style import DEFAULT_MARKS, StyleContext, format_entry, used_marks
-from .validate import check_records
+from .style import DEFAULT_MARKS, StyleContext, doi_of, format_entry, used_marks
+from .validate import check_records, preprint_pairs, preprint_problems
 from .warnings_ import Subtype, logger, warn_at
 
 if TYPE_CHECKING:
@@ -189,9 +189,21 @@ def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
                 ))
             seen[entry.key.lower()] = entry
             entries.append(entry)
-    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)))
+    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)), cfg.journal_names)
     problems.extend(record_problems)
     return records, problems
+
+
+def merge_preprints(records: list[Record], pairs: list) -> list[Record]:
+    """cv_merge_preprints: each paired preprint gives its arXiv link to the published version and is not listed."""
+    merged = {id(pre) for pre, _, _ in pairs}
+    for pre, pub, _ in pairs:
+        if pub.arxiv is None and pre.arxiv is not None:
+            pub.arxiv = pre.arxiv
+        elif pre.arxiv is None and doi_of(pre.get("doi")) and doi_of(pre.get("doi")) != doi_of(pub.get("doi")):
+            pub.preprint_doi = (pre.preprint, doi_of(pre.get("doi")))
+        pub.digest = hashlib.sha256((pub.digest + repr((pub.arxiv, pub.preprint_doi))).encode()).hexdigest()
+    return [r for r in records if id(r) not in merged]
 
 
 def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVConfig, latex_engine: str) -> str:
@@ -204,6 +216,10 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
                 latex_engine: str = "xelatex") -> Store:
     """Read, check, group, number and render; entries already rendered are reused."""
     records, problems = read_records(cfg)
+    pairs = preprint_pairs(records)
+    problems.extend(preprint_problems(pairs, cfg.merge_preprints))
+    if cfg.merge_preprints and pairs:
+        records = merge_preprints(records, pairs)
     # a variant of the CV keeps less of each group and numbers what it keeps
     assignment = assign(records, cfg.groups, cfg.variant.selection if cfg.variant else None)
     for record in assignment.unplaced:

@@ -38,16 +38,20 @@ _SHOWN_BEFORE_OTHER = ("('article', 'inproceedings', 'book', 'mvbook', 'collecti
                        "'incollection', 'suppcollection', 'inreference', 'thesis', 'report', 'dataset', 'software')")
 # Groups that suit any academic; each entry matches exactly one of them.
 DEFAULT_GROUPS = [
-    {"name": "articles", "title": "Journal Articles", "select": f"kind == 'article' and pubstate not in {_IN_REVIEW}"},
-    {"name": "conference", "title": "Conference Papers", "select": f"kind == 'inproceedings' and pubstate not in {_IN_REVIEW}"},
+    {"name": "articles", "title": "Journal Articles",
+     "select": f"kind == 'article' and not preprint and pubstate not in {_IN_REVIEW}"},
+    {"name": "conference", "title": "Conference Papers",
+     "select": f"kind == 'inproceedings' and pubstate not in {_IN_REVIEW}"},
     {"name": "books", "title": "Books and Chapters", "select": f"kind in {_BOOKS} and pubstate not in {_IN_REVIEW}"},
+    # arXiv, bioRxiv, SSRN, DBLP's CoRR...: not journal articles, whatever type the exporter gave them
+    {"name": "preprints", "title": "Preprints", "select": f"preprint and pubstate not in {_IN_REVIEW}"},
     {"name": "in-review", "title": "Submitted and in Review", "select": f"pubstate in {_IN_REVIEW}"},
     {"name": "theses", "title": "Theses", "select": f"kind == 'thesis' and pubstate not in {_IN_REVIEW}"},
-    {"name": "reports", "title": "Reports", "select": f"kind == 'report' and pubstate not in {_IN_REVIEW}"},
+    {"name": "reports", "title": "Reports", "select": f"kind == 'report' and not preprint and pubstate not in {_IN_REVIEW}"},
     {"name": "data-software", "title": "Data and Software",
      "select": f"kind in ('dataset', 'software') and pubstate not in {_IN_REVIEW}"},
     {"name": "other", "title": "Other Publications",
-     "select": f"kind not in {_SHOWN_BEFORE_OTHER} and pubstate not in {_IN_REVIEW}"},
+     "select": f"kind not in {_SHOWN_BEFORE_OTHER} and not preprint and pubstate not in {_IN_REVIEW}"},
 ]
 
 # Marks written on names in .bib files -> the symbol shown and its legend line.  The shown
@@ -58,6 +62,8 @@ DEFAULT_AUTHOR_MARKS = {
     "‡": {"symbol": "‡", "label": "equal contribution"},
     "§": {"symbol": "§", "label": "joint senior author"},
     "¶": {"symbol": "¶", "label": "corresponding author"},
+    # no settled meaning ("Lew$^+$"): shown, with no legend line until a label is given here
+    "+": {"symbol": "+", "label": ""},
 }
 AUTHOR_MARK_KEYS = ("symbol", "label")
 
@@ -81,6 +87,8 @@ class CVConfig:
     bibtex_fields: frozenset[str] = frozenset()  # private fields kept in the BibTeX shown on the page
     variants: dict[str, Variant] | None = None  # every variant of cv_variants
     variant: Variant | None = None  # the one this build makes (cv_variant), or None for the full CV
+    journal_names: str = "abbreviated"  # AASTeX's journal macros (\\apj): "abbreviated" (ApJ) or "full"
+    merge_preprints: bool = False  # a preprint whose published version is listed: shown once, with it
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -103,6 +111,11 @@ def validate(app: Sphinx, config: Config) -> None:
         keep = []
     if not isinstance(config.cv_show_isbn, bool):
         problems.append(f"cv_show_isbn must be True or False, not {shown(config.cv_show_isbn)}; e.g. True")
+    if config.cv_journal_names not in ("abbreviated", "full"):
+        problems.append(f"cv_journal_names must be 'abbreviated' (ApJ, as AASTeX prints \\apj) or 'full' (The "
+                        f"Astrophysical Journal), not {shown(config.cv_journal_names)}")
+    if not isinstance(config.cv_merge_preprints, bool):
+        problems.append(f"cv_merge_preprints must be True or False, not {shown(config.cv_merge_preprints)}; e.g. True")
     problems += _site_values(config)
     reference_year = config.cv_reference_year
     if reference_year is not None and (isinstance(reference_year, bool) or not isinstance(reference_year, int)
@@ -126,14 +139,14 @@ def validate(app: Sphinx, config: Config) -> None:
         raise SystemExit(2)
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
              "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "cv_bibtex_fields",
-             "latex_engine", "cv_variant", "cv_reference_year")
+             "latex_engine", "cv_variant", "cv_reference_year", "cv_journal_names", "cv_merge_preprints")
     # of the variants, the active one's settings only: editing another leaves this build's lists alone
     values = [config[n] for n in names] + [config.cv_variants.get(active) if active else None]
     digest = hashlib.sha256(repr(values).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
         marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep), variants,
-        variants.get(active) if active else None,
+        variants.get(active) if active else None, config.cv_journal_names, config.cv_merge_preprints,
     )
     remember_variant(config, variants.get(active) if active else None)
 
@@ -328,6 +341,8 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_pdf_url", "", "env", types=frozenset({str}))  # a directive reads it
     app.add_config_value("cv_author_marks", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))
+    app.add_config_value("cv_journal_names", "abbreviated", "env", types=frozenset({str}))
+    app.add_config_value("cv_merge_preprints", False, "env", types=frozenset({bool}))
     app.add_config_value("cv_variants", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_variant", "", "env", types=frozenset({str}))
     app.add_config_value("cv_reference_year", None, "env", types=frozenset({int, type(None)}))

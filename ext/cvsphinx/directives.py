@@ -13,6 +13,8 @@ or dated before the variant's window.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -89,8 +91,12 @@ class LegendDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         cfg = cv_config(self.config)
-        text = legend(cfg.roster.roles, cfg.legend_prefix)
-        result = [nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"])]
+        held = {s.role.key for person in cfg.roster.people for s in person.stints}
+        roles = {key: role for key, role in cfg.roster.roles.items() if key in held}  # a role nobody holds: no line
+        result: list[nodes.Node] = []
+        if roles:
+            text = legend(roles, cfg.legend_prefix)
+            result.append(nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"]))
         marks = marks_legend(cfg.author_marks or DEFAULT_MARKS, load(self.env).marks_used)
         if len(marks):  # only when some shown entry carries an authorship mark
             for path in cfg.bibfiles:
@@ -269,7 +275,29 @@ def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         warn_problems(store)
 
 
+def _starter_text(path: str, text: str) -> None:
+    """Example lines ``cv.sh new`` wrote and nobody replaced would be published as they are."""
+    from .scaffold import STARTER_TEXT
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = [phrase for phrase in STARTER_TEXT if phrase in line]
+        if found:
+            logger.warning(f"this line still holds the example text {found[0]!r} of a new CV: replace it with your "
+                           "own, or delete the line", location=f"{path}:{number}", type="cv",
+                           subtype=Subtype.starter_text.value)
+
+
+def check_starter_text(app: Sphinx, docname: str, source: list[str]) -> None:
+    _starter_text(os.path.relpath(app.env.doc2path(docname)), source[0])
+
+
+def check_included_starter_text(app: Sphinx, path: Path, parent: str, content: list[str]) -> None:
+    _starter_text(os.path.relpath(Path(app.srcdir) / path), content[0])
+
+
 def setup_directives(app: Sphinx) -> None:
+    app.connect("source-read", check_starter_text)
+    app.connect("include-read", check_included_starter_text)
     app.add_directive("publications", PublicationsDirective)
     app.add_directive("publication-legend", LegendDirective)
     app.add_directive("supervised-people", SupervisedDirective)

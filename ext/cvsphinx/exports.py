@@ -38,7 +38,7 @@ from .latex import decode_plain
 from .links import bibtex as written_bibtex
 from .links import doi_url, title_url
 from .nodes import cv_publication_list
-from .people import NameKey
+from .people import NameKey, highlighted
 from .records import Record
 from .style import as_plain
 
@@ -178,13 +178,14 @@ def head_roles(record: Record, cfg: CVConfig, markers: bool) -> tuple[tuple[int,
     role_field = "author" if record.persons.get("author") else "editor"
     people = record.persons.get(role_field) or []
     overrides = cfg.roster.overrides(record.get(f"{role_field}+an")) if markers else {}
+    highlights = highlighted(record.get(f"{role_field}+an"))
     found: list[tuple[int, str, str]] = []
     for position, person in enumerate(people, start=1):
         if str(person).strip().lower() == "others":
             continue
         name = _name_text(person)
         key = NameKey.from_person(person)
-        if cfg.owner.is_owner(key):
+        if cfg.owner.is_owner(key) or position in highlights:
             found.append((position, OWNER, name))
             continue
         held = cfg.roster.marker(position, key, overrides, record.year if markers else None)

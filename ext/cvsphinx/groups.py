@@ -18,7 +18,7 @@ from .records import Record
 Selector = Callable[[Record], bool]
 
 _GRAMMAR = (
-    "names (type, kind, keywords, selected, or any field such as journal), quoted strings, "
+    "names (type, kind, keywords, selected, preprint, or any field such as journal), quoted strings, "
     "tuples of strings, ==, !=, in, not in, and, or, not"
 )
 # al-folio's ``selected = {true}``: these values mean yes, anything else (``false``, ``no``) means no.
@@ -45,6 +45,8 @@ def _value_of(name: str) -> Callable[[Record], object]:
         return lambda r: {k.strip().lower() for k in r.get("keywords").replace(";", ",").split(",") if k.strip()}
     if name == "selected":  # a flag, so ``selected = {false}`` is not selected
         return lambda r: "true" if r.get("selected").strip().lower() in _YES else ""
+    if name == "preprint":  # the preprint server, or "" (records.preprint_server)
+        return lambda r: r.preprint
     if name in ("author", "editor"):
         return lambda r: " and ".join(str(p) for p in r.persons.get(name, ()))
     return lambda r: r.get(name)

@@ -101,7 +101,7 @@ class Math(BaseMultipartText):
 _ACCENTS = {
     "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
     ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "r": "\u030a", "G": "\u030f",
-    "c": "\u0327", "k": "\u0328", "d": "\u0323", "b": "\u0331", "t": "\u0361", "U": "\u030e",
+    "c": "\u0327", "k": "\u0328", "polhk": "\u0328", "d": "\u0323", "b": "\u0331", "t": "\u0361", "U": "\u030e",
 }
 _BELOW = {"\u0327", "\u0328", "\u0323", "\u0331"}  # a dotless i keeps no dot under these: fine either way
 _SPACING_ACCENT = {"'": "´", "`": "`", "^": "^", "~": "~", '"': "¨", "=": "¯", ".": "˙", "u": "˘",
@@ -112,6 +112,8 @@ _TEXT_SYMBOLS = {
     "i": "ı", "j": "ȷ", "o": "ø", "O": "Ø", "ss": "ß", "SS": "SS", "aa": "å", "AA": "Å", "ae": "æ",
     "AE": "Æ", "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "dh": "ð", "DH": "Ð", "th": "þ", "TH": "Þ",
     "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ", "ij": "ĳ", "IJ": "Ĳ",
+    # MathSciNet's preamble macros for transliterated Cyrillic: soft and hard signs
+    "cprime": "′", "cdprime": "″", "Dbar": "Đ", "dbar": "đ",
     "textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^", "textasciigrave": "`",
     "textasciiacute": "´", "textasciidieresis": "¨", "textasciimacron": "¯", "textquotesingle": "'",
     "textquotedbl": '"', "textbar": "|", "textbardbl": "‖", "textless": "<", "textgreater": ">",
@@ -501,6 +503,11 @@ class _Parser:
                 return parts
             if name not in _TEXT_IN_MATH:
                 self.safe = False  # decoded below, but not valid LaTeX math: the .tex gets the decoded text
+        if name == "(" and not self.math:  # \(...\): inline math, as $...$
+            end = self.src.find("\\)", self.pos)
+            if end >= 0:
+                source, self.pos = self.src[self.pos:end], end + 2
+                return self.math_segment(source)
         handler = _SPECIAL_WORDS.get(name)
         if handler is not None:
             return handler(self, name, out)
@@ -874,6 +881,8 @@ def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
     if not value:
         return Decoded(Text())
     value = unicodedata.normalize("NFC", value)
+    if "textdollar" in value:
+        value = _DBLP_MATH.sub(_dblp_math, value)
     if not _NEEDS_PARSING.search(value):
         return Decoded(Text(value))
     state = _State(dict(macros))
@@ -883,6 +892,23 @@ def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
     except Exception:  # never raise on a field: keep what can be read
         text = Text(_SPACE_RUN.sub(" ", re.sub(r"\\[A-Za-z]+|[\\{}$]", "", value)))
     return Decoded(text, tuple(state.unknown))
+
+
+# DBLP escapes the math of a title as text: ``{\textdollar}{\textbackslash}mathrm\{AC\}{\^{}}0{\textdollar}``
+# is ``$\mathrm{AC}^0$``.  Between two escaped dollars the escapes are undone, so the math is math again.
+_DBLP_MATH = re.compile(r"\{?\\textdollar\}?(.+?)\{?\\textdollar\}?")
+_DBLP_ESCAPES = ((r"{\textbackslash}", "\\"), (r"\textbackslash ", "\\"), (r"\textbackslash", "\\"),
+                 ("{\\^{}}", "^"), ("\\^{}", "^"), ("{\\textasciicircum}", "^"), ("{\\_}", "_"), ("\\_", "_"),
+                 ("{\\textunderscore}", "_"), ("\\{", "{"), ("\\}", "}"))
+
+
+def _dblp_math(match: re.Match) -> str:
+    inner = match.group(1)
+    if "textbackslash" not in inner and "^" not in inner and "\\_" not in inner:
+        return match.group(0)  # two dollar signs in a text, not escaped math
+    for escaped, char in _DBLP_ESCAPES:
+        inner = inner.replace(escaped, char)
+    return "$" + inner + "$"
 
 
 def _merge_spaces(parts: Parts) -> Parts:

@@ -50,11 +50,17 @@ class cv_publication_list(nodes.General, nodes.Element):  # noqa: N801
 
 def visit_marker_html(self, node: cv_marker) -> None:
     label = node["label"]
+    if not label:  # a mark with no meaning configured: the symbol itself, read aloud as it is
+        self.body.append(self.starttag(node, "sup", "", CLASS=f"cv-marker cv-marker-{node['role']}") + "<span>")
+        return
     self.body.append(self.starttag(node, "sup", "", CLASS=f"cv-marker cv-marker-{node['role']}", title=label))
     self.body.append('<span aria-hidden="true">')
 
 
 def depart_marker_html(self, node: cv_marker) -> None:
+    if not node["label"]:
+        self.body.append("</span></sup>")
+        return
     self.body.append(f'</span><span class="cv-sr-only"> ({self.encode(node["label"])})</span></sup>')
 
 

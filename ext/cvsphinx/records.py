@@ -169,11 +169,11 @@ _MARK = re.compile(
 _MARK_SYNTAX = re.compile(r"\\textsuperscript|\\ensuremath|\\mathrm|[${}^\s,;]|\d|(?<![\\a-zA-Z])[a-z](?![a-zA-Z])")
 _MARK_PIECE = re.compile(
     r"\\dagger|\\dag(?![a-z])|\\textdagger(?![a-z])|†|\\ddagger|\\ddag|\\textdaggerdbl|‡|\\S(?![a-z])|§|\\P(?![a-z])|¶"
-    r"|\\ast|\\star|\*"
+    r"|\\ast|\\star|\*|\+"
 )
 _MARK_SYMBOL = {"\\dagger": "†", "\\dag": "†", "\\textdagger": "†", "†": "†", "\\ddagger": "‡", "\\ddag": "‡",
                 "\\textdaggerdbl": "‡", "‡": "‡", "\\S": "§", "§": "§", "\\P": "¶", "¶": "¶", "\\ast": "*",
-                "\\star": "*", "*": "*"}
+                "\\star": "*", "*": "*", "+": "+"}
 
 
 @dataclass
@@ -260,7 +260,17 @@ def _decoded_person(person: Person, macros: Mapping[str, str]) -> Person:
     out = Person()
     for attr in ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names"):
         setattr(out, attr, [d for d in (decode_plain(p, macros) for p in getattr(person, attr)) if d])
+    surname = " ".join(out.last_names)
+    if not surname.isupper():  # run-together initials, as Web of Science and Scopus write them: "Bonet, FJ"
+        for attr in ("first_names", "middle_names"):
+            names = getattr(out, attr)
+            if any(_RUN_TOGETHER.fullmatch(n) for n in names):
+                setattr(out, attr, [i for n in names for i in ([f"{c}." for c in n] if _RUN_TOGETHER.fullmatch(n)
+                                                                else [n])])
     return out
+
+
+_RUN_TOGETHER = re.compile(r"[A-Z\u00c0-\u00de]{2,3}")
 
 
 def parse_names(value: str, macros: Mapping[str, str]) -> tuple[list[Name], list[str]]:
@@ -331,6 +341,9 @@ class Record:
     unknown_macros: list[tuple[str, str]] = field(default_factory=list)  # (macro, field)
     arxiv: tuple[str, str] | None = None  # (identifier, class)
     written: dict[str, str] = field(default_factory=dict)  # the entry's own fields as written: the BibTeX shown
+    advice: list[tuple[str, str]] = field(default_factory=list)  # (warning subtype, message): data read with a fix-up
+    preprint: str = ""  # the preprint server ("arXiv", "bioRxiv"...) when the entry is a preprint, else ""
+    preprint_doi: tuple[str, str] | None = None  # (server, DOI) of its preprint, merged in (cv_merge_preprints)
 
     def __post_init__(self) -> None:
         self.source_key = self.source_key or self.key
@@ -357,8 +370,11 @@ class Record:
         return self.date.year if self.date else None
 
 
-def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = None) -> tuple[list[Record], list[Problem]]:
-    """Entries to records: inheritance, aliases, dates, names, decoding; @xdata and @set are not records."""
+def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = None,
+                  journal_names: str = "abbreviated") -> tuple[list[Record], list[Problem]]:
+    """Entries to records: inheritance, aliases, dates, names, decoding; @xdata and @set are not records.
+
+    ``journal_names`` says how AASTeX's journal macros (``\\apj``) read: "abbreviated" (ApJ) or "full"."""
     macros = macros or {}
     entries = list(entries)
     problems: list[Problem] = []
@@ -368,7 +384,7 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
         if entry.type in NOT_PUBLICATIONS:
             continue
         fields, notes = _resolve(entry, by_key)
-        records.append(_record(entry, fields, notes, macros))
+        records.append(_record(entry, fields, notes, macros, journal_names))
     return records, problems
 
 
@@ -429,8 +445,14 @@ def _apply_xdata(fields: dict[str, str], by_key: dict[str, Entry], seen: set[str
                 fields.setdefault(name, value)
 
 
-def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapping[str, str]) -> Record:
+def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapping[str, str],
+            journal_names: str = "abbreviated") -> Record:
     problems = list(entry.problems) + notes
+    advice: list[tuple[str, str]] = []
+    written = {ALIASES.get(name, name): name for name in entry.fields}  # biblatex's name -> the name as written
+    _drop_placeholders(fields, advice, written)
+    _journal_macro(fields, macros, journal_names)
+    _venue_elsewhere(entry.type, fields, advice, written)
     persons: dict[str, list[Person]] = {}
     marks: dict[str, dict[int, str]] = {}
     for role in NAME_FIELDS:
@@ -446,7 +468,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     kind = KIND.get(entry.type, entry.type)
     if entry.type in _THESIS_TYPE and "type" not in fields:
         fields["type"] = _THESIS_TYPE[entry.type]
-    date = _date(fields, problems)
+    date = _date(fields, problems, advice)
     if date is not None and not fields.get("year", "").strip().isdigit():
         fields["year"] = str(date.year)  # groups order by it; checks read it
     arxiv = _arxiv(fields)
@@ -461,10 +483,10 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     digest = hashlib.sha256(repr((entry.type, entry.key, sorted(fields.items()))).encode("utf-8", "surrogatepass"))
     return Record(entry.key, entry.type, fields, persons, entry.path, entry.line, entry.index, problems,
                   digest.hexdigest(), entry.key, list(entry.bad_chars), entry.read_errors, kind, date, marks, rich,
-                  unknown, arxiv, dict(entry.fields))
+                  unknown, arxiv, dict(entry.fields), advice, preprint_server(kind, fields, arxiv))
 
 
-def _date(fields: dict[str, str], problems: list[str]) -> Date | None:
+def _date(fields: dict[str, str], problems: list[str], advice: list[tuple[str, str]] | None = None) -> Date | None:
     raw_date = fields.get("date", "").strip()
     if raw_date:
         date = parse_date(raw_date) or parse_date(decode_plain(raw_date))  # "2019~" is circa, not a tie
@@ -474,10 +496,139 @@ def _date(fields: dict[str, str], problems: list[str]) -> Date | None:
     year_text = decode_plain(fields.get("year", ""))
     match = re.fullmatch(r"\s*(\d{4})\s*(?:[-–/]\s*(\d{4})\s*)?", year_text)
     if match is None:
-        return None
+        full = parse_date(year_text) if re.fullmatch(r"\s*\d{4}-\d{2}(?:-\d{2})?(?:T[\d:]+Z?)?\s*", year_text) else None
+        if full is not None and advice is not None:  # Zotero and some exporters write the whole date into year
+            advice.append(("bad_year", f"year {year_text!r} is a full date; it is read as the date "
+                           f"{year_text.strip()} and shown as {full.year}: write date = {{{year_text.strip()}}} "
+                           f"(biblatex) or year = {{{full.year}}}"))
+            fields["year"] = str(full.year)
+        return full
     month = _month(decode_plain(fields.get("month", ""))) if fields.get("month") else None
     end = int(match.group(2)) if match.group(2) else None
     return Date(int(match.group(1)), month, end_year=end)
+
+
+# -- Values exporters write for "nothing", venues in the other field, journal macros, preprints --------------
+
+# "null", "None", "NaN": what a program writes for a missing value; "0" where a number is missing
+_PLACEHOLDER = re.compile(r"\s*(?:null|none|nil|nan|undefined|n/?a)\s*", re.IGNORECASE)
+_ZERO = re.compile(r"\s*0+\s*")
+_ZERO_FIELDS = ("year", "volume", "number", "issue", "pages", "eid", "edition", "month", "volumes")
+_PLACEHOLDER_FIELDS = (*_ZERO_FIELDS, "journaltitle", "booktitle", "publisher", "location", "institution",
+                       "organization", "series", "doi", "url", "isbn", "issn", "note", "howpublished", "eprint",
+                       "eprinttype", "eprintclass", "date", "urldate", "type", "language", "pubstate")
+
+
+def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    for name in _PLACEHOLDER_FIELDS:
+        value = fields.get(name)
+        if value is None:
+            continue
+        plain = value.strip().strip("{}")
+        if _PLACEHOLDER.fullmatch(plain) or (name in _ZERO_FIELDS and _ZERO.fullmatch(plain)) or not plain:
+            del fields[name]
+            if plain:
+                advice.append(("placeholder", f"field {written.get(name, name)!r} is {value.strip()!r}, which stands "
+                               "for no value; it is left out: delete the field (or write its real value)"))
+
+
+_MACRO_ONLY = re.compile(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
+
+
+def _journal_macro(fields: dict[str, str], macros: Mapping[str, str], journal_names: str) -> None:
+    """NASA ADS writes journals as AASTeX macros (``journal = {\\apj}``): the journal's name instead."""
+    for name in ("journaltitle", "booktitle"):
+        match = _MACRO_ONLY.fullmatch(fields.get(name, ""))
+        if match and "\\" + match.group(1) not in macros:
+            from .journals import journal_macro
+
+            found = journal_macro(match.group(1), full=journal_names == "full")
+            if found:
+                fields[name] = found.replace("&", "\\&")
+
+
+# kind -> (the field its venue belongs in, as BibTeX names it, and the fields BibTeX users often put it in instead)
+_VENUE_HOMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "article": ("journaltitle", "journal", ("booktitle",)),
+    "inproceedings": ("booktitle", "booktitle", ("journaltitle", "eventtitle", "howpublished")),
+    "incollection": ("booktitle", "booktitle", ("journaltitle",)),
+    "inbook": ("booktitle", "booktitle", ("journaltitle",)),
+    "report": ("institution", "institution", ("publisher", "organization")),
+    "thesis": ("institution", "school", ("publisher", "organization")),
+}
+
+
+def _venue_elsewhere(entry_type: str, fields: dict[str, str], advice: list[tuple[str, str]],
+                     written: Mapping[str, str]) -> None:
+    """A venue in the field another type reads (``journal`` on an @inproceedings): shown, with the field to use."""
+    kind = KIND.get(entry_type, entry_type)
+    home, home_name, others = _VENUE_HOMES.get(kind, ("", "", ()))
+    if not home or fields.get(home, "").strip():
+        return
+    for other in others:
+        if fields.get(other, "").strip():
+            fields[home] = fields[other]
+            if other != "eventtitle":  # biblatex's own fallback, nothing to fix
+                del fields[other]
+                advice.append(("venue_field", f"@{entry_type} reads its venue from {home_name!r}, but it is in "
+                               f"{written.get(other, other)!r}; it is shown as the venue: rename the field to "
+                               f"{home_name!r}"))
+            return
+
+
+# Preprint servers: by the venue an exporter writes, or by the DOI prefix they register
+_PREPRINT_VENUE = re.compile(
+    r"\b(?:arxiv|corr|computing research repository|biorxiv|medrxiv|chemrxiv|ssrn|social science research network"
+    r"|electronic colloquium on computational complexity|electron\.? colloquium comput\.?(?: complex\.?)?|eccc"
+    r"|research\s*square|preprints\.org|psyarxiv|socarxiv"
+    r"|osf preprints|techrxiv|engrxiv|eartharxiv|essoar|authorea|iacr cryptology eprint archive"
+    r"|cryptology eprint archive|hal preprint|preprint)\b", re.IGNORECASE)
+_PREPRINT_DOI = (
+    (re.compile(r"^10\.48550/arxiv\.", re.I), "arXiv"), (re.compile(r"^10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,}"), "bioRxiv"),
+    (re.compile(r"^10\.2139/ssrn\.", re.I), "SSRN"), (re.compile(r"^10\.21203/rs\.", re.I), "Research Square"),
+    (re.compile(r"^10\.26434/chemrxiv", re.I), "ChemRxiv"), (re.compile(r"^10\.31234/osf\.io/", re.I), "PsyArXiv"),
+    (re.compile(r"^10\.20944/preprints", re.I), "Preprints.org"), (re.compile(r"^10\.1002/essoar\.", re.I), "ESSOAr"),
+    (re.compile(r"^10\.31223/", re.I), "EarthArXiv"), (re.compile(r"^10\.36227/techrxiv", re.I), "TechRxiv"),
+)
+_SERVER_NAMES = {"corr": "arXiv", "computing research repository": "arXiv", "eccc": "ECCC",
+                 "electronic colloquium on computational complexity": "ECCC", "biorxiv": "bioRxiv",
+                 "medrxiv": "medRxiv", "chemrxiv": "ChemRxiv", "ssrn": "SSRN", "social science research network": "SSRN",
+                 "arxiv": "arXiv", "psyarxiv": "PsyArXiv", "socarxiv": "SocArXiv", "techrxiv": "TechRxiv",
+                 "eartharxiv": "EarthArXiv", "essoar": "ESSOAr", "authorea": "Authorea"}
+_PREPRINT_KINDS = ("article", "misc", "online", "unpublished", "report")
+
+
+def _server(found: str, arxiv: tuple[str, str] | None) -> str:
+    name = found.lower()
+    if "colloquium" in name:
+        return "ECCC"
+    if name == "preprint":
+        return "arXiv" if arxiv else "preprint"
+    return _SERVER_NAMES.get(name, found)
+
+
+def preprint_server(kind: str, fields: Mapping[str, str], arxiv: tuple[str, str] | None) -> str:
+    """The preprint server of an entry that is a preprint (not a published paper with a preprint beside it), or ""."""
+    if kind not in _PREPRINT_KINDS:
+        return ""
+    venue = " ".join(decode_plain(fields.get(n, "")) for n in ("journaltitle", "booktitle"))
+    found = _PREPRINT_VENUE.search(venue)
+    if found:
+        return _server(found.group(), arxiv)
+    if venue.strip():
+        return ""  # a journal: a published paper, whatever eprint it also gives
+    doi = fields.get("doi", "").strip().lower().removeprefix("https://doi.org/").removeprefix("doi:")
+    for pattern, name in _PREPRINT_DOI:
+        if pattern.match(doi):
+            return name
+    other = " ".join(decode_plain(fields.get(n, "")) for n in ("publisher", "howpublished", "institution", "note",
+                                                               "eprinttype", "number"))
+    found = _PREPRINT_VENUE.search(other)
+    if found and (kind != "report" or found.group().lower() in ("arxiv", "ssrn", "eccc", "corr")):
+        return _server(found.group(), arxiv)
+    if arxiv and kind in ("article", "misc", "online", "unpublished"):
+        return "arXiv"
+    return ""
 
 
 def _arxiv(fields: dict[str, str]) -> tuple[str, str] | None:
@@ -489,8 +640,14 @@ def _arxiv(fields: dict[str, str]) -> tuple[str, str] | None:
         return eprint.removeprefix("arXiv:").removeprefix("arxiv:"), category
     if fields.get("arxiv", "").strip():
         return fields["arxiv"].strip().removeprefix("arXiv:"), category
-    for name in ("journaltitle", "note", "howpublished", "url"):
+    for name in ("journaltitle", "note", "howpublished", "url", "pages", "eid", "number", "volume"):
         match = _ARXIV_ID.search(fields.get(name, ""))
         if match:
             return match.group(1), category
+    doi = re.match(r"(?:https?://doi\.org/)?10\.48550/arxiv\.(\S+)$", fields.get("doi", "").strip(), re.IGNORECASE)
+    if doi and _NEW_ARXIV_ID.match(doi.group(1)):
+        return doi.group(1), category
+    volume = re.fullmatch(r"\s*abs/(\S+)\s*", fields.get("volume", ""))  # DBLP's CoRR: volume = {abs/2101.00001}
+    if volume and _NEW_ARXIV_ID.match(volume.group(1)) and "corr" in fields.get("journaltitle", "").lower():
+        return volume.group(1), category
     return None

@@ -70,6 +70,8 @@ class HTMLBackend(BaseBackend):
         )
 
     def format_cv_mark(self, symbol: str, label: str) -> str:
+        if not label:  # a mark with no meaning configured: the symbol itself, read aloud as it is
+            return f'<sup class="cv-mark">{html_escape(symbol)}</sup>'
         label = html_escape(label, quote=True)
         return (f'<sup class="cv-mark" title="{label}"><span aria-hidden="true">{html_escape(symbol)}</span>'
                 f'<span class="cv-sr-only"> ({label})</span></sup>')

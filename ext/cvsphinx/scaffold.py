@@ -51,6 +51,9 @@ GENERIC_TESTS = ("tests/conftest.py", "tests/test_cv_invariants.py", "tests/test
                  "tests/test_quality.py", "tests/quality/package.json", "tests/quality/package-lock.json")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
 
+# The example text of the starter files: the build warns while any of it is left (cv.starter_text).
+STARTER_TEXT = ("Your University", "Your Field", "course code")
+
 # Starter sections, in CV order: (file, heading, body with one example line).
 SECTIONS = (
     ("education", "Education", "```{cv-entries}\nPh.D. in Your Field, Your University, Country | 2010\n```\n"),
@@ -519,6 +522,30 @@ def _git(dest: Path, *args: str, owner: Owner) -> None:
     subprocess.run(["git", *identity, *args], cwd=dest, check=True, capture_output=True, text=True)
 
 
+def first_warnings(dest: Path) -> list[str] | None:
+    """Build the new project once (page and LaTeX, no PDF) and accept every warning it gives, so that its own
+    first ``bash cv.sh build``, its CI and its Read the Docs build pass; None when Sphinx could not run."""
+    import tempfile
+
+    from .accepted import read, write
+
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for builder in ("html", "latex"):
+            run = subprocess.run([sys.executable, "-m", "sphinx", "-b", builder, "-E", "-q", "-d", f"{tmp}/doctrees",
+                                  "-D", "cv_accepted_warnings=", str(dest), f"{tmp}/{builder}"],
+                                 capture_output=True, text=True, stdin=subprocess.DEVNULL, cwd=dest)
+            seen = Path(tmp) / "doctrees" / f"cv-warnings-{builder}.txt"
+            if run.returncode != 0 or not seen.is_file():
+                return None
+            lines += [line.split("\t")[2] for line in seen.read_text(encoding="utf-8").splitlines()
+                      if line.count("\t") >= 2]
+    lines = list(dict.fromkeys(lines))
+    if lines:
+        write(dest / "accepted-warnings.txt", lines)
+    return read(dest / "accepted-warnings.txt") if lines else []
+
+
 def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROOT, out=sys.stdout) -> BibReport | None:
     """Write the new project into ``dest`` (new or empty) and commit it."""
     dest = dest.resolve()
@@ -565,6 +592,7 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
     people = (dest / "cv.sh").is_file() and "people)" in (dest / "cv.sh").read_text(encoding="utf-8")
     source_readme = readme.read_text(encoding="utf-8") if readme.is_file() else ""
     (dest / "README.md").write_text(make_readme(owner, source_readme, people), encoding="utf-8")
+    accepted = first_warnings(dest)
     _git(dest, "init", "-q", owner=owner)
     _git(dest, "add", "-A", owner=owner)
     _git(dest, "commit", "-q", "-m", f"New CV of {owner.name}, made with cv.sh new", owner=owner)
@@ -573,6 +601,13 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
         _say_bib(report, owner, out)
     else:
         print("refs.bib: one example entry; replace it with your publications", file=out)
+    if accepted is None:
+        print("The first build could not be run here, so no warnings are accepted: the first `bash cv.sh build` "
+              "is strict", file=out)
+    elif accepted:
+        print(f"{_n(len(accepted), 'warning')} of the first build (your data, and the starter sections' example lines) "
+              "are in accepted-warnings.txt: the build lists them as a to-do and passes; any new warning fails it",
+              file=out)
     print(f"PDF: {owner.pdf_tex.replace('.tex', '.pdf')}; the owner in refs.bib: cv_owner = {owner.bibtex!r} in conf.py",
           file=out)
     print(f"Next: cd {dest} && bash cv.sh build", file=out)
@@ -732,7 +767,66 @@ def _pdf_name(conf: Path) -> str | None:
     return found.group(2) + ".pdf" if found else None
 
 
-def summary(build: Path, project: Path | None = None) -> str:
+def _accepted_name(conf: Path) -> str:
+    """``cv_accepted_warnings`` as conf.py writes it (a literal), without running conf.py."""
+    try:
+        tree = ast.parse(conf.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return "accepted-warnings.txt"
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "cv_accepted_warnings"
+                                                 for t in stmt.targets):
+            try:
+                value = ast.literal_eval(stmt.value)
+            except ValueError:
+                break
+            return value if isinstance(value, str) else ""
+    return "accepted-warnings.txt"
+
+
+def accepted_state(build: Path, project: Path, prune: bool = False) -> tuple[list[tuple[str, str]], list[str], str]:
+    """The accepted warnings the last build gave, as (file:line, line of the list), and the listed ones it no longer
+    gave; with ``prune`` (after a build that read everything, as ``bash cv.sh build``'s), those are deleted."""
+    from .accepted import last_build, read, write
+
+    name = _accepted_name(project / "conf.py")
+    path = project / name if name else None
+    listed = read(path) if path else []
+    seen = last_build(build / "doctrees")
+    todo = [(at, ident) for ident, at, accepted in seen if accepted]
+    said = {ident for ident, _, _ in seen}
+    fixed = [line for line in listed if line not in said] if seen or listed else []
+    if prune and fixed and path is not None:
+        rest = [line for line in listed if line in said]
+        if rest:
+            write(path, rest)
+        else:
+            path.unlink()
+    return todo, fixed if prune else [], name
+
+
+def todo_list(todo: list[tuple[str, str]]) -> list[str]:
+    """The accepted warnings as a to-do list, by kind: what each kind means, then file:line and what to change."""
+    from .warnings_ import describe
+
+    if not todo:
+        return []
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for at, ident in todo:
+        match = re.match(r"\[cv\.(\w+)\] (?:[^:]*: )?(.*)", ident)
+        kind, text = (match.group(1), match.group(2)) if match else ("other", ident)
+        by_kind.setdefault(kind, []).append((at, text))
+    lines = ["", f"To do: {_n(len(todo), 'problem')} in your data and sections, by kind (fix one and its line goes "
+             "from the list at the next build)"]
+    for kind, items in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
+        meaning = describe(kind)
+        lines.append(f"  {kind} ({len(items)}): {meaning}" if meaning else f"  {kind} ({len(items)})")
+        for at, text in items:
+            lines.append(f"    {at}: {text}")
+    return lines
+
+
+def summary(build: Path, project: Path | None = None, prune: bool = False) -> str:
     """What ``bash cv.sh build`` says when it is done: what the page and the PDF hold, and where they are."""
     build = build.resolve()
     project = (project or build.parent).resolve()
@@ -760,8 +854,23 @@ def summary(build: Path, project: Path | None = None) -> str:
     else:
         lines.append("  Supervised co-authors marked: none (cv_roster in conf.py lists them)")
     suppressed = suppressed_warnings(project / "conf.py")
-    said = "none (the build is strict: any warning would have stopped it)"
+    todo, fixed, listed_in = accepted_state(build, project, prune)
+    from .accepted import last_build
+
+    new = [ident for ident, _, accepted in last_build(build / "doctrees") if not accepted]
+    if new:
+        said = (f"{_n(len(new), 'new warning')} (above), which fail the build until fixed"
+                + (f"; {_n(len(todo), 'accepted warning')} to fix ({listed_in})" if todo else ""))
+    elif todo:
+        said = (f"{_n(len(todo), 'accepted warning')} to fix ({listed_in}); any other warning would have stopped "
+                "the build")
+    else:
+        said = "none (the build is strict: any warning would have stopped it)"
     lines.append(f"  Warnings: {said}" + (f"; silenced in conf.py: {', '.join(suppressed)}" if suppressed else ""))
+    if fixed:
+        lines.append(f"  Fixed: {_n(len(fixed), 'accepted warning')} no longer given, deleted from {listed_in}"
+                     + ("; the list is empty, so the build is strict from now on" if not todo else ""))
+    lines.extend(todo_list(todo))
     pdf_name = _pdf_name(project / "conf.py")
     pdfs = [latex_dir / pdf_name] if pdf_name and (latex_dir / pdf_name).is_file() else sorted(latex_dir.glob("*.pdf"))
     index = html_dir / "index.html"
@@ -800,13 +909,15 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--owner", default="", help='the name as refs.bib spells it, if not "Surname, Given" of --name')
     done = commands.add_parser("summary", help="what the last build holds (bash cv.sh build ends with it)")
     done.add_argument("build", type=Path, nargs="?", default=Path("_build"))
+    done.add_argument("--prune", action="store_true",
+                      help="delete accepted warnings the last build no longer gave (after a build that read everything)")
     args = parser.parse_args(argv)
     try:
         if args.command == "new":
             owner = make_owner(args.name, args.email, args.orcid, args.website, args.affiliation, args.owner)
             create(args.dir, owner, args.bib)
         else:
-            print(summary(args.build))
+            print(summary(args.build, prune=args.prune))
     except ScaffoldError as err:
         print(f"cv.sh {args.command}: {err}", file=sys.stderr)
         return 2

@@ -25,7 +25,7 @@ from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from .latex import decode, decode_plain
-from .people import NameKey, Owner, Role, Roster
+from .people import NameKey, Owner, Role, Roster, highlighted
 from .records import Record
 
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
@@ -39,6 +39,7 @@ DEFAULT_MARKS: dict[str, tuple[str, str]] = {
     "‡": ("‡", "equal contribution"),
     "§": ("§", "joint senior author"),
     "¶": ("¶", "corresponding author"),
+    "+": ("+", ""),  # no settled meaning: cv_author_marks = {"+": ("+", "corresponding author")} gives it a legend line
 }
 
 
@@ -169,6 +170,7 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
     people = record.persons.get(role) or []
     marks = record.marks.get(role, {})
     overrides = ctx.roster.overrides(record.get(f"{role}+an")) if markers else {}
+    highlights = highlighted(record.get(f"{role}+an"))
     parts: list[Text] = []
     etal = False
     for position, person in enumerate(people, start=1):
@@ -177,7 +179,7 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
             continue
         key = NameKey.from_person(person)
         piece = Text(_surname(person)) if surname_only else _person_text(person, inverted=invert_first and not parts)
-        if ctx.owner.is_owner(key):
+        if ctx.owner.is_owner(key) or position in highlights:
             piece = Text(Tag("strong", piece))
         marker = ctx.roster.marker(position, key, overrides, year if markers else None)
         if marker is not None:
@@ -256,10 +258,21 @@ def _range(text: Text) -> Text:
     return Text(_map_strings(text, lambda s: _RANGE.sub("–", s)))
 
 
+# What exporters write as the "journal" of an arXiv preprint: the arXiv link at the end says it
+_ARXIV_VENUES = re.compile(r"\s*(?:arxiv(?:\s+e-?prints?|\s+preprint)?|e-?prints?|corr|computing research repository)"
+                           r"(?:\s*,?\s*(?:abs/)?)?\s*", re.IGNORECASE)
+
+
 def _contains_arxiv(entry: _Entry, text: Text) -> bool:
-    """A venue that only repeats the arXiv identifier ("arXiv preprint arXiv:1905.01234") gives way to the link."""
+    """A venue or number that only repeats the arXiv identifier ("arXiv preprint arXiv:1905.01234", ADS's
+    ``journal = {arXiv e-prints}`` and ``pages = {arXiv:2401.09749}``, DBLP's ``CoRR`` and ``abs/2401.09749``)
+    gives way to the link."""
     arxiv = entry.record.arxiv
-    return bool(arxiv) and arxiv[0].split("v")[0] in as_plain(text) and "arxiv" in as_plain(text).lower()
+    if not arxiv or not text:
+        return False
+    plain = as_plain(text)
+    ident = re.sub(r"v\d+$", "", arxiv[0])
+    return ident in plain or bool(_ARXIV_VENUES.fullmatch(plain))
 
 
 _ENGLISH = {"english", "en", "eng", "american", "british", "usenglish", "ukenglish", "en-us", "en-gb", "canadian",
@@ -311,7 +324,8 @@ def _list_field(name: str) -> Callable[[_Entry], Text]:
     def block(entry: _Entry) -> Text:
         raw = entry.record.get(name)
         if not raw or not _AND.search(raw):
-            return entry.text(name)
+            text = entry.text(name)
+            return Text() if _contains_arxiv(entry, text) else text
         items = _split_list(raw)
         if len(items) < 2:
             return entry.text(name)
@@ -454,6 +468,10 @@ def b_issue_title(entry: _Entry) -> Text:
 def b_numbers(entry: _Entry) -> Text:
     """``220``, ``10(12)``, ``no. 5``: volume and issue of a journal."""
     volume, number = entry.text("volume"), entry.text("number") or entry.text("issue")
+    if _contains_arxiv(entry, volume):
+        volume = Text()
+    if _contains_arxiv(entry, number):
+        number = Text()
     if volume:
         return Text(volume, "(", number, ")") if number else volume
     return Text("no.\u00a0", number) if number else Text()
@@ -462,13 +480,16 @@ def b_numbers(entry: _Entry) -> Text:
 def b_pages_bare(entry: _Entry) -> Text:
     """An article's pages, or its article number (``eid``) when it has no pages."""
     pages = entry.text("pages")
-    return _range(pages) if pages else entry.text("eid")
+    if _contains_arxiv(entry, pages):
+        pages = Text()
+    eid = entry.text("eid")
+    return _range(pages) if pages else (Text() if _contains_arxiv(entry, eid) else eid)
 
 
 def b_pages(entry: _Entry) -> Text:
     """``pp. 55–65``, ``p. 55`` (a no-break space after the abbreviation, as after "vol." and "no.")."""
     pages = entry.text("pages")
-    if not pages:
+    if not pages or _contains_arxiv(entry, pages):
         return Text()
     plain = as_plain(pages)
     if re.fullmatch(r"\s*(?:p|pp|pages?)\.?\s.*", plain, re.IGNORECASE):  # written with its own "pp."
@@ -628,6 +649,15 @@ def b_eprint(entry: _Entry) -> Text:
     return Text(f"{decode_plain(record.get('eprinttype')).strip()}: {eprint}" if kind else eprint)
 
 
+def b_preprint(entry: _Entry) -> Text:
+    """``preprint: bioRxiv, doi:10.1101/…``: the preprint cv_merge_preprints folded into its published version."""
+    found = entry.record.preprint_doi
+    if not found:
+        return Text()
+    server, doi = found
+    return Text(f"preprint: {server}, doi:", HRef(f"https://doi.org/{doi}", doi))
+
+
 def b_link(entry: _Entry) -> Text:
     """``doi:10.x/y`` linked to doi.org; without a DOI, the url (and ``accessed`` its date)."""
     record = entry.record
@@ -653,7 +683,7 @@ BLOCKS: dict[str, Callable[[_Entry], Text]] = {
     "journal": b_journal, "venue": b_venue, "issuetitle": b_issue_title, "numbers": b_numbers,
     "pages_bare": b_pages_bare, "pages": b_pages, "in_book": b_in_book, "edition": b_edition,
     "volume_series": b_volume_series, "thesis_type": b_thesis_type, "report": b_report, "patent": b_patent,
-    "version": b_version, "pubstate": b_pubstate, "isbn": b_isbn, "eprint": b_eprint, "link": b_link,
+    "version": b_version, "pubstate": b_pubstate, "isbn": b_isbn, "eprint": b_eprint, "link": b_link, "preprint": b_preprint,
     "howpublished": _field("howpublished", skip_arxiv=True), "publisher": _list_field("publisher"),
     "institution": _list_field("institution"), "organization": _list_field("organization"),
     "location": _list_field("location"),
@@ -692,7 +722,7 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
              "institution", "organization", "location", "numbers", "pages"),
 }
 # every type ends alike: its state, notes, identifiers, links
-TAIL: tuple[str, ...] = ("pubstate", "note", "addendum", "isbn", "eprint", "link")
+TAIL: tuple[str, ...] = ("pubstate", "note", "addendum", "isbn", "eprint", "link", "preprint")
 _VENUE_BLOCKS = ("journal", "venue", "in_book")
 _VENUE_FIELDS = {"journal": ("journaltitle",), "venue": ("journaltitle", "booktitle"),
                  "in_book": ("booktitle", "eventtitle")}
@@ -712,6 +742,10 @@ def _year_text(record: Record) -> Text:
     return record.text("year")
 
 
+# states in which the year is not yet the publication's: not shown (inpress, forthcoming, prepublished: shown)
+_NO_YEAR_YET = frozenset({"submitted", "inreview", "inpreparation", "underreview"})
+
+
 def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_year: bool = True,
                  link_title: bool = False) -> Text:
     """The whole entry as rich text: head, the blocks of its type, the tail, one final period."""
@@ -726,7 +760,7 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
     blocks = list(layout)
     if not head:  # no names: the title heads the entry, as biblatex's author-year styles do
         head = BLOCKS[blocks.pop(0)](entry)
-    if show_year and not entry.pubstate:
+    if show_year and entry.pubstate not in _NO_YEAR_YET:
         shown = _year_text(record)
         if shown:
             head = Text(head, " (", shown, ")") if head else shown
@@ -799,7 +833,7 @@ def marks_legend(marks: Mapping[str, tuple[str, str]], used: set[str]) -> Text:
     items: list[Text] = []
     seen: set[tuple[str, str]] = set()
     for written, (shown, label) in marks.items():
-        if written in used and (shown, label) not in seen:
+        if written in used and label and (shown, label) not in seen:
             seen.add((shown, label))
             items.append(Text(MarkSign(shown, label), " ", label))
     out: list[Text | str] = []

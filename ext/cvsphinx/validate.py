@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
-from .people import NameKey, parse_annotation
+from .latex import decode_plain
+from .people import NameKey, highlighted, parse_annotation
 from .records import Record
 from .style import doi_of, safe_url
 
@@ -69,6 +71,8 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
     for record in records:
         for text in record.problems:
             add(record, "bib_field", text)
+        for subtype, text in record.advice:
+            add(record, subtype, text)
         # an entry already warned about while it was read (an undefined @string, a repeated field)
         # gets that one warning, not a second one for the field it left empty
         if not record.read_errors and not record.problems:
@@ -105,9 +109,10 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                 add(record, "bad_annotation", f"author+an: {err}; the roster decides instead")
         people = record.persons.get("author") or record.persons.get("editor") or []
         owner_found = False
+        highlights = highlighted(record.get("author+an" if record.persons.get("author") else "editor+an"))
         for position, person in enumerate(people, start=1):
             key = NameKey.from_person(person)
-            if cfg.owner.is_owner(key):
+            if cfg.owner.is_owner(key) or position in highlights:
                 owner_found = True
             found = cfg.roster.find(key)
             for person_found in found:
@@ -125,3 +130,53 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                 "unmatched_person", f"roster person {person.name!r} matches no author in any entry; check the "
                 "spelling in cv_roster, or set 'expect_papers': False for them", cfg.confpath, 0))
     return problems
+
+
+# -- Preprints and their published versions ------------------------------------------------------------
+
+
+def _title_key(record: Record) -> str:
+    return "".join(c for c in decode_plain(record.get("title")).casefold() if c.isalnum())
+
+
+def _authors_key(record: Record) -> tuple[str, ...]:
+    return tuple(NameKey.from_person(p).last for p in record.persons.get("author", ()) if str(p).lower() != "others")
+
+
+def preprint_pairs(records: list[Record]) -> list[tuple[Record, Record, str]]:
+    """(preprint, published version, what they share) for every preprint whose published version is listed too."""
+    published: dict[tuple[str, str], Record] = {}
+    for record in records:
+        if record.preprint:
+            continue
+        doi = doi_of(record.get("doi"))
+        if doi:
+            published.setdefault(("doi", doi.lower()), record)
+        if record.arxiv:
+            published.setdefault(("arXiv id", re.sub(r"v\d+$", "", record.arxiv[0]).lower()), record)
+        title = _title_key(record)
+        if title:
+            published.setdefault(("title and authors", f"{title}|{_authors_key(record)}"), record)
+    pairs = []
+    for record in records:
+        if not record.preprint:
+            continue
+        doi = doi_of(record.get("doi"))
+        keys = [("doi", doi.lower()) if doi else None,
+                ("arXiv id", re.sub(r"v\d+$", "", record.arxiv[0]).lower()) if record.arxiv else None,
+                ("title and authors", f"{_title_key(record)}|{_authors_key(record)}") if _title_key(record) else None]
+        for key in keys:
+            if key is not None and key in published:
+                pairs.append((record, published[key], key[0]))
+                break
+    return pairs
+
+
+def preprint_problems(pairs: list[tuple[Record, Record, str]], merged: bool) -> list[Problem]:
+    if merged:
+        return []
+    return [Problem("preprint_published", f"entry {pre.key!r} is a preprint ({pre.preprint}) of {pub.key!r} "
+                    f"({os.path.basename(pub.path)}:{pub.line}, the same {how}), which is listed too, so the paper is "
+                    "shown twice: delete the preprint, or set cv_merge_preprints = True in conf.py to show "
+                    f"{pub.key!r} once with the preprint's link", pre.path, pre.line, pre.key)
+            for pre, pub, how in pairs]

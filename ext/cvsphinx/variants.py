@@ -66,18 +66,18 @@ def _latex_run(workdir: Path, tex: str, log_lines: list[str]) -> bool:
 
 
 def _sphinx(srcdir: Path, outdir: Path, doctreedir: Path, builder: str, overrides: dict, strict: bool,
-            out: io.StringIO) -> int:
+            out: io.StringIO, fresh: bool = False) -> int:
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     with patch_docutils(srcdir), docutils_namespace():
         app = Sphinx(srcdir, srcdir, outdir, doctreedir, builder, overrides, status=None, warning=out,
-                     warningiserror=strict, keep_going=True)
+                     warningiserror=strict, keep_going=True, freshenv=fresh)
         app.build()
         return app.statuscode
 
 
-def build_target(srcdir: Path, builddir: Path, name: str, strict: bool) -> Result:
+def build_target(srcdir: Path, builddir: Path, name: str, strict: bool, fresh: bool = False) -> Result:
     """One PDF (and, for a variant, its page), in this process; the caller runs several at once."""
     started = time.perf_counter()
     result = Result(name)
@@ -86,7 +86,7 @@ def build_target(srcdir: Path, builddir: Path, name: str, strict: bool) -> Resul
     overrides = {"cv_variant": name} if name else {}
     base = builddir / PUBLISH_DIR / name if name else builddir
     try:
-        code = _sphinx(srcdir, base / "latex", base / "doctrees", "latex", overrides, strict, out)
+        code = _sphinx(srcdir, base / "latex", base / "doctrees", "latex", overrides, strict, out, fresh)
         texs = sorted((base / "latex").glob("*.tex"))
         documents = [p for p in texs if p.name not in ("sphinxmessages.tex",)]
         if code != 0 and strict:
@@ -98,7 +98,7 @@ def build_target(srcdir: Path, builddir: Path, name: str, strict: bool) -> Resul
             result.pdf = str(tex.with_suffix(".pdf"))
             result.pages = pdf_pages(tex.with_suffix(".pdf"))
         if name and result.ok:
-            code = _sphinx(srcdir, base / "html", base / "doctrees", "html", overrides, strict, out)
+            code = _sphinx(srcdir, base / "html", base / "doctrees", "html", overrides, strict, out, fresh)
             result.html = str(base / "html" / "index.html")
             if code != 0 and strict:
                 result.ok = False
@@ -161,9 +161,10 @@ def _warm_up() -> None:
             continue
 
 
-def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool, jobs: int) -> list[Result]:
+def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool, jobs: int,
+             fresh: bool = False) -> list[Result]:
     if jobs <= 1 or len(targets) <= 1:
-        return [build_target(srcdir, builddir, t, strict) for t in targets]
+        return [build_target(srcdir, builddir, t, strict, fresh) for t in targets]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -172,16 +173,16 @@ def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool,
     # fork: the children start with Sphinx, MyST and this package already imported
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context) as pool:
-        futures = [pool.submit(build_target, srcdir, builddir, t, strict) for t in targets]
+        futures = [pool.submit(build_target, srcdir, builddir, t, strict, fresh) for t in targets]
         return [f.result() for f in futures]
 
 
 def build_all(srcdir: Path, builddir: Path, *, only: Sequence[str] | None = None, main: bool = True,
               variants: bool = True, publish_to: Path | None = None, strict: bool = False,
-              jobs: int = 1) -> tuple[bool, list[Result], dict[str, int | None]]:
+              jobs: int = 1, fresh: bool = False) -> tuple[bool, list[Result], dict[str, int | None]]:
     """Every PDF (and variant page) at once; the variants' pages and PDFs published beside the full CV's page."""
     targets, limits = _targets(srcdir, only, main, variants)
-    results = _run_all(srcdir, builddir, targets, strict, jobs)
+    results = _run_all(srcdir, builddir, targets, strict, jobs, fresh)
     for result in results:
         result.limit = limits.get(result.name)
     built = [r.name for r in results if r.name and r.ok]
@@ -273,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "the full CV's page links to <its folder>/variants/<name>/<pdf>")
     parser.add_argument("-W", dest="strict", action="store_true",
                         help="warnings are errors (the exit status is 1), as sphinx-build -W --keep-going")
+    parser.add_argument("-E", dest="fresh", action="store_true",
+                        help="read every source again, so that every warning is said (as sphinx-build -E)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="builds at once (default: CPUs)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     parser.add_argument("--preview", action="store_true",
@@ -294,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     ok, results, _ = build_all(srcdir, builddir, only=args.only, main=not args.no_main, variants=not args.no_variants,
                                publish_to=Path(args.publish).resolve() if args.publish else None,
-                               strict=args.strict, jobs=args.jobs)
+                               strict=args.strict, jobs=args.jobs, fresh=args.fresh)
     for result in results:
         if result.output:
             sys.stderr.write(result.output)

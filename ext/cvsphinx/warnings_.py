@@ -36,7 +36,7 @@ class Subtype(enum.StrEnum):
     missing_field = "missing_field"
     """An entry lacks a field its type needs (title, year, venue)."""
     bad_year = "bad_year"
-    """A year field is not a four-digit year; the entry sorts last in its group."""
+    """A year field is not a four-digit year: a full date (2013-12-26) is read as the date, anything else sorts last."""
     latex = "latex"
     """A field uses a LaTeX command the decoder does not know; its argument is shown as text."""
     owner_absent = "owner_absent"
@@ -59,6 +59,28 @@ class Subtype(enum.StrEnum):
     """A variant of the CV names a section the CV does not have, so that section is missing from it."""
     page_limit = "page_limit"
     """A variant's PDF has more pages than its page_limit allows."""
+    placeholder = "placeholder"
+    """A field holds what a program writes for no value (null, None, 0 as a year or volume); it is left out."""
+    venue_field = "venue_field"
+    """An entry's venue is in the field another type reads (journal on an @inproceedings); it is shown."""
+    preprint_published = "preprint_published"
+    """A preprint whose published version is in the .bib files too (same DOI, arXiv id, or title and authors)."""
+    starter_text = "starter_text"
+    """A section still holds the example text cv.sh new wrote ("Your University"); it is published as it is."""
+
+
+def describe(subtype: str) -> str:
+    """What a subtype means: its docstring in ``Subtype`` above (read from this file, so it is written once)."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Subtype")
+    for stmt, after in zip(cls.body, cls.body[1:], strict=False):
+        if (isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == subtype for t in stmt.targets)
+                and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)):
+            return " ".join(str(after.value.value).split())
+    return ""
 
 
 def warn_at(path: str, line: int | None, message: str, subtype: str) -> None:
