@@ -381,3 +381,80 @@ def test_accepted_warnings_pass_a_strict_build_and_new_ones_fail(tmp_path: Path)
     assert run.returncode == 1 and "entry 'newone': has no year" in run.stderr
     assert run.stderr.count("WARNING") == 1
     assert len(read(src / "accepted-warnings.txt")) == 11
+
+
+# -- 4. biblatex's fields a CV needs, in the house style, where biblatex places them ---------------------
+
+
+def _cite(rec_fields: dict, type_: str, *others: tuple[str, str, dict]) -> str:
+    entries = [Entry("x", type_, dict(rec_fields), "refs.bib", 1, 0)]
+    entries += [Entry(key, t, dict(f), "refs.bib", 10 * (i + 1), i + 1) for i, (key, t, f) in enumerate(others)]
+    found, _ = build_records(entries)
+    ctx = StyleContext(build_owner("Doe, J."), build_roster([], build_roles(DEFAULT_ROLES)))
+    return render(format_entry(found[0], ctx)).text.replace("\u00a0", " ")
+
+
+BOOK = {"author": "Doe, Jane", "title": "Walden", "publisher": "Ticknor", "location": "Boston", "year": "1854"}
+
+
+@pytest.mark.parametrize(("type_", "fields", "expected"), [
+    ("inproceedings", {"booktitle": "Proceedings", "eventtitle": "Eighth Symposium", "venue": "Lerum",
+                       "eventdate": "1968-05-19/1968-05-25"},
+     "in Proceedings, Eighth Symposium (Lerum, May 19–25, 1968)"),
+    ("inproceedings", {"booktitle": "Proceedings", "booktitleaddon": "Lectures", "venue": "Kyoto", "eventdate": "2019-09"},
+     "in Proceedings, Lectures, Kyoto, September 2019"),
+    ("unpublished", {"howpublished": "Invited talk", "eventtitle": "AGU Fall Meeting", "venue": "San Francisco",
+                     "eventdate": "2019-12-11"}, "Invited talk, AGU Fall Meeting (San Francisco, December 11, 2019)"),
+    ("proceedings", {"eventtitle": "Nobel Symposium", "eventdate": "1968"}, "Nobel Symposium (1968)"),
+    ("article", {"journal": "William and Mary Quarterly", "series": "3", "volume": "15"},
+     "William and Mary Quarterly, 3rd ser., 15"),
+    ("article", {"journal": "American Anthropologist", "series": "newseries", "volume": "93"},
+     "American Anthropologist, new ser., 93"),
+    ("article", {"journal": "J", "volume": "12", "version": "3"}, "J, 12, version 3"),
+    ("book", {"translator": "Goldstein, Brian", "origlanguage": "german"}, "transl. from the German by B. Goldstein"),
+    ("book", {"maintitle": "Werke", "mainsubtitle": "Kritische Ausgabe", "volume": "7", "part": "2"},
+     "vol. 7.2 of Werke: Kritische Ausgabe"),
+    ("book", {"pagetotal": "528"}, "Boston, 528 pp."),
+    ("thesis", {"institution": "MIT", "pagetotal": "120"}, "MIT, Boston, 120 pp."),
+    ("book", {"editora": "Loewenfeld, Samuel", "editoratype": "redactor"}, "red. by S. Loewenfeld"),
+    ("book", {"editora": "Kaltenbrunner, F."}, "ed. by F. Kaltenbrunner"),
+    ("book", {"introduction": "Latacz, Joachim", "afterword": "Thraede, Klaus", "foreword": "Eco, Umberto"},
+     "with an intro. by J. Latacz, with a foreword by U. Eco, with an afterw. by K. Thraede"),
+    ("book", {"editor": "Cope, E. M.", "commentator": "Cope, E. M."}, "ed. and comm. by E. M. Cope"),
+    ("book", {"annotator": "Hannes, R."}, "annot. by R. Hannes"),
+    ("collection", {"editor": "Matuz, Roger", "pages": "204--208"}, "pp. 204–208"),
+    ("inbook", {"bookauthor": "Doe, Jane", "booktitle": "Collected Works"}, "Walden, in Collected Works"),
+])
+def test_biblatex_fields_in_the_house_style(type_: str, fields: dict, expected: str) -> None:
+    text = _cite({**BOOK, **fields}, type_)
+    assert expected in text, text
+
+
+def test_useeditor_false_puts_the_title_first() -> None:
+    text = _cite({"editor": "Preece, W. E.", "title": "Britannica", "year": "2003", "options": "useeditor=false"},
+                 "collection")
+    assert text.startswith("Britannica (2003), ed. by W. E. Preece")
+
+
+@pytest.mark.parametrize(("relatedtype", "words"), [("reprintfrom", "repr. from"), ("origpubin", "orig. pub. in"),
+                                                    ("translationof", "transl. of"), ("reviewof", "review of")])
+def test_related_entries_are_cited_with_their_relation(relatedtype: str, words: str) -> None:
+    text = _cite({**BOOK, "related": "orig", "relatedtype": relatedtype}, "book",
+                 ("orig", "article", {"author": "Doe, Jane", "title": "Walden, first", "journal": "Dial",
+                                      "volume": "3", "year": "1850"}))
+    assert text.endswith(f"Boston, {words} Walden, first (1850), Dial, 3."), text  # same author: not repeated
+
+
+def test_related_string_and_multivolume_sets() -> None:
+    text = _cite({**BOOK, "related": "other", "relatedstring": "excerpt in"}, "book",
+                 ("other", "collection", {"editor": "Matuz, R.", "title": "Criticism", "year": "1990"}))
+    assert "excerpt in Matuz, R. (ed.) (1990), Criticism" in text
+    text = _cite({**BOOK, "related": "va,vb", "relatedtype": "multivolume"}, "mvbook",
+                 ("va", "book", {"author": "Doe, Jane", "title": "One", "volume": "A", "year": "1984"}),
+                 ("vb", "book", {"author": "Doe, Jane", "title": "Two", "volume": "B", "year": "1986"}))
+    assert text.endswith("vol. A: One (1984); vol. B: Two (1986).")
+
+
+def test_a_related_key_not_in_the_file_is_warned() -> None:
+    found, _ = build_records([Entry("x", "book", {**BOOK, "related": "nowhere"}, "refs.bib", 1, 0)])
+    assert found[0].problems == ["related 'nowhere' is not in the .bib files; it is not shown"]

@@ -43,13 +43,15 @@ KIND = {
 }
 _THESIS_TYPE = {"phdthesis": "phdthesis", "mastersthesis": "mathesis", "techreport": "techreport"}
 
-NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder", "editora", "editorb", "editorc")
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "holder", "editora", "editorb", "editorc",
+               "introduction", "foreword", "afterword", "commentator", "annotator")
 LITERAL_FIELDS = (
     "title", "subtitle", "titleaddon", "journaltitle", "journalsubtitle", "issuetitle", "booktitle", "booksubtitle",
     "booktitleaddon", "maintitle", "mainsubtitle", "eventtitle", "venue", "publisher", "location", "institution",
     "organization", "series", "edition", "note", "addendum", "howpublished", "type", "version", "chapter",
     "volume", "volumes", "number", "issue", "pages", "pagetotal", "eid", "part", "language", "contribution",
-    "award", "pubstate", "origtitle", "shorttitle", "eprintclass",
+    "award", "pubstate", "origtitle", "shorttitle", "eprintclass", "relatedstring", "origlanguage",
+    "editoratype", "editorbtype", "editorctype", "maintitleaddon", "journalsubtitle",
 )
 VERBATIM_FIELDS = ("url", "doi", "eprint", "file", "isbn", "issn", "urldate", "eventdate", "origdate")
 # fields a child never takes from its crossref parent (biblatex manual, "Data Inheritance")
@@ -343,6 +345,7 @@ class Record:
     written: dict[str, str] = field(default_factory=dict)  # the entry's own fields as written: the BibTeX shown
     advice: list[tuple[str, str]] = field(default_factory=list)  # (warning subtype, message): data read with a fix-up
     preprint: str = ""  # the preprint server ("arXiv", "bioRxiv"...) when the entry is a preprint, else ""
+    related: list[Record] = field(default_factory=list)  # the entries its ``related`` field names
     preprint_doi: tuple[str, str] | None = None  # (server, DOI) of its preprint, merged in (cv_merge_preprints)
 
     def __post_init__(self) -> None:
@@ -380,11 +383,21 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
     problems: list[Problem] = []
     by_key = {e.key.lower(): e for e in entries}
     records: list[Record] = []
+    everything: dict[str, Record] = {}
     for entry in entries:
-        if entry.type in NOT_PUBLICATIONS:
-            continue
         fields, notes = _resolve(entry, by_key)
-        records.append(_record(entry, fields, notes, macros, journal_names))
+        record = _record(entry, fields, notes, macros, journal_names)
+        everything.setdefault(entry.key.lower(), record)
+        if entry.type not in NOT_PUBLICATIONS:
+            records.append(record)
+    for record in records:  # biblatex's related entries: a reprint's original, a translation, the volumes of a set
+        for key in (k.strip() for k in record.fields.get("related", "").split(",") if k.strip()):
+            found = everything.get(key.lower())
+            if found is None:
+                record.problems.append(f"related {key!r} is not in the .bib files; it is not shown")
+            elif found is not record:
+                record.related.append(found)
+                record.digest = hashlib.sha256((record.digest + found.digest).encode()).hexdigest()
     return records, problems
 
 

@@ -232,6 +232,7 @@ class _Entry:
     language_at: str = ""  # the block that adds "(in Chinese)"
     said_submitted: bool = False
     link_title: bool = False  # the title links to the paper (DOI, else url): on the web page and in the PDF
+    nested: bool = False  # cited inside another entry (its ``related``): no related entries of its own
 
     def text(self, name: str) -> Text:
         return self.record.text(name)
@@ -427,13 +428,46 @@ def b_editors(entry: _Entry) -> Text:
     """``ed. by A. Smith and B. Jones`` (unless the editors head the entry); ``ed. and transl. by`` when they translated."""
     if entry.head_role != "editor" and _same_people(entry, "editor", "translator"):
         return _by(entry, "editor", "ed. and transl. by")
+    if _same_people(entry, "editor", "commentator"):
+        return _by(entry, "editor", "ed. and comm. by")
     return _by(entry, "editor", "ed. by")
 
 
 def b_translators(entry: _Entry) -> Text:
+    """``transl. by A. Smith``; ``transl. from the German by`` with ``origlanguage``; ``transl. and comm. by``."""
     if entry.head_role != "editor" and entry.record.persons.get("editor") and _same_people(entry, "translator", "editor"):
         return Text()  # said with the editors
-    return _by(entry, "translator", "transl. by")
+    words = "transl."
+    if _same_people(entry, "translator", "commentator"):
+        words += " and comm."
+    languages = [n for n in (_language_name(i) for i in _split_list(decode_plain(entry.record.get("origlanguage"))))
+                 if n]
+    if languages:
+        words += " from the " + " and ".join(languages)
+    return _by(entry, "translator", words + " by")
+
+
+# biblatex's editor types (editoratype): the words before the names
+_EDITOR_TYPES = {"editor": "ed. by", "compiler": "comp. by", "founder": "founded by", "continuator": "continued by",
+                 "redactor": "red. by", "reviser": "rev. by", "collaborator": "in collab. with",
+                 "organizer": "org. by", "director": "dir. by"}
+_CONTRIBUTORS = (("commentator", "comm. by"), ("annotator", "annot. by"), ("introduction", "with an intro. by"),
+                 ("foreword", "with a foreword by"), ("afterword", "with an afterw. by"))
+
+
+def b_contributors(entry: _Entry) -> Text:
+    """The other people of a book, as biblatex names them: ``red. by`` (``editora`` with ``editoratype``),
+    ``comm. by``, ``annot. by``, ``with an intro. by``, ``with a foreword by``, ``with an afterw. by``."""
+    pieces: list[Text] = []
+    for role in ("editora", "editorb", "editorc"):
+        kind = decode_plain(entry.record.get(f"{role}type")).strip().lower()
+        pieces.append(_by(entry, role, _EDITOR_TYPES.get(kind, "ed. by")))
+    for role, words in _CONTRIBUTORS:
+        if role == "commentator" and (_same_people(entry, "commentator", "translator")
+                                      or _same_people(entry, "commentator", "editor")):
+            continue  # said with the translators or the editors
+        pieces.append(_by(entry, role, words))
+    return Text(*_comma_join(pieces))
 
 
 def b_journal(entry: _Entry) -> Text:
@@ -445,6 +479,9 @@ def b_journal(entry: _Entry) -> Text:
     if not journal or _contains_arxiv(entry, journal):
         return Text()
     venue = _with_language(entry, "venue", _italic(journal))
+    series = _series(entry)
+    if series:
+        venue = Text(venue, ", ", series)
     if entry.pubstate == "submitted":
         entry.said_submitted = True
         return Text("submitted to ", venue)
@@ -461,13 +498,29 @@ def b_venue(entry: _Entry) -> Text:
     return _with_language(entry, "venue", _italic(booktitle))
 
 
+def _series(entry: _Entry) -> Text:
+    """An article's ``series``: ``3rd ser.`` for a number, ``new ser.`` for biblatex's ``newseries``."""
+    series = entry.text("series")
+    plain = as_plain(series).strip()
+    if plain.isdigit():
+        return Text(f"{_ordinal(int(plain))} ser.")
+    named = {"newseries": "new ser.", "oldseries": "old ser."}.get(plain.lower())
+    return Text(named) if named else series
+
+
+def _volume(entry: _Entry) -> Text:
+    """``7.2``: the volume and biblatex's ``part`` of it."""
+    volume, part = entry.text("volume"), entry.text("part")
+    return Text(volume, ".", part) if volume and part else volume
+
+
 def b_issue_title(entry: _Entry) -> Text:
     return entry.text("issuetitle")
 
 
 def b_numbers(entry: _Entry) -> Text:
     """``220``, ``10(12)``, ``no. 5``: volume and issue of a journal."""
-    volume, number = entry.text("volume"), entry.text("number") or entry.text("issue")
+    volume, number = _volume(entry), entry.text("number") or entry.text("issue")
     if _contains_arxiv(entry, volume):
         volume = Text()
     if _contains_arxiv(entry, number):
@@ -507,13 +560,67 @@ def b_in_book(entry: _Entry) -> Text:
     if not book:
         return Text()
     book = _with_language(entry, "venue", _italic(book))
-    if entry.record.persons.get("bookauthor"):
+    addon = entry.text("booktitleaddon")
+    if addon:
+        book = Text(book, ", ", addon)
+    if entry.record.persons.get("bookauthor") and not _same_people(entry, "bookauthor", "author"):  # said in the head
         names, _ = _name_list(entry.record, "bookauthor", entry.ctx, invert_first=False)
         book = Text(names, ", ", book)
     if entry.pubstate == "submitted":
         entry.said_submitted = True
         return Text("submitted to ", book)
     return Text("in ", book)
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def _event_date(text: str) -> str:
+    """``1968-05-19/1968-05-25`` -> ``May 19–25, 1968``: a meeting's dates are shown in full, as biblatex does."""
+    from .records import parse_date
+
+    date = parse_date(text)
+    if date is None:
+        return decode_plain(text)
+    end = parse_date(text.partition("/")[2]) if "/" in text else None
+
+    def one(d, year: bool = True) -> str:
+        if d.month and 1 <= d.month <= 12:
+            if not d.day:
+                return _MONTH_NAMES[d.month - 1] + (f" {d.year}" if year else "")
+            return f"{_MONTH_NAMES[d.month - 1]} {d.day}" + (f", {d.year}" if year else "")
+        return str(d.year)
+
+    if end is None or end == date:
+        return one(date)
+    if end.year == date.year and end.month == date.month and date.day and end.day:
+        return f"{_MONTH_NAMES[date.month - 1]} {date.day}–{end.day}, {date.year}"
+    if end.year == date.year and date.month and end.month:
+        return f"{one(date, year=False)} – {one(end)}"
+    return f"{one(date)} – {one(end)}"
+
+
+def b_event(entry: _Entry) -> Text:
+    """The meeting: ``Eighth Nobel Symposium (Aspenäsgarden, Lerum, May 19–25, 1968)``: ``eventtitle`` (when the
+    booktitle was shown), ``venue`` and ``eventdate``, which a conference paper or a talk on a CV needs."""
+    record = entry.record
+    title = entry.text("eventtitle") if (record.get("booktitle") or entry.record.kind not in ("inproceedings",)) else Text()
+    if entry.record.kind in ("inproceedings",) and not record.get("booktitle"):
+        title = Text()  # the event title stood for the book title
+    place = [p for p in (entry.text("venue"), Text(_event_date(record.get("eventdate"))) if record.get("eventdate")
+                         else Text()) if p]
+    where = Text(*_comma_join(place))
+    if title and where:
+        return Text(title, " (", where, ")")
+    return title or where
+
+
+def _pagetotal(entry: _Entry) -> Text:
+    total = entry.text("pagetotal")
+    if not total:
+        return Text()
+    return Text(total, "\u00a0pp.") if as_plain(total).strip().isdigit() else total
 
 
 def b_edition(entry: _Entry) -> Text:
@@ -527,8 +634,10 @@ def b_edition(entry: _Entry) -> Text:
 
 def b_volume_series(entry: _Entry) -> Text:
     """``vol. 2 of *Maintitle*``, ``vol. 1234 of Series``, ``vol. 2``, ``3 vols.``, ``Series 12``."""
-    volume, series, number = entry.text("volume"), entry.text("series"), entry.text("number")
+    volume, series, number = _volume(entry), entry.text("series"), entry.text("number")
     main = entry.text("maintitle")
+    if main and entry.text("mainsubtitle"):
+        main = Text(main, ": ", entry.text("mainsubtitle"))
     pieces: list[Text] = []
     if volume and main:
         pieces.append(Text("vol.\u00a0", volume, " of ", _italic(main)))
@@ -649,6 +758,47 @@ def b_eprint(entry: _Entry) -> Text:
     return Text(f"{decode_plain(record.get('eprinttype')).strip()}: {eprint}" if kind else eprint)
 
 
+# biblatex's related types: the words before the related entries (english.lbx's, in this style's abbreviations)
+_RELATED = {"origpubas": "orig. pub. as", "origpubin": "orig. pub. in", "reprint": "repr. of",
+            "reprintas": "repr. as", "reprintfrom": "repr. from", "reviewof": "review of",
+            "translationas": "transl. as", "translationfrom": "transl. from", "translationof": "transl. of",
+            "bytranslator": "transl.", "multivolume": "", "default": ""}
+
+
+def b_related(entry: _Entry) -> Text:
+    """biblatex's ``related``: ``repr. from <the original>``, ``transl. of …``, the volumes of a set (``relatedstring``
+    replaces the words).  Each related entry is cited whole, without its own related entries or markers."""
+    record = entry.record
+    if not record.related or entry.nested:
+        return Text()
+    kind = decode_plain(record.get("relatedtype")).strip().lower()
+    words = entry.text("relatedstring") or Text(_RELATED.get(kind, ""))
+    cited = []
+    own = [str(p) for p in record.persons.get(entry.head_role or "author", [])]
+    for other in record.related:
+        if kind == "multivolume":  # the volumes of a set: "vol. A: The TeXbook (1984)"
+            title = _title(_Entry(other, entry.ctx, False, other.year), italic=True)
+            volume = other.text("volume")
+            year = _year_text(other)
+            cited.append(Text(*(["vol.\u00a0", volume, ": "] if volume else []), title,
+                              *([" (", year, ")"] if year else [])))
+            continue
+        omit = {"translators"} if kind == "bytranslator" else set()
+        same = [str(p) for p in other.persons.get("author") or other.persons.get("editor") or []] == own
+        if same:
+            omit.add("names")  # the same authors: the related work's title heads it
+        cited.append(format_entry(other, entry.ctx, markers=False, nested=True, end=False, omit=frozenset(omit)))
+    if kind == "bytranslator" and record.related and record.related[0].persons.get("translator"):
+        names, _ = _name_list(record.related[0], "translator", entry.ctx, invert_first=False)
+        words = Text("transl. by ", names, " as")
+    joined: list[Text | str] = []
+    for i, text in enumerate(cited):
+        if i:
+            joined.append("; ")
+        joined.append(text)
+    return Text(words, " ", *joined) if words else Text(*joined)
+
+
 def b_preprint(entry: _Entry) -> Text:
     """``preprint: bioRxiv, doi:10.1101/…``: the preprint cv_merge_preprints folded into its published version."""
     found = entry.record.preprint_doi
@@ -683,6 +833,7 @@ BLOCKS: dict[str, Callable[[_Entry], Text]] = {
     "journal": b_journal, "venue": b_venue, "issuetitle": b_issue_title, "numbers": b_numbers,
     "pages_bare": b_pages_bare, "pages": b_pages, "in_book": b_in_book, "edition": b_edition,
     "volume_series": b_volume_series, "thesis_type": b_thesis_type, "report": b_report, "patent": b_patent,
+    "contributors": b_contributors, "event": b_event, "pagetotal": _pagetotal, "related": b_related,
     "version": b_version, "pubstate": b_pubstate, "isbn": b_isbn, "eprint": b_eprint, "link": b_link, "preprint": b_preprint,
     "howpublished": _field("howpublished", skip_arxiv=True), "publisher": _list_field("publisher"),
     "institution": _list_field("institution"), "organization": _list_field("organization"),
@@ -692,37 +843,40 @@ BLOCKS: dict[str, Callable[[_Entry], Text]] = {
 
 # biblatex type -> the blocks after the head, in order.  The title block comes first: with no
 # names, it becomes the head.  Blocks with nothing to show are left out.
-_BOOK = ("title_italic", "editors", "translators", "edition", "volume_series", "publisher", "location")
-_IN_BOOK = ("title", "translators", "in_book", "editors", "edition", "volume_series", "pages", "publisher", "location")
+_BOOK = ("title_italic", "editors", "translators", "contributors", "edition", "volume_series", "pages", "publisher",
+         "location", "pagetotal")
+_IN_BOOK = ("title", "translators", "in_book", "editors", "contributors", "edition", "volume_series", "pages",
+            "publisher", "location")
 _ONLINE = ("title", "editors", "translators", "type", "version", "howpublished", "publisher", "institution",
            "organization", "location")
 LAYOUTS: dict[str, tuple[str, ...]] = {
-    "article": ("title", "translators", "journal", "numbers", "pages_bare"),
-    "suppperiodical": ("title", "translators", "journal", "numbers", "pages_bare"),
+    "article": ("title", "translators", "contributors", "journal", "numbers", "pages_bare", "version"),
+    "suppperiodical": ("title", "translators", "contributors", "journal", "numbers", "pages_bare", "version"),
     "periodical": ("title_italic", "issuetitle", "numbers"),
-    "inproceedings": ("title", "translators", "in_book", "editors", "volume_series", "pages", "organization",
+    "inproceedings": ("title", "translators", "in_book", "event", "editors", "volume_series", "pages", "organization",
                       "publisher", "location"),
     "incollection": _IN_BOOK, "inbook": _IN_BOOK, "inreference": _IN_BOOK, "suppbook": _IN_BOOK,
     "suppcollection": _IN_BOOK,
     "bookinbook": ("title_italic", "translators", "in_book", "editors", "edition", "volume_series", "pages",
                    "publisher", "location"),
     "book": _BOOK, "mvbook": _BOOK, "collection": _BOOK, "mvcollection": _BOOK, "reference": _BOOK,
-    "mvreference": _BOOK, "proceedings": ("title_italic", "editors", "translators", "volume_series",
-                                          "organization", "publisher", "location"),
-    "mvproceedings": ("title_italic", "editors", "translators", "volume_series", "organization", "publisher",
-                      "location"),
+    "mvreference": _BOOK, "proceedings": ("title_italic", "event", "editors", "translators", "volume_series",
+                                          "organization", "publisher", "location", "pagetotal"),
+    "mvproceedings": ("title_italic", "event", "editors", "translators", "volume_series", "organization", "publisher",
+                      "location", "pagetotal"),
     "booklet": ("title_italic", "editors", "type", "howpublished", "location"),
-    "manual": ("title_italic", "editors", "edition", "type", "version", "organization", "publisher", "location"),
-    "thesis": ("title", "thesis_type", "institution", "location"),
-    "report": ("title", "report", "version", "institution", "location"),
-    "unpublished": ("title", "type", "howpublished", "location"),
+    "manual": ("title_italic", "editors", "edition", "type", "version", "organization", "publisher", "location",
+               "pagetotal"),
+    "thesis": ("title", "thesis_type", "institution", "location", "pagetotal"),
+    "report": ("title", "report", "version", "institution", "location", "pagetotal"),
+    "unpublished": ("title", "type", "howpublished", "event", "location"),
     "online": _ONLINE, "dataset": _ONLINE, "software": _ONLINE,
     "patent": ("title", "patent", "location"),
     "misc": ("title", "editors", "translators", "venue", "type", "howpublished", "version", "publisher",
              "institution", "organization", "location", "numbers", "pages"),
 }
 # every type ends alike: its state, notes, identifiers, links
-TAIL: tuple[str, ...] = ("pubstate", "note", "addendum", "isbn", "eprint", "link", "preprint")
+TAIL: tuple[str, ...] = ("pubstate", "note", "addendum", "related", "isbn", "eprint", "link", "preprint")
 _VENUE_BLOCKS = ("journal", "venue", "in_book")
 _VENUE_FIELDS = {"journal": ("journaltitle",), "venue": ("journaltitle", "booktitle"),
                  "in_book": ("booktitle", "eventtitle")}
@@ -747,17 +901,21 @@ _NO_YEAR_YET = frozenset({"submitted", "inreview", "inpreparation", "underreview
 
 
 def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_year: bool = True,
-                 link_title: bool = False) -> Text:
-    """The whole entry as rich text: head, the blocks of its type, the tail, one final period."""
+                 link_title: bool = False, nested: bool = False, end: bool = True,
+                 omit: frozenset[str] = frozenset()) -> Text:
+    """The whole entry as rich text: head, the blocks of its type, the tail, one final period.
+
+    ``nested``, ``end`` and ``omit`` (block names, or "names" for the head's names) cite it inside another entry."""
     year = record.year
-    entry = _Entry(record, ctx, markers, year, pubstate=record.get("pubstate").strip().lower(), link_title=link_title)
+    entry = _Entry(record, ctx, markers, year, pubstate=record.get("pubstate").strip().lower(), link_title=link_title,
+                   nested=nested)
     layout = layout_of(record)
     venue = next((b for b in layout if b in _VENUE_BLOCKS), None)
     names = _VENUE_FIELDS.get(venue, ())
     entry.language_at = "venue" if any(record.get(n) for n in names) else "title"  # "(in Chinese)" goes there
 
-    head = _head(entry)
-    blocks = list(layout)
+    head = _head(entry) if "names" not in omit else Text()
+    blocks = [b for b in layout if b not in omit]
     if not head:  # no names: the title heads the entry, as biblatex's author-year styles do
         head = BLOCKS[blocks.pop(0)](entry)
     if show_year and entry.pubstate not in _NO_YEAR_YET:
@@ -766,17 +924,19 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
             head = Text(head, " (", shown, ")") if head else shown
     pieces = [head]
     for name in (*blocks, *TAIL):
-        pieces.append(BLOCKS[name](entry))
+        if name not in omit:
+            pieces.append(BLOCKS[name](entry))
     body = Text(*_comma_join(pieces))
-    return body if _ends_sentence(body) or not body else Text(body, ".")
+    return body if not end or _ends_sentence(body) or not body else Text(body, ".")
 
 
 def _head(entry: _Entry) -> Text:
     """The names that head the entry: authors, or editors with "(ed.)"; a ``contribution`` to them."""
     record = entry.record
     contribution = record.text("contribution")
+    options = {o.strip().replace(" ", "").lower() for o in record.get("options").split(",")}
     for role in ("author", "editor"):
-        if record.persons.get(role):
+        if record.persons.get(role) and f"use{role}=false" not in options:  # biblatex's useauthor/useeditor
             names, count = _name_list(record, role, entry.ctx, invert_first=True, markers=entry.markers,
                                       year=entry.year, surname_only=bool(contribution))
             entry.head_role = role
