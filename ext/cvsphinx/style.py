@@ -254,9 +254,12 @@ def _map_strings(text: BaseText, fn: Callable[[str], str]) -> BaseText:
 _RANGE = re.compile(r"(?<=\w)\s*(?:-{1,3}|[‐‑–—])\s*(?=\w)")
 
 
+_ADS_FOLLOWING = re.compile(r"(?<=\w)-?\+$")  # NASA ADS's old "149-+", "A90+": page 149 and those following
+
+
 def _range(text: Text) -> Text:
-    """``55-65``, ``55--65``, ``55 – 65`` -> ``55–65``."""
-    return Text(_map_strings(text, lambda s: _RANGE.sub("–", s)))
+    """``55-65``, ``55--65``, ``55 – 65`` -> ``55–65``; ADS's ``149-+`` -> ``149``."""
+    return Text(_map_strings(text, lambda s: _RANGE.sub("–", _ADS_FOLLOWING.sub("", s))))
 
 
 # What exporters write as the "journal" of an arXiv preprint: the arXiv link at the end says it
@@ -269,9 +272,14 @@ def _contains_arxiv(entry: _Entry, text: Text) -> bool:
     ``journal = {arXiv e-prints}`` and ``pages = {arXiv:2401.09749}``, DBLP's ``CoRR`` and ``abs/2401.09749``)
     gives way to the link."""
     arxiv = entry.record.arxiv
-    if not arxiv or not text:
+    if not text:
         return False
     plain = as_plain(text)
+    eprint = decode_plain(entry.record.get("eprint")).strip()
+    if eprint and plain.strip() == eprint:  # DBLP's ECCC: volume = {TR24-021}, eprint = {TR24-021}
+        return True
+    if not arxiv:
+        return False
     ident = re.sub(r"v\d+$", "", arxiv[0])
     return ident in plain or bool(_ARXIV_VENUES.fullmatch(plain))
 
@@ -815,6 +823,8 @@ def b_link(entry: _Entry) -> Text:
     if doi_field:
         value = _url_value(doi_field)
         doi = doi_of(value)
+        if doi and record.arxiv and doi.lower().startswith("10.48550/arxiv."):
+            return Text()  # arXiv's own DOI: the arXiv link says it
         if doi:
             return Text("doi:", HRef(f"https://doi.org/{doi}", doi))
         return Text("doi:", decode_plain(doi_field))
