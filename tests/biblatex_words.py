@@ -29,7 +29,7 @@ The same biblatex string in the CV's documented spelling (README, "Entry types")
 
 Run the report (two seconds; biblatex's side, five more the first time, is cached under /tmp on the .bib file)::
 
-    cd /work/main && PYTHONPATH=ext:tests .venv/bin/python -m biblatex_words
+    PYTHONPATH=ext:tests .venv/bin/python -m biblatex_words    (in the project folder)
 """
 
 from __future__ import annotations

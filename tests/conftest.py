@@ -106,10 +106,9 @@ def _accepted(src: Path) -> str:
     lines = []
     for seen in sorted((src / "_build" / "doctrees").glob("cv-warnings-*.txt")):
         for line in seen.read_text(encoding="utf-8").splitlines():
-            state, _, rest = line.partition("\t")
-            at, _, ident = rest.partition("\t")
+            state, at, ident, message = [*line.split("\t"), "", "", ""][:4]
             if state == "accepted":
-                lines.append(f"{at}: accepted: {ident}\n")
+                lines.append(f"{at}: accepted: {message or ident}\n")
     return "".join(lines)
 
 

@@ -75,7 +75,7 @@ class _Accept(logging.Filter):
         super().__init__()
         self.app = app
         self.accepted: set[str] = set()
-        self.seen: list[tuple[str, str, bool]] = []  # (identity, file:line, accepted) of every cv warning
+        self.seen: list[tuple[str, str, bool, str]] = []  # (identity, file:line, accepted, message) of each one
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "type", "") != "cv" or record.levelno < logging.WARNING:
@@ -83,7 +83,7 @@ class _Accept(logging.Filter):
         location = getattr(record, "location", None)
         ident = identity(getattr(record, "subtype", ""), _where(location, str(self.app.srcdir)), record.getMessage())
         accepted = ident in self.accepted
-        self.seen.append((ident, self._at(location), accepted))
+        self.seen.append((ident, self._at(location), accepted, " ".join(record.getMessage().split())))
         if not accepted:
             return True
         from sphinx.util import logging as sphinx_logging
@@ -127,8 +127,8 @@ def _record_seen(app: Sphinx, exception: Exception | None) -> None:
     try:
         path = Path(app.doctreedir) / SEEN_FILE.format(builder=app.builder.name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{'accepted' if ok else 'new'}\t{at}\t{ident}\n"
-                                for ident, at, ok in dict.fromkeys(accept.seen)), encoding="utf-8")
+        path.write_text("".join(f"{'accepted' if ok else 'new'}\t{at}\t{ident}\t{message}\n"
+                                for ident, at, ok, message in dict.fromkeys(accept.seen)), encoding="utf-8")
     except OSError:
         pass  # only a record for the build summary
 
@@ -139,17 +139,16 @@ def setup_accepted(app: Sphinx) -> None:
     app.connect("build-finished", _record_seen)
 
 
-def last_build(doctrees: Path) -> list[tuple[str, str, bool]]:
-    """(identity, file:line, accepted) of every cv warning of the last html and latex builds in ``doctrees``."""
-    found: dict[str, tuple[str, str, bool]] = {}
+def last_build(doctrees: Path) -> list[tuple[str, str, bool, str]]:
+    """(identity, file:line, accepted, message) of every cv warning of the last html and latex builds in ``doctrees``."""
+    found: dict[str, tuple[str, str, bool, str]] = {}
     for builder in ("html", "latex"):
         try:
             text = (doctrees / SEEN_FILE.format(builder=builder)).read_text(encoding="utf-8")
         except OSError:
             continue
         for line in text.splitlines():
-            state, _, rest = line.partition("\t")
-            at, _, ident = rest.partition("\t")
+            state, at, ident, message = [*line.split("\t"), "", "", ""][:4]
             if ident:
-                found.setdefault(ident, (ident, at, state == "accepted"))
+                found.setdefault(ident, (ident, at, state == "accepted", message or ident))
     return list(found.values())

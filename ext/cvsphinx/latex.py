@@ -883,6 +883,8 @@ def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
     value = unicodedata.normalize("NFC", value)
     if "textdollar" in value:
         value = _DBLP_MATH.sub(_dblp_math, value)
+    if "textbackslash" in value:  # DBLP's escaped command: {\textbackslash}textsf\{NC\} is \textsf{NC}
+        value = _DBLP_COMMAND.sub(lambda m: f"\\{m.group(1)}{{{m.group(2)}}}", value)
     if not _NEEDS_PARSING.search(value):
         return Decoded(Text(value))
     state = _State(dict(macros))
@@ -897,6 +899,7 @@ def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
 # DBLP escapes the math of a title as text: ``{\textdollar}{\textbackslash}mathrm\{AC\}{\^{}}0{\textdollar}``
 # is ``$\mathrm{AC}^0$``.  Between two escaped dollars the escapes are undone, so the math is math again.
 _DBLP_MATH = re.compile(r"\{?\\textdollar\}?(.+?)\{?\\textdollar\}?")
+_DBLP_COMMAND = re.compile(r"\{?\\textbackslash\}?\s*([A-Za-z]+)\\\{([^{}\\]*)\\\}")
 _DBLP_ESCAPES = ((r"{\textbackslash}", "\\"), (r"\textbackslash ", "\\"), (r"\textbackslash", "\\"),
                  ("{\\^{}}", "^"), ("\\^{}", "^"), ("{\\textasciicircum}", "^"), ("{\\_}", "_"), ("\\_", "_"),
                  ("{\\textunderscore}", "_"), ("\\{", "{"), ("\\}", "}"))

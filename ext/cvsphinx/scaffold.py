@@ -741,21 +741,30 @@ def pdf_pages(pdf: Path) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def suppressed_warnings(conf: Path) -> list[str]:
-    """``suppress_warnings`` as conf.py writes it (a literal list), without running conf.py."""
+_UNREADABLE = object()
+
+
+def conf_literal(conf: Path, name: str, default: object = None) -> object:
+    """A value conf.py assigns as a literal, without running conf.py; ``_UNREADABLE`` when it is not a literal."""
     try:
         tree = ast.parse(conf.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
-        return []
+        return default
     for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "suppress_warnings"
-                                                 for t in stmt.targets):
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
             try:
-                value = ast.literal_eval(stmt.value)
+                return ast.literal_eval(stmt.value)
             except ValueError:
-                return ["(not a literal list)"]
-            return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
-    return []
+                return _UNREADABLE
+    return default
+
+
+def suppressed_warnings(conf: Path) -> list[str]:
+    """``suppress_warnings`` as conf.py writes it (a literal list)."""
+    value = conf_literal(conf, "suppress_warnings", [])
+    if value is _UNREADABLE:
+        return ["(not a literal list)"]
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
 
 def _pdf_name(conf: Path) -> str | None:
@@ -768,23 +777,14 @@ def _pdf_name(conf: Path) -> str | None:
 
 
 def _accepted_name(conf: Path) -> str:
-    """``cv_accepted_warnings`` as conf.py writes it (a literal), without running conf.py."""
-    try:
-        tree = ast.parse(conf.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
+    """``cv_accepted_warnings`` as conf.py writes it (a literal)."""
+    value = conf_literal(conf, "cv_accepted_warnings", "accepted-warnings.txt")
+    if value is _UNREADABLE:
         return "accepted-warnings.txt"
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "cv_accepted_warnings"
-                                                 for t in stmt.targets):
-            try:
-                value = ast.literal_eval(stmt.value)
-            except ValueError:
-                break
-            return value if isinstance(value, str) else ""
-    return "accepted-warnings.txt"
+    return value if isinstance(value, str) else ""
 
 
-def accepted_state(build: Path, project: Path, prune: bool = False) -> tuple[list[tuple[str, str]], list[str], str]:
+def accepted_state(build: Path, project: Path, prune: bool = False) -> tuple[list[tuple[str, str, str]], list[str], str]:
     """The accepted warnings the last build gave, as (file:line, line of the list), and the listed ones it no longer
     gave; with ``prune`` (after a build that read everything, as ``bash cv.sh build``'s), those are deleted."""
     from .accepted import last_build, read, write
@@ -793,8 +793,8 @@ def accepted_state(build: Path, project: Path, prune: bool = False) -> tuple[lis
     path = project / name if name else None
     listed = read(path) if path else []
     seen = last_build(build / "doctrees")
-    todo = [(at, ident) for ident, at, accepted in seen if accepted]
-    said = {ident for ident, _, _ in seen}
+    todo = [(at, ident, message) for ident, at, accepted, message in seen if accepted]
+    said = {ident for ident, *_ in seen}
     fixed = [line for line in listed if line not in said] if seen or listed else []
     if prune and fixed and path is not None:
         rest = [line for line in listed if line in said]
@@ -805,17 +805,16 @@ def accepted_state(build: Path, project: Path, prune: bool = False) -> tuple[lis
     return todo, fixed if prune else [], name
 
 
-def todo_list(todo: list[tuple[str, str]]) -> list[str]:
+def todo_list(todo: list[tuple[str, str, str]]) -> list[str]:
     """The accepted warnings as a to-do list, by kind: what each kind means, then file:line and what to change."""
     from .warnings_ import describe
 
     if not todo:
         return []
     by_kind: dict[str, list[tuple[str, str]]] = {}
-    for at, ident in todo:
-        match = re.match(r"\[cv\.(\w+)\] (?:[^:]*: )?(.*)", ident)
-        kind, text = (match.group(1), match.group(2)) if match else ("other", ident)
-        by_kind.setdefault(kind, []).append((at, text))
+    for at, ident, message in todo:
+        match = re.match(r"\[cv\.(\w+)\]", ident)
+        by_kind.setdefault(match.group(1) if match else "other", []).append((at, message))
     lines = ["", f"To do: {_n(len(todo), 'problem')} in your data and sections, by kind (fix one and its line goes "
              "from the list at the next build)"]
     for kind, items in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
@@ -857,7 +856,7 @@ def summary(build: Path, project: Path | None = None, prune: bool = False) -> st
     todo, fixed, listed_in = accepted_state(build, project, prune)
     from .accepted import last_build
 
-    new = [ident for ident, _, accepted in last_build(build / "doctrees") if not accepted]
+    new = [ident for ident, _, accepted, _ in last_build(build / "doctrees") if not accepted]
     if new:
         said = (f"{_n(len(new), 'new warning')} (above), which fail the build until fixed"
                 + (f"; {_n(len(todo), 'accepted warning')} to fix ({listed_in})" if todo else ""))
