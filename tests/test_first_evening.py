@@ -458,3 +458,72 @@ def test_related_string_and_multivolume_sets() -> None:
 def test_a_related_key_not_in_the_file_is_warned() -> None:
     found, _ = build_records([Entry("x", "book", {**BOOK, "related": "nowhere"}, "refs.bib", 1, 0)])
     assert found[0].problems == ["related 'nowhere' is not in the .bib files; it is not shown"]
+
+
+# -- 5. What real files do besides: names bolded by hand, commented-out entries, free annotations -------------
+
+
+@pytest.mark.parametrize("written", ["\\textbf{Marshall, H.P.}", "{\\bf Marshall, H. P.}", "\\textbf{H.P. Marshall}",
+                                     "\\underline{Marshall, Hans-Peter}"])
+def test_a_name_bolded_by_hand_is_read_as_the_name(written: str) -> None:
+    rec = record({"author": f"Doe, John and {written}", "title": "T", "journal": "J", "year": "2020"})
+    out = html(rec, "Marshall, Hans-Peter")
+    assert "<strong>H. P. Marshall</strong>" in out or "<strong>H.-P. Marshall</strong>" in out, out
+    assert "textbf" not in out and "{" not in out
+
+
+def test_and_run_into_a_command_still_separates_names() -> None:
+    rec = record({"author": "Smith, A. H. and\\textbf{Marshall, H.P.}", "title": "T"})
+    assert [str(p) for p in rec.persons["author"]] == ["Smith, A. H.", "Marshall, H.P."]
+
+
+def test_annotations_people_write_for_themselves_and_for_other_things() -> None:
+    from cvsphinx.people import parse_annotation
+
+    roles = build_roles(DEFAULT_ROLES)
+    assert highlighted("1=first,PI,me; 2=presenter") == frozenset({1})
+    assert parse_annotation("1=first,PI,me; 2=presenter; 3=advisee,student", roles) == {3: "student"}
+    with pytest.raises(ValueError, match="did you mean 'student'"):
+        parse_annotation("2=studnet", roles)
+
+
+def test_commented_out_entries_and_fields_are_comments_as_for_biber(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a1, title={A}, year={2020}}\n%@grant{g1,\n%  title={Hidden},\n% year={2021}}\n"
+                   "@article{b1,\n  title={B},\n%  note={hidden},\n  year={2021}}\n"
+                   "@misc{c1, title={50% of it}, year={2022}}\n", encoding="utf-8")
+    entries, problems = read_bib(bib)
+    assert [(e.key, e.fields) for e in entries] == [
+        ("a1", {"title": "A", "year": "2020"}), ("b1", {"title": "B", "year": "2021"}),
+        ("c1", {"title": "50% of it", "year": "2022"})]
+    assert problems == []
+
+
+def test_spellings_with_part_of_a_compound_surname_are_suggested_not_matched() -> None:
+    from cvsphinx.people import partly_same
+
+    mine = NameKey.parse("Short Gianotti, Daniel J.")
+    assert partly_same(mine, NameKey.parse("Gianotti, D. J."))
+    assert partly_same(NameKey.parse("Pérez-Luque, Antonio J."), NameKey.parse("Luque, Antonio J. Pérez"))
+    assert not partly_same(mine, NameKey.parse("Gianotti, M."))  # another Gianotti
+    assert not partly_same(mine, NameKey.parse("Short Gianotti, D. J."))  # the same: matched, not suggested
+    assert not build_owner("Short Gianotti, Daniel J.").is_owner(NameKey.parse("Gianotti, D. J."))
+
+
+def test_new_puts_the_other_spellings_into_cv_owner_aliases(tmp_path: Path) -> None:
+    from cvsphinx.scaffold import check_bib, make_conf, make_owner
+
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{a, author={Short Gianotti, D. J.}, title={A}, journal={J}, year={2020}}\n"
+                   "@article{b, author={Doe, J. and Gianotti, D. J.}, title={B}, journal={J}, year={2021}}\n"
+                   "@article{c, author={Gianotti, Daniel}, title={C}, journal={J}, year={2022}}\n"
+                   "@article{d, author={Gianotti, M.}, title={D}, journal={J}, year={2022}}\n"
+                   "@incollection{e, author={Roe, R.}, editor={Short Gianotti, Daniel J.}, title={E}, booktitle={B}}\n",
+                   encoding="utf-8")
+    owner = make_owner("Daniel J. Short Gianotti", bibtex="Short Gianotti, Daniel J.")
+    report = check_bib(bib, owner)
+    assert dict(report.aliases) == {"Gianotti, D. J.": 1, "Gianotti, Daniel": 1}
+    assert report.without_owner == ["d"]  # the editor of the book a chapter is in is the owner too
+    owner.aliases = [name for name, _ in report.aliases.most_common()]
+    conf = make_conf((Path(__file__).parent.parent / "conf.py").read_text(encoding="utf-8"), owner)
+    assert "cv_owner_aliases = ['Gianotti, D. J.', 'Gianotti, Daniel']" in conf.replace('"', "'")

@@ -32,7 +32,7 @@ _AT_HEAD = re.compile(r"@[ \t\r\n]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
 _BAD_HEAD = re.compile(r"@[ \t]*([^\s{}(),@\"#%'=]+)[ \t]*[{(][ \t]*([^\s,{}()\"#%'=]+)[ \t]*,")
 _KEY = re.compile(r"\s*([^\s,{}()\"#%'=]*)\s*")
 _NAME = re.compile(r"\s*(" + _IDENT + r")\s*")
-_WS = re.compile(r"\s*")
+_WS = re.compile(r"(?:\s+|%[^\n]*)*")  # white space, and %-comment lines between fields (as biber reads them)
 _NUMBER = re.compile(r"\d+")
 _BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'[{}"]')
@@ -210,6 +210,11 @@ def read_bib(
         at = text.find("@", pos)
         if at < 0:
             break
+        line_start = text.rfind("\n", 0, at) + 1
+        if text[line_start:at].lstrip().startswith("%"):  # a commented-out entry: biber skips it, and so do we
+            end = text.find("\n", at)
+            pos = len(text) if end < 0 else end
+            continue
         head = _AT_HEAD.match(text, at)
         if head is None:
             bad = _BAD_HEAD.match(text, at)

@@ -125,6 +125,19 @@ class NameKey:
         return True
 
 
+def partly_same(mine: NameKey, other: NameKey) -> bool:
+    """A spelling that is probably the same person with part of a compound surname: ``Gianotti, D. J.`` for
+    ``Short Gianotti, D. J.``, ``Luque, Antonio J. Pérez`` for ``Pérez-Luque, Antonio``; given names must agree.
+    Only suggested (``cv.sh new``, the owner_absent warning), never matched: another Luque is not the owner."""
+    if mine.last == other.last or not mine.given or not other.given:
+        return False
+    a, b = mine.last.split("-"), other.last.split("-")
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if not short or len(short) == len(long_) or (long_[-len(short):] != short and long_[:len(short)] != short):
+        return False
+    return NameKey(other.last, mine.given).matches(other)
+
+
 # -- Periods -----------------------------------------------------------------
 
 _PERIOD = re.compile(
@@ -419,6 +432,15 @@ def build_owner(name: object, aliases: object = (), problems: list[str] | None =
 # -- Per-entry annotations ---------------------------------------------------
 
 
+# annotation words that mark the CV owner: biblatex's and al-folio's "highlight", and what people write for themselves
+OWNER_WORDS = frozenset({"highlight", "owner", "me", "self", "myself"})
+
+
+# annotation words for what is not a role (biblatex's own examples and real CVs' files): read, and left alone
+FREE_WORDS = frozenset({"corresponding", "first", "last", "equal", "pi", "co-pi", "copi", "coi", "co-i", "senior",
+                        "lead", "presenter", "presenting", "speaker", "advisee", "advisor", "supervisor", "invited"})
+
+
 def highlighted(text: str) -> frozenset[int]:
     """The positions biblatex's and al-folio's ``author+an = {3=highlight}`` (or ``3=owner``) mark as the owner,
     for a spelling no alias covers; the rest of the annotation is ``parse_annotation``'s."""
@@ -428,7 +450,7 @@ def highlighted(text: str) -> frozenset[int]:
     for part in text.split(";"):
         position, _, value = part.partition("=")
         position = position.split(":")[0].strip()
-        if position.isdigit() and {v.strip() for v in value.split(",")} & {"highlight", "owner"}:
+        if position.isdigit() and {v.strip().lower() for v in value.split(",")} & OWNER_WORDS:
             found.add(int(position))
     return frozenset(found)
 
@@ -442,12 +464,18 @@ def parse_annotation(text: str, roles: Mapping[str, Role]) -> dict[int, str | No
         value = value.strip()
         if not position.isdigit() or not value:
             raise ValueError(f"annotation {part!r} should look like '2=student'")
+        words = [w.strip() for w in value.split(",") if w.strip()]
+        held = [w for w in words if w in roles]
         if value in ("none", "-"):
             result[int(position)] = None
-        elif value in roles:
-            result[int(position)] = value
-        elif value in ("highlight", "owner"):
-            continue
+        elif held:
+            result[int(position)] = held[0]
         else:
-            raise ValueError(f"annotation {part!r} names unknown role {value!r}; known: {', '.join(roles)}, none")
+            # biblatex's annotations are free words: the ones people use for other things than roles pass
+            for word in words:
+                if word.lower() not in OWNER_WORDS | FREE_WORDS:
+                    close = difflib.get_close_matches(word, list(roles), n=1, cutoff=0.6)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    raise ValueError(f"annotation {part!r} names unknown role {word!r}; {hint}known: "
+                                     f"{', '.join(roles)}, none (and, for the owner, highlight)")
     return result

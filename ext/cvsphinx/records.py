@@ -282,14 +282,34 @@ def parse_names(value: str, macros: Mapping[str, str]) -> tuple[list[Name], list
     return list(names), list(problems)
 
 
+# "and\textbf{…}" with no space: BibTeX would read one name, the CV reads two
+_AND_BEFORE_COMMAND = re.compile(r"(?<=\s)and(?=\\[A-Za-z])")
+# a whole name wrapped in a command, as people bold their own name by hand: \textbf{Marshall, H.P.}, {\bf …}
+_WRAPPED = re.compile(r"\s*(?:\\[A-Za-z]+\s*\{(?P<a>.*)\}|\{\s*\\(?:bf|it|em|sl|bfseries|itshape)\s+(?P<b>.*)\})\s*(?P<rest>.*)",
+                      re.DOTALL)
+
+
+def _unwrap(part: str) -> str:
+    """``\\textbf{Marshall, H.P.}`` -> ``Marshall, H.P.``: the CV bolds its owner itself, so the name is read as a
+    name; a wrapper around part of a name (``{\\myname{Ginsburg}}, Adam``) is for the decoder."""
+    match = _WRAPPED.fullmatch(part)
+    if not match:
+        return part
+    inner = match.group("a") if match.group("a") is not None else match.group("b")
+    if not _balanced_inside("{" + inner + "}") or ("," not in inner and " " not in inner.strip()):
+        return part  # one word, or braces that do not close where the wrapper does: not a whole name
+    return inner + match.group("rest")
+
+
 @lru_cache(maxsize=32768)
 def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[tuple[Name, ...], tuple[str, ...]]:
     macros = dict(macro_items)
     names: list[Name] = []
     problems: list[str] = []
-    parts = split_name_list(value)
+    parts = split_name_list(_AND_BEFORE_COMMAND.sub("and ", value))
     for part in parts:
         raw = part
+        part = _unwrap(part)
         if part.strip().lower() == "others":
             names.append(Name(Person(last="others"), "", raw))
             continue

@@ -88,6 +88,7 @@ class Owner:
     orcid: str = ""
     website: str = ""
     affiliation: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other spellings of the name in the .bib file
 
     @property
     def pdf_tex(self) -> str:
@@ -192,7 +193,9 @@ def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
         "author": f"author = {py(owner.name)}\n",
         "copyright": f"copyright = {py(f'{year}, {owner.name}')}\n",
         "html_title": f"html_title = {py(owner.name + ' — Curriculum Vitae')}\n",
-        "cv_owner": f"cv_owner = {py(owner.bibtex)}\n",
+        "cv_owner": f"cv_owner = {py(owner.bibtex)}\n" + (
+            "# Other spellings of your name that cv.sh new found in refs.bib: bold as well (delete any that is not you)\n"
+            f"cv_owner_aliases = {py(owner.aliases)}\n" if owner.aliases else ""),
         "cv_roles": ROLES_BLOCK,
         "cv_roster": ROSTER_BLOCK + "\n" + groups_note(),
     }
@@ -447,40 +450,48 @@ class BibReport:
     skipped: list[str]  # "file:line: message" of each entry that could not be read
     other: list[str]  # problems with entries that were kept
     without_owner: list[str]  # keys of entries whose authors (or editors) do not name the owner
+    aliases: Counter = field(default_factory=Counter)  # other spellings of the owner found there -> entries
 
 
 def check_bib(path: Path, owner: Owner) -> BibReport:
-    """What the build will find in the .bib file, said once, before anything is built."""
-    from .bibfile import read_bib
-    from .people import NameKey, build_owner
+    """What the build will find in the .bib file, said once, before anything is built; names are read as the build
+    reads them (records.py), and spellings that are probably the owner's are gathered for cv_owner_aliases."""
+    from .bibfile import BibText, read_bib
+    from .latex import preamble_macros
+    from .people import NameKey, build_owner, highlighted, partly_same
+    from .records import build_records
 
-    entries, problems = read_bib(path)
+    extra = BibText()
+    entries, problems = read_bib(path, extra=extra)
+    records, _ = build_records(entries, preamble_macros("\n".join(extra.preamble)))
     shown = path.name
     skipped = [f"{shown}:{p.line}: {p.message}" for p in problems if p.subtype == "bib_syntax"]
     other = [f"{shown}:{p.line}: {p.message}" for p in problems if p.subtype != "bib_syntax"]
     me = build_owner(owner.bibtex, [])
     without = []
-    for entry in entries:
-        people = _names(entry.get("author")) or _names(entry.get("editor"))
-        if people and not entry.get("contribution") and not any(me.is_owner(NameKey.from_person(p)) for p in people):
-            without.append(entry.key)
-    return BibReport(path, len(entries), skipped, other, without)
-
-
-def _names(value: str) -> list:
-    """The people of a name field, as BibTeX splits them ("others" left out)."""
-    from pybtex.bibtex.utils import split_name_list
-    from pybtex.database import Person
-
-    people = []
-    for text in split_name_list(value) if value else []:
-        if text.strip().lower() == "others":
+    aliases: Counter = Counter()
+    for record in records:
+        role = "author" if record.persons.get("author") else "editor"
+        people = [p for p in record.persons.get(role, []) if str(p).strip().lower() != "others"]
+        if not people or record.get("contribution"):
             continue
-        try:
-            people.append(Person(text))
-        except Exception:  # a name pybtex cannot read: the build warns about it (cv.bib_field)
+        keys = [NameKey.from_person(p) for p in people]
+        editors = [NameKey.from_person(p) for p in record.persons.get("editor", [])]
+        if any(me.is_owner(k) for k in keys + editors) or highlighted(record.get(f"{role}+an")):
             continue
-    return people
+        like = [p for p, k in zip(people, keys, strict=True) if any(partly_same(mine, k) for mine in me.keys)]
+        if like:
+            aliases[_bibtex_name(like[0])] += 1
+        else:
+            without.append(record.key)
+    return BibReport(path, len(entries), skipped, other, without, aliases)
+
+
+def _bibtex_name(person) -> str:
+    """A decoded name as conf.py writes it: "Surname, Given"."""
+    surname = " ".join(person.prelast_names + person.last_names)
+    given = " ".join(person.first_names + person.middle_names)
+    return f"{surname}, {given}" if given else surname
 
 
 def _n(count: int, word: str) -> str:
@@ -505,6 +516,10 @@ def _say_bib(report: BibReport, owner: Owner, out) -> None:
         print(f"  {_n(len(report.other), 'other problem')} (those entries are kept; the build warns about each):",
               file=out)
         listing(report.other)
+    if report.aliases:
+        print(f"  {_n(sum(report.aliases.values()), 'entry')} spell your name otherwise; the CV bolds these spellings "
+              "too (cv_owner_aliases in conf.py: delete any that is not you):", file=out)
+        listing([f"{name!r} ({_n(count, 'entry')})" for name, count in report.aliases.most_common()])
     if report.without_owner:
         print(f"  {_n(len(report.without_owner), 'entry')} without {owner.bibtex} among the authors (the build warns "
               "cv.owner_absent; add the other names you published under to cv_owner_aliases in conf.py):", file=out)
@@ -556,6 +571,8 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
     if shutil.which("git") is None:
         raise ScaffoldError("git is not installed; install it (apt-get install git) and run this again")
     report = check_bib(bib, owner) if bib is not None else None
+    if report is not None:
+        owner.aliases = [name for name, _ in report.aliases.most_common()]
     dest.mkdir(parents=True, exist_ok=True)
     for rel in COPY_FILES + GENERIC_TESTS:
         src = source / rel

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
 from .latex import decode_plain
-from .people import NameKey, highlighted, parse_annotation
+from .people import NameKey, highlighted, parse_annotation, partly_same
 from .records import Record
 from .style import doi_of, safe_url
 
@@ -121,8 +121,12 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                 names = ", ".join(p.name for p in found)
                 add(record, "ambiguous_person", f"author {str(person)!r} could be any of {names}; no marker is "
                     f"given; say which with author+an = {{{position}=<role>}}")
+        if people and not owner_found:  # the editor of the book a chapter is in: the owner's work too
+            owner_found = any(cfg.owner.is_owner(NameKey.from_person(p)) for p in record.persons.get("editor", []))
         if people and not owner_found and not record.get("contribution"):
-            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; add the owner, or a "
+            like = [str(p) for p in people if any(partly_same(k, NameKey.from_person(p)) for k in cfg.owner.keys)]
+            hint = (f"{like[0]!r} may be you: add it to cv_owner_aliases in conf.py; otherwise " if like else "")
+            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
                 "contribution = {Contributing author} field if that is right")
     for person in cfg.roster.people:
         if person.expect_papers and id(person) not in matched_people:
