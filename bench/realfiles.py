@@ -1,6 +1,6 @@
 """What a stranger gets from ``cv.sh new`` with a real academic's .bib file, measured on the built page and PDF.
 
-For every file of ``/work/realbib/SOURCES.json``: ``cv.sh new`` (with ``--name`` and ``--owner`` only, no
+For every file of ``$CV_REALBIB/SOURCES.json`` (default ``/work/realbib``): ``cv.sh new`` (with ``--name`` and ``--owner`` only, no
 aliases), then ``cv.sh build`` in the new project, then the page (``_build/html/index.html``) and the PDF
 (``pdftotext``) are checked against the file's own entries as the extension reads them:
 
@@ -40,7 +40,9 @@ from cvsphinx.links import anchor  # noqa: E402
 from cvsphinx.people import NameKey, build_owner  # noqa: E402
 from cvsphinx.records import build_records, parse_names  # noqa: E402
 
-REALBIB = Path("/work/realbib")
+# The files are other people's, so they are not in this repository: a folder of .bib files and a SOURCES.json
+# naming each one's repository, commit, exporter and owner (README, "Tried on real files" lists them).
+REALBIB = Path(os.environ.get("CV_REALBIB", "/work/realbib"))
 SOURCES = REALBIB / "SOURCES.json"
 OUT_JSON = Path("/tmp/realfiles.json")
 VENV = REPO / ".venv"

@@ -527,3 +527,22 @@ def test_new_puts_the_other_spellings_into_cv_owner_aliases(tmp_path: Path) -> N
     owner.aliases = [name for name, _ in report.aliases.most_common()]
     conf = make_conf((Path(__file__).parent.parent / "conf.py").read_text(encoding="utf-8"), owner)
     assert "cv_owner_aliases = ['Gianotti, D. J.', 'Gianotti, Daniel']" in conf.replace('"', "'")
+
+
+@pytest.mark.parametrize(("year", "shown", "state", "advice"), [
+    ("in prep", None, "inpreparation", "bad_year"), ("{in review}", None, "inreview", "bad_year"),
+    ("Submitted", None, "submitted", "bad_year"), ("2021, 2nd edition", "2021", "", "bad_year"),
+    ("2009/10", "2009–2010", "", None), ("2019", "2019", "", None),
+])
+def test_what_people_write_in_year(year: str, shown: str | None, state: str, advice: str | None) -> None:
+    rec = record({"author": "Doe, J.", "title": "T", "journal": "J", "year": year})
+    assert (rec.date.display() if rec.date else None, rec.get("pubstate"), [a[0] for a in rec.advice]) == (
+        shown, state, [advice] if advice else [])
+
+
+def test_an_arxiv_preprint_without_a_year_takes_its_identifiers() -> None:
+    rec = record({"author": "Doe, J.", "title": "T", "eprint": "1701.01552", "archiveprefix": "arXiv"}, "misc")
+    assert (rec.year, rec.date.month) == (2017, 1)
+    assert rec.advice == [("missing_field", "has no year; it is read from its arXiv identifier as 2017: add "
+                                            "year = {2017}")]
+    assert "(2017)" in html(rec, "Doe, J.")

@@ -519,6 +519,14 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
                   unknown, arxiv, dict(entry.fields), advice, preprint_server(kind, fields, arxiv))
 
 
+_STATES = {"inpress": "inpress", "inreview": "inreview", "underreview": "inreview", "inprep": "inpreparation",
+           "inpreparation": "inpreparation", "submitted": "submitted", "forthcoming": "forthcoming",
+           "accepted": "inpress", "preprint": "prepublished"}
+_YEAR_STATE = re.compile(r"\s*(in ?press|in ?review|under ?review|in ?prep(?:aration)?\.?|submitted|forthcoming|"
+                         r"accepted)\s*", re.IGNORECASE)
+_ARXIV_YEAR = re.compile(r"(\d{2})(\d{2})\.\d{4,5}")
+
+
 def _date(fields: dict[str, str], problems: list[str], advice: list[tuple[str, str]] | None = None) -> Date | None:
     raw_date = fields.get("date", "").strip()
     if raw_date:
@@ -527,7 +535,32 @@ def _date(fields: dict[str, str], problems: list[str], advice: list[tuple[str, s
             return date
         problems.append(f"date {raw_date!r} is not a date biblatex reads (e.g. 2019, 2019-05, 2019-05-17, 2019/2020)")
     year_text = decode_plain(fields.get("year", ""))
+    state = _YEAR_STATE.fullmatch(year_text)
+    if state and advice is not None and not fields.get("pubstate"):  # year = {in review}: a state, not a year
+        fields["pubstate"] = _STATES[state.group(1).lower().replace(" ", "").replace("-", "")]
+        del fields["year"]
+        advice.append(("bad_year", f"year {year_text!r} is a publication state; it is read as pubstate = "
+                       f"{{{fields['pubstate']}}}: write that instead of the year"))
+        return None
+    short = re.fullmatch(r"\s*(\d{4})\s*[-–/]\s*(\d{2})\s*", year_text)  # MathSciNet's 2009/10
+    if short:
+        end = int(short.group(1)[:2] + short.group(2))
+        if end > int(short.group(1)):
+            return Date(int(short.group(1)), end_year=end)
     match = re.fullmatch(r"\s*(\d{4})\s*(?:[-–/]\s*(\d{4})\s*)?", year_text)
+    trailing = re.fullmatch(r"\s*(\d{4})\s*[,;.]\s*(\S.*)", year_text)
+    if match is None and trailing and advice is not None:  # year = {2021, 2nd edition}
+        advice.append(("bad_year", f"year {year_text!r} holds more than the year; it is read as {trailing.group(1)} and "
+                       f"{trailing.group(2)!r} is not shown: move it to its own field (edition, note)"))
+        fields["year"] = trailing.group(1)
+        return Date(int(trailing.group(1)))
+    if match is None and not year_text.strip() and advice is not None:
+        found = _ARXIV_YEAR.match(_arxiv(fields)[0]) if _arxiv(fields) else None
+        if found:  # a preprint exported without a year (Mendeley): its arXiv identifier says the month
+            year = 2000 + int(found.group(1))
+            advice.append(("missing_field", f"has no year; it is read from its arXiv identifier as {year}: add "
+                           f"year = {{{year}}}"))
+            return Date(year, int(found.group(2)))
     if match is None:
         full = parse_date(year_text) if re.fullmatch(r"\s*\d{4}-\d{2}(?:-\d{2})?(?:T[\d:]+Z?)?\s*", year_text) else None
         if full is not None and advice is not None:  # Zotero and some exporters write the whole date into year

@@ -32,7 +32,7 @@ def _missing_fields(record: Record) -> list[Problem]:
     missing = []
     if not record.get("title"):
         missing.append("has no title; add title = {...}")
-    if not record.get("year") and record.date is None:
+    if not record.get("year") and record.date is None and not record.get("pubstate"):  # not yet out: no year yet
         missing.append("has no year; add year = {YYYY} or date = {YYYY-MM-DD} (it orders the list)")
     venues = _VENUE_FIELDS.get(record.kind)
     if venues and not any(record.get(v) for v in venues) and record.arxiv is None:  # an arXiv preprint is its venue
