@@ -546,3 +546,11 @@ def test_an_arxiv_preprint_without_a_year_takes_its_identifiers() -> None:
     assert rec.advice == [("missing_field", "has no year; it is read from its arXiv identifier as 2017: add "
                                             "year = {2017}")]
     assert "(2017)" in html(rec, "Doe, J.")
+
+
+def test_a_name_list_in_braces_is_read_as_the_list() -> None:
+    rec = record({"author": "{Lievens, Hans and Brangers, Isis and \\textbf{Marshall, H.P.}}", "title": "T"})
+    assert [str(p) for p in rec.persons["author"]] == ["Lievens, Hans", "Brangers, Isis", "Marshall, H.P."]
+    assert rec.problems == ["author: the whole name list is in braces, which makes it one name; it is read as the "
+                            "names it lists: delete the outer braces"]
+    assert [str(p) for p in record({"author": "{Faber and Faber}", "title": "T"}).persons["author"]] == ["Faber and Faber"]

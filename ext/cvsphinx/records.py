@@ -306,7 +306,13 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
     macros = dict(macro_items)
     names: list[Name] = []
     problems: list[str] = []
-    parts = split_name_list(_AND_BEFORE_COMMAND.sub("and ", value))
+    value = _AND_BEFORE_COMMAND.sub("and ", value)
+    inner = value.strip()[1:-1] if value.strip().startswith("{") and _balanced_inside(value.strip()) else ""
+    if inner and re.search(r"\s+and\s+", inner) and "," in inner:  # {Lievens, Hans and Brangers, Isis}: a list
+        problems.append("the whole name list is in braces, which makes it one name; it is read as the names it "
+                        "lists: delete the outer braces")
+        value = inner
+    parts = split_name_list(value)
     for part in parts:
         raw = part
         part = _unwrap(part)
