@@ -163,8 +163,22 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     return store, True
 
 
+_LAST_READ: dict[tuple, tuple[list[Record], list[Problem]]] = {}  # this process's last reading of the .bib files
+
+
 def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
-    """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about)."""
+    """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about).
+
+    Read once per content and configuration in a process: the lists and the exports of one build share it."""
+    key = (tuple(cfg.bibfiles), _signature(cfg.bibfiles), cfg.digest)
+    found = _LAST_READ.get(key)
+    if found is None:
+        _LAST_READ.clear()
+        found = _LAST_READ[key] = _read_records(cfg)
+    return found[0], list(found[1])
+
+
+def _read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Entry] = {}

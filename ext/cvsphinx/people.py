@@ -86,9 +86,13 @@ def _fold(text: str) -> str:
     return stripped.replace("ø", "o").replace("Ø", "o").replace("æ", "ae").replace("ı", "i").casefold().strip()
 
 
+_JOINERS = re.compile(r"[\s-]+")
+
+
+@lru_cache(maxsize=65536)
 def _surname_key(text: str) -> str:
     """A surname as matching compares it: folded, hyphens and spaces alike, one transliteration of -ий."""
-    folded = re.sub(r"[\s-]+", "-", _fold(text))
+    folded = _JOINERS.sub("-", _fold(text))
     return _TRANSLIT_END.sub("y", folded)
 
 

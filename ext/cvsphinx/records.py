@@ -306,8 +306,10 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
     macros = dict(macro_items)
     names: list[Name] = []
     problems: list[str] = []
-    value = _AND_BEFORE_COMMAND.sub("and ", value)
-    inner = value.strip()[1:-1] if value.strip().startswith("{") and _balanced_inside(value.strip()) else ""
+    if "and\\" in value:
+        value = _AND_BEFORE_COMMAND.sub("and ", value)
+    stripped = value.strip()
+    inner = stripped[1:-1] if stripped.startswith("{") and _balanced_inside(stripped) else ""
     if inner and re.search(r"\s+and\s+", inner) and "," in inner:  # {Lievens, Hans and Brangers, Isis}: a list
         problems.append("the whole name list is in braces, which makes it one name; it is read as the names it "
                         "lists: delete the outer braces")
@@ -315,7 +317,8 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
     parts = split_name_list(value)
     for part in parts:
         raw = part
-        part = _unwrap(part)
+        if "\\" in part:
+            part = _unwrap(part)
         if part.strip().lower() == "others":
             names.append(Name(Person(last="others"), "", raw))
             continue

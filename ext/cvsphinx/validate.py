@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
-from .latex import decode_plain
 from .people import NameKey, highlighted, parse_annotation, partly_same
 from .records import Record
 from .style import doi_of, safe_url
@@ -140,7 +139,7 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
 
 
 def _title_key(record: Record) -> str:
-    return "".join(c for c in decode_plain(record.get("title")).casefold() if c.isalnum())
+    return "".join(c for c in str(record.text("title")).casefold() if c.isalnum())
 
 
 def _authors_key(record: Record) -> tuple[str, ...]:
@@ -149,6 +148,10 @@ def _authors_key(record: Record) -> tuple[str, ...]:
 
 def preprint_pairs(records: list[Record]) -> list[tuple[Record, Record, str]]:
     """(preprint, published version, what they share) for every preprint whose published version is listed too."""
+    preprints = [r for r in records if r.preprint]
+    if not preprints:
+        return []
+    titles = {_title_key(r) for r in preprints}
     published: dict[tuple[str, str], Record] = {}
     for record in records:
         if record.preprint:
@@ -159,12 +162,10 @@ def preprint_pairs(records: list[Record]) -> list[tuple[Record, Record, str]]:
         if record.arxiv:
             published.setdefault(("arXiv id", re.sub(r"v\d+$", "", record.arxiv[0]).lower()), record)
         title = _title_key(record)
-        if title:
+        if title and title in titles:
             published.setdefault(("title and authors", f"{title}|{_authors_key(record)}"), record)
     pairs = []
-    for record in records:
-        if not record.preprint:
-            continue
+    for record in preprints:
         doi = doi_of(record.get("doi"))
         keys = [("doi", doi.lower()) if doi else None,
                 ("arXiv id", re.sub(r"v\d+$", "", record.arxiv[0]).lower()) if record.arxiv else None,
