@@ -198,7 +198,7 @@ def pdf_items(items, pdf_squashed) -> dict[int, str]:
 def test_every_entry_once_in_the_pdf(cv_build, items, by_anchor, pdf_squashed, pdf_items):
     """Each item of the page is in the PDF, with its number, in the page's order, and once only."""
     squashed = pdf_squashed[0]
-    in_page = Counter(squash(item.text) for item in items)
+    page_texts = [squash(item.text) for item in items]
     problems = []
     for item in items:
         record = by_anchor.get(item.anchor)
@@ -209,7 +209,8 @@ def test_every_entry_once_in_the_pdf(cv_build, items, by_anchor, pdf_squashed, p
                             f"{item.text[:160]!r}")
             continue
         body = squash(item.text)
-        if squashed.count(body) != in_page[body]:
+        in_page = sum(text.count(body) for text in page_texts)  # another entry may cite this one whole (related)
+        if squashed.count(body) != in_page:
             problems.append(f"item {item.number} is {squashed.count(body)} times in the PDF: {item.text[:120]!r}")
     assert not problems, "\n".join(problems[:30])
 

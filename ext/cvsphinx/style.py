@@ -160,7 +160,7 @@ def _mark_signs(marks: str, ctx: StyleContext) -> list[MarkSign]:
 
 
 def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bool, markers: bool = False,
-               year: int | None = None, surname_only: bool = False) -> tuple[Text, int]:
+               year: int | None = None, surname_only: bool = False, nested: bool = False) -> tuple[Text, int]:
     """One name list (authors, editors...), and how many names it holds.
 
     The owner in bold; authorship marks after every name; supervisee markers only where
@@ -179,7 +179,7 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
             continue
         key = NameKey.from_person(person)
         piece = Text(_surname(person)) if surname_only else _person_text(person, inverted=invert_first and not parts)
-        if ctx.owner.is_owner(key) or position in highlights:
+        if (ctx.owner.is_owner(key) or position in highlights) and not nested:
             piece = Text(Tag("strong", piece))
         marker = ctx.roster.marker(position, key, overrides, year if markers else None)
         if marker is not None:
@@ -423,7 +423,7 @@ def b_title_italic(entry: _Entry) -> Text:
 def _by(entry: _Entry, role: str, words: str) -> Text:
     if not entry.record.persons.get(role) or entry.head_role == role:
         return Text()
-    names, _ = _name_list(entry.record, role, entry.ctx, invert_first=False)
+    names, _ = _name_list(entry.record, role, entry.ctx, invert_first=False, nested=entry.nested)
     return Text(words, " ", names)
 
 
@@ -572,7 +572,7 @@ def b_in_book(entry: _Entry) -> Text:
     if addon:
         book = Text(book, ", ", addon)
     if entry.record.persons.get("bookauthor") and not _same_people(entry, "bookauthor", "author"):  # said in the head
-        names, _ = _name_list(entry.record, "bookauthor", entry.ctx, invert_first=False)
+        names, _ = _name_list(entry.record, "bookauthor", entry.ctx, invert_first=False, nested=entry.nested)
         book = Text(names, ", ", book)
     if entry.pubstate == "submitted":
         entry.said_submitted = True
@@ -702,7 +702,7 @@ def b_patent(entry: _Entry) -> Text:
     number = entry.text("number")
     out = Text(name, " ", number) if number else name
     if entry.record.persons.get("holder"):
-        holders, _ = _name_list(entry.record, "holder", entry.ctx, invert_first=False)
+        holders, _ = _name_list(entry.record, "holder", entry.ctx, invert_first=False, nested=entry.nested)
         out = Text(out, " (", holders, ")")
     return out
 
@@ -797,7 +797,7 @@ def b_related(entry: _Entry) -> Text:
             omit.add("names")  # the same authors: the related work's title heads it
         cited.append(format_entry(other, entry.ctx, markers=False, nested=True, end=False, omit=frozenset(omit)))
     if kind == "bytranslator" and record.related and record.related[0].persons.get("translator"):
-        names, _ = _name_list(record.related[0], "translator", entry.ctx, invert_first=False)
+        names, _ = _name_list(record.related[0], "translator", entry.ctx, invert_first=False, nested=True)
         words = Text("transl. by ", names, " as")
     joined: list[Text | str] = []
     for i, text in enumerate(cited):
@@ -947,7 +947,7 @@ def _head(entry: _Entry) -> Text:
     options = {o.strip().replace(" ", "").lower() for o in record.get("options").split(",")}
     for role in ("author", "editor"):
         if record.persons.get(role) and f"use{role}=false" not in options:  # biblatex's useauthor/useeditor
-            names, count = _name_list(record, role, entry.ctx, invert_first=True, markers=entry.markers,
+            names, count = _name_list(record, role, entry.ctx, invert_first=True, markers=entry.markers, nested=entry.nested,
                                       year=entry.year, surname_only=bool(contribution))
             entry.head_role = role
             if role == "editor":
