@@ -11,6 +11,7 @@ parallel readers inherit it instead of each reading and warning again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -209,15 +210,22 @@ def _read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
 
 
 def merge_preprints(records: list[Record], pairs: list) -> list[Record]:
-    """cv_merge_preprints: each paired preprint gives its arXiv link to the published version and is not listed."""
-    merged = {id(pre) for pre, _, _ in pairs}
+    """cv_merge_preprints: each paired preprint gives its arXiv link to the published version and is not listed.
+
+    The published versions are changed copies: the records ``read_records`` returns are shared within a process."""
+    dropped = {id(pre) for pre, _, _ in pairs}
+    changed: dict[int, Record] = {}
     for pre, pub, _ in pairs:
-        if pub.arxiv is None and pre.arxiv is not None:
-            pub.arxiv = pre.arxiv
-        elif pre.arxiv is None and doi_of(pre.get("doi")) and doi_of(pre.get("doi")) != doi_of(pub.get("doi")):
-            pub.preprint_doi = (pre.preprint, doi_of(pre.get("doi")))
-        pub.digest = hashlib.sha256((pub.digest + repr((pub.arxiv, pub.preprint_doi))).encode()).hexdigest()
-    return [r for r in records if id(r) not in merged]
+        merged = changed.get(id(pub), pub)
+        arxiv, preprint_doi = merged.arxiv, merged.preprint_doi
+        pre_doi = doi_of(pre.get("doi"))
+        if arxiv is None and pre.arxiv is not None:
+            arxiv = pre.arxiv
+        elif pre.arxiv is None and pre_doi and pre_doi != doi_of(pub.get("doi")):
+            preprint_doi = (pre.preprint, pre_doi)
+        digest = hashlib.sha256((pub.digest + repr((arxiv, preprint_doi))).encode()).hexdigest()
+        changed[id(pub)] = dataclasses.replace(merged, arxiv=arxiv, preprint_doi=preprint_doi, digest=digest)
+    return [changed.get(id(r), r) for r in records if id(r) not in dropped]
 
 
 def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVConfig, latex_engine: str) -> str:

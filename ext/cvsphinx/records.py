@@ -25,6 +25,7 @@ from pybtex.richtext import Text
 from pybtex.scanner import PybtexError
 
 from .bibfile import Entry, Problem
+from .journals import journal_macro
 from .latex import decode, decode_plain
 
 # -- The field table -----------------------------------------------------------------
@@ -615,8 +616,6 @@ def _journal_macro(fields: dict[str, str], macros: Mapping[str, str], journal_na
     for name in ("journaltitle", "booktitle"):
         match = _MACRO_ONLY.fullmatch(fields.get(name, ""))
         if match and "\\" + match.group(1) not in macros:
-            from .journals import journal_macro
-
             found = journal_macro(match.group(1), full=journal_names == "full")
             if found:
                 fields[name] = found.replace("&", "\\&")
@@ -704,6 +703,11 @@ def preprint_server(kind: str, fields: Mapping[str, str], arxiv: tuple[str, str]
     if arxiv and kind in ("article", "misc", "online", "unpublished"):
         return "arXiv"
     return ""
+
+
+def arxiv_base(ident: str) -> str:
+    """An arXiv identifier without its version: ``1905.01234v2`` -> ``1905.01234``."""
+    return re.sub(r"v\d+$", "", ident.strip())
 
 
 def _arxiv(fields: dict[str, str]) -> tuple[str, str] | None:

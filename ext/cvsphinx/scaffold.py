@@ -542,7 +542,7 @@ def first_warnings(dest: Path) -> list[str] | None:
     first ``bash cv.sh build``, its CI and its Read the Docs build pass; None when Sphinx could not run."""
     import tempfile
 
-    from .accepted import read, write
+    from .accepted import write
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -558,7 +558,7 @@ def first_warnings(dest: Path) -> list[str] | None:
     lines = list(dict.fromkeys(lines))
     if lines:
         write(dest / "accepted-warnings.txt", lines)
-    return read(dest / "accepted-warnings.txt") if lines else []
+    return lines
 
 
 def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROOT, out=sys.stdout) -> BibReport | None:

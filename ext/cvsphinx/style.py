@@ -26,7 +26,7 @@ from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from .latex import decode, decode_plain
 from .people import NameKey, Owner, Role, Roster, highlighted
-from .records import Record
+from .records import Record, arxiv_base, parse_date
 
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
@@ -280,7 +280,7 @@ def _contains_arxiv(entry: _Entry, text: Text) -> bool:
         return True
     if not arxiv:
         return False
-    ident = re.sub(r"v\d+$", "", arxiv[0])
+    ident = arxiv_base(arxiv[0])
     return ident in plain or bool(_ARXIV_VENUES.fullmatch(plain))
 
 
@@ -586,8 +586,6 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
 
 def _event_date(text: str) -> str:
     """``1968-05-19/1968-05-25`` -> ``May 19–25, 1968``: a meeting's dates are shown in full, as biblatex does."""
-    from .records import parse_date
-
     date = parse_date(text)
     if date is None:
         return decode_plain(text)
@@ -613,9 +611,8 @@ def b_event(entry: _Entry) -> Text:
     """The meeting: ``Eighth Nobel Symposium (Aspenäsgarden, Lerum, May 19–25, 1968)``: ``eventtitle`` (when the
     booktitle was shown), ``venue`` and ``eventdate``, which a conference paper or a talk on a CV needs."""
     record = entry.record
-    title = entry.text("eventtitle") if (record.get("booktitle") or entry.record.kind not in ("inproceedings",)) else Text()
-    if entry.record.kind in ("inproceedings",) and not record.get("booktitle"):
-        title = Text()  # the event title stood for the book title
+    # a paper without a booktitle shows its event title as the book (b_in_book): not twice
+    title = Text() if record.kind == "inproceedings" and not record.get("booktitle") else entry.text("eventtitle")
     place = [p for p in (entry.text("venue"), Text(_event_date(record.get("eventdate"))) if record.get("eventdate")
                          else Text()) if p]
     where = Text(*_comma_join(place))

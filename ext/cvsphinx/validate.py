@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
 from .people import NameKey, highlighted, parse_annotation, partly_same
-from .records import Record
+from .records import Record, arxiv_base
 from .style import doi_of, safe_url
 
 if TYPE_CHECKING:
@@ -146,6 +146,20 @@ def _authors_key(record: Record) -> tuple[str, ...]:
     return tuple(NameKey.from_person(p).last for p in record.persons.get("author", ()) if str(p).lower() != "others")
 
 
+def _pair_keys(record: Record, titles: set[str] | None = None) -> list[tuple[str, str]]:
+    """What a preprint and its published version share, most telling first; a title only when it is in ``titles``."""
+    keys = []
+    doi = doi_of(record.get("doi"))
+    if doi:
+        keys.append(("doi", doi.lower()))
+    if record.arxiv:
+        keys.append(("arXiv id", arxiv_base(record.arxiv[0]).lower()))
+    title = _title_key(record)
+    if title and (titles is None or title in titles):
+        keys.append(("title and authors", f"{title}|{_authors_key(record)}"))
+    return keys
+
+
 def preprint_pairs(records: list[Record]) -> list[tuple[Record, Record, str]]:
     """(preprint, published version, what they share) for every preprint whose published version is listed too."""
     preprints = [r for r in records if r.preprint]
@@ -154,26 +168,14 @@ def preprint_pairs(records: list[Record]) -> list[tuple[Record, Record, str]]:
     titles = {_title_key(r) for r in preprints}
     published: dict[tuple[str, str], Record] = {}
     for record in records:
-        if record.preprint:
-            continue
-        doi = doi_of(record.get("doi"))
-        if doi:
-            published.setdefault(("doi", doi.lower()), record)
-        if record.arxiv:
-            published.setdefault(("arXiv id", re.sub(r"v\d+$", "", record.arxiv[0]).lower()), record)
-        title = _title_key(record)
-        if title and title in titles:
-            published.setdefault(("title and authors", f"{title}|{_authors_key(record)}"), record)
+        if not record.preprint:
+            for key in _pair_keys(record, titles):
+                published.setdefault(key, record)
     pairs = []
     for record in preprints:
-        doi = doi_of(record.get("doi"))
-        keys = [("doi", doi.lower()) if doi else None,
-                ("arXiv id", re.sub(r"v\d+$", "", record.arxiv[0]).lower()) if record.arxiv else None,
-                ("title and authors", f"{_title_key(record)}|{_authors_key(record)}") if _title_key(record) else None]
-        for key in keys:
-            if key is not None and key in published:
-                pairs.append((record, published[key], key[0]))
-                break
+        shared = next((key for key in _pair_keys(record) if key in published), None)
+        if shared is not None:
+            pairs.append((record, published[shared], shared[0]))
     return pairs
 
 
