@@ -167,11 +167,11 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
 _LAST_READ: dict[tuple, tuple[list[Record], list[Problem]]] = {}  # this process's last reading of the .bib files
 
 
-def read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
+def read_records(cfg: CVConfig, signature: tuple | None = None) -> tuple[list[Record], list[Problem]]:
     """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about).
 
     Read once per content and configuration in a process: the lists and the exports of one build share it."""
-    key = (tuple(cfg.bibfiles), _signature(cfg.bibfiles), cfg.digest)
+    key = (tuple(cfg.bibfiles), signature or _signature(cfg.bibfiles), cfg.digest)
     found = _LAST_READ.get(key)
     if found is None:
         _LAST_READ.clear()
@@ -237,7 +237,7 @@ def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVCon
 def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
                 latex_engine: str = "xelatex") -> Store:
     """Read, check, group, number and render; entries already rendered are reused."""
-    records, problems = read_records(cfg)
+    records, problems = read_records(cfg, signature)
     pairs = preprint_pairs(records)
     problems.extend(preprint_problems(pairs, cfg.merge_preprints))
     if cfg.merge_preprints and pairs:

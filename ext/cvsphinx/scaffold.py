@@ -801,9 +801,11 @@ def _accepted_name(conf: Path) -> str:
     return value if isinstance(value, str) else ""
 
 
-def accepted_state(build: Path, project: Path, prune: bool = False) -> tuple[list[tuple[str, str, str]], list[str], str]:
-    """The accepted warnings the last build gave, as (file:line, line of the list), and the listed ones it no longer
-    gave; with ``prune`` (after a build that read everything, as ``bash cv.sh build``'s), those are deleted."""
+def accepted_state(build: Path, project: Path, prune: bool = False
+                   ) -> tuple[list[tuple[str, str, str]], list[str], list[str], str]:
+    """What the last build said of the accepted-warnings list: the accepted warnings it gave, as (file:line,
+    line of the list, message); the warnings it gave that are not listed; with ``prune`` (after a build that read
+    everything, as ``bash cv.sh build``'s), the listed ones it no longer gave, which are deleted; the list's name."""
     from .accepted import last_build, read, write
 
     name = _accepted_name(project / "conf.py")
@@ -811,15 +813,16 @@ def accepted_state(build: Path, project: Path, prune: bool = False) -> tuple[lis
     listed = read(path) if path else []
     seen = last_build(build / "doctrees")
     todo = [(at, ident, message) for ident, at, accepted, message in seen if accepted]
+    new = [ident for ident, _, accepted, _ in seen if not accepted]
     said = {ident for ident, *_ in seen}
-    fixed = [line for line in listed if line not in said] if seen or listed else []
-    if prune and fixed and path is not None:
+    fixed = [line for line in listed if line not in said] if prune else []
+    if fixed and path is not None:
         rest = [line for line in listed if line in said]
         if rest:
             write(path, rest)
         else:
             path.unlink()
-    return todo, fixed if prune else [], name
+    return todo, new, fixed, name
 
 
 def todo_list(todo: list[tuple[str, str, str]]) -> list[str]:
@@ -870,10 +873,7 @@ def summary(build: Path, project: Path | None = None, prune: bool = False) -> st
     else:
         lines.append("  Supervised co-authors marked: none (cv_roster in conf.py lists them)")
     suppressed = suppressed_warnings(project / "conf.py")
-    todo, fixed, listed_in = accepted_state(build, project, prune)
-    from .accepted import last_build
-
-    new = [ident for ident, _, accepted, _ in last_build(build / "doctrees") if not accepted]
+    todo, new, fixed, listed_in = accepted_state(build, project, prune)
     if new:
         said = (f"{_n(len(new), 'new warning')} (above), which fail the build until fixed"
                 + (f"; {_n(len(todo), 'accepted warning')} to fix ({listed_in})" if todo else ""))

@@ -196,7 +196,8 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
     return Text(*_join(parts)), len(parts)
 
 
-def _join(parts: list[Text], two: str = " and ", last: str = ", and ") -> list[Text | str]:
+def _join(parts: list[Text], two: str = " and ", last: str = ", and ", sep: str = ", ") -> list[Text | str]:
+    """``A and B``, ``A, B, and C``; with ``sep`` for all three, a plain list (``A; B; C``)."""
     if len(parts) <= 1:
         return list(parts)
     if len(parts) == 2:
@@ -204,7 +205,7 @@ def _join(parts: list[Text], two: str = " and ", last: str = ", and ") -> list[T
     out: list[Text | str] = []
     for i, part in enumerate(parts):
         if i:
-            out.append(last if i == len(parts) - 1 else ", ")
+            out.append(last if i == len(parts) - 1 else sep)
         out.append(part)
     return out
 
@@ -796,11 +797,7 @@ def b_related(entry: _Entry) -> Text:
     if kind == "bytranslator" and record.related and record.related[0].persons.get("translator"):
         names, _ = _name_list(record.related[0], "translator", entry.ctx, invert_first=False, nested=True)
         words = Text("transl. by ", names, " as")
-    joined: list[Text | str] = []
-    for i, text in enumerate(cited):
-        if i:
-            joined.append("; ")
-        joined.append(text)
+    joined = _join(cited, "; ", "; ", "; ")
     return Text(words, " ", *joined) if words else Text(*joined)
 
 
@@ -922,17 +919,14 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
     entry.language_at = "venue" if any(record.get(n) for n in names) else "title"  # "(in Chinese)" goes there
 
     head = _head(entry) if "names" not in omit else Text()
-    blocks = [b for b in layout if b not in omit]
+    blocks = [b for b in (*layout, *TAIL) if b not in omit]
     if not head:  # no names: the title heads the entry, as biblatex's author-year styles do
         head = BLOCKS[blocks.pop(0)](entry)
     if show_year and entry.pubstate not in _NO_YEAR_YET:
         shown = _year_text(record)
         if shown:
             head = Text(head, " (", shown, ")") if head else shown
-    pieces = [head]
-    for name in (*blocks, *TAIL):
-        if name not in omit:
-            pieces.append(BLOCKS[name](entry))
+    pieces = [head] + [BLOCKS[name](entry) for name in blocks]
     body = Text(*_comma_join(pieces))
     return body if not end or _ends_sentence(body) or not body else Text(body, ".")
 
@@ -1003,12 +997,7 @@ def marks_legend(marks: Mapping[str, tuple[str, str]], used: set[str]) -> Text:
         if written in used and label and (shown, label) not in seen:
             seen.add((shown, label))
             items.append(Text(MarkSign(shown, label), " ", label))
-    out: list[Text | str] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append("; ")
-        out.append(item)
-    return Text(*out)
+    return Text(*_join(items, "; ", "; ", "; "))
 
 
 __all__ = ["BLOCKS", "DEFAULT_MARKS", "LAYOUTS", "TAIL", "MarkSign", "Marker", "StyleContext", "doi_of",
