@@ -155,8 +155,13 @@ def test_not_a_bib_file(tmp_path: Path) -> None:
     assert problem.path == str(path)
 
 
-def test_empty_file_is_fine(tmp_path: Path) -> None:
-    assert read_bib(write(tmp_path, "")) == ([], [])
+@pytest.mark.parametrize("text", ["", "  \n\r\n", "\ufeff"])
+def test_empty_file_is_warned(tmp_path: Path, text: str) -> None:
+    """An empty .bib file is a CV without publications: said once, never a silent green."""
+    records, problems = read_bib(write(tmp_path, text))
+    assert records == []
+    assert [(p.subtype, p.line) for p in problems] == [("bib_syntax", 1)]
+    assert "is empty" in problems[0].message
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from .config import setup_config
 from .directives import setup_directives
 from .exports import setup_exports
 from .freshness import setup_freshness
+from .ledger import setup_ledger
 from .meta import setup_meta
 from .nodes import setup_nodes
 from .output import setup_output
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> dict[str, object]:
     setup_config(app)
+    setup_ledger(app)  # every cv warning said on every build, cached or not
     setup_accepted(app)  # first: the accepted warnings of a new CV are known before anything warns
     setup_nodes(app)
     setup_directives(app)

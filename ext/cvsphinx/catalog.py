@@ -188,6 +188,7 @@ def _read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
     for path in cfg.bibfiles:
         found, file_problems = read_bib(path, start_index=len(entries), macros=macros, extra=extra)
         problems.extend(file_problems)
+        problems.extend(_invisible_problem(found))
         for entry in found:
             first = seen.get(entry.key.lower())
             if first is not None:
@@ -207,6 +208,22 @@ def _read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
     records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)), cfg.journal_names)
     problems.extend(record_problems)
     return records, problems
+
+
+def _invisible_problem(entries: list[Entry]) -> list[Problem]:
+    """One warning per file for the invisible characters the reader removed, naming where the first ones were."""
+    import unicodedata
+
+    found = [(entry, name, char, pos) for entry in entries for name, char, pos in entry.invisible]
+    if not found:
+        return []
+    shown = "; ".join(f"entry {entry.key!r}, field {name!r}, character {pos}: U+{ord(char):04X} "
+                      f"{unicodedata.name(char, 'invisible')}" for entry, name, char, pos in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    first = found[0][0]
+    return [Problem("bad_char", f"holds {len(found)} invisible character{'s' if len(found) > 1 else ''} (text copied "
+                    f"from a web page or a PDF): {shown}{more}; they were removed so names and titles match; delete "
+                    "them from the file", first.path, first.line, first.key)]
 
 
 def merge_preprints(records: list[Record], pairs: list) -> list[Record]:

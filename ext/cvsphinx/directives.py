@@ -25,6 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .catalog import load, load_fresh, warn_problems
 from .config import cv_config
+from .ledger import consistency_check
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
 from .style import DEFAULT_MARKS, legend, marks_legend
@@ -264,14 +265,11 @@ def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
 def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Read the bibliography in the main process, before any parallel reader forks.
 
-    When the cached lists are reused, their problems are said again if a page that shows
-    them is read again (or the environment is new), as Sphinx repeats a page's own warnings.
+    Its problems are said on every build, once: a cached build that reads nothing says them
+    too, so ``-W`` fails until they are fixed.
     """
-    if not docnames:
-        return
     store, rebuilt = load_fresh(env)
-    placed = _placements(env)
-    if not rebuilt and (not placed or set(docnames) & set(placed)):
+    if not rebuilt:
         warn_problems(store)
 
 
@@ -305,5 +303,5 @@ def setup_directives(app: Sphinx) -> None:
     app.add_directive("cv-pdf-link", PdfLinkDirective)
     app.connect("env-purge-doc", purge_placements)
     app.connect("env-merge-info", merge_placements)
-    app.connect("env-check-consistency", check_placements)
+    consistency_check(app, check_placements)
     app.connect("env-before-read-docs", preload)

@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 from .groups import Selection, compile_selector
+from .ledger import consistency_check
 from .people import ConfigError, shown, unknown_key
 from .warnings_ import Subtype, logger
 
@@ -666,7 +667,7 @@ def setup_variants(app: Sphinx) -> None:
     app.add_transform(KeepVariantSections)
     app.connect("env-purge-doc", purge_sections)
     app.connect("env-merge-info", merge_sections)
-    app.connect("env-check-consistency", check_sections)
+    consistency_check(app, check_sections)
     app.connect("build-finished", speed_up_latex)
     app.connect("build-finished", check_page_limit)
     if os.environ.get("CVSPHINX_PREVIEW"):

@@ -16,7 +16,8 @@ logger = logging.getLogger("cvsphinx")
 
 class Subtype(enum.StrEnum):
     bib_unreadable = "bib_unreadable"
-    """A .bib file is missing, or not UTF-8 (then read as Latin-1, nothing lost)."""
+    """A .bib file is missing, empty, or not UTF-8: then read in the encoding it looks like (UTF-16,
+    Windows-1252, Mac OS Roman or Latin-1), and the message names it and how to convert it."""
     bib_syntax = "bib_syntax"
     """An entry (or @string) cannot be parsed; that entry alone is skipped."""
     bib_field = "bib_field"
