@@ -89,7 +89,8 @@ build() {
   # a new warning costs the exit status, never the page.
   local failed=""
   PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.variants -W -E || failed="PDF"
-  "$VENV/bin/sphinx-build" -M html . _build -W --keep-going -q -E || failed="${failed:+$failed and }HTML"
+  # the page: sphinx-build -M html . _build -W --keep-going -E, but a full disk or a read-only _build is one line
+  PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.variants --page -W -E || failed="${failed:+$failed and }HTML"
   if grep -l "Missing character" _build/latex/*.log _build/variants/*/latex/*.log 2>/dev/null; then
     echo "The LaTeX log above has 'Missing character' lines: a glyph is missing from the fonts" >&2
     failed="${failed:+$failed and }PDF glyphs"

@@ -198,6 +198,14 @@ _ROLES = {"mentee": {"label": "mentee", "symbol": "†"}}
                  "cv_publication_groups[0] (p)['select'] must be a selector string, not ['article']"),
         _mistake("legend-none", {"cv_legend_prefix": None}, "cv_legend_prefix must be text, not None"),
         _mistake("pdf-url-none", {"cv_pdf_url": None}, "cv_pdf_url must be a URL, or '' for the PDF beside the page, not None"),
+        # one mistake, one line: no follow-on errors blaming the values that depend on it
+        _mistake("reference-year-text", {"cv_reference_year": "2019",
+                                         "cv_variants": {"recent": {"years": 3, "entry_years": {"Projects": 3}}}},
+                 "cv_reference_year must be a four-digit year or None, not '2019'"),
+        _mistake("roles-empty-with-roster", {"cv_roles": {},
+                                            "cv_roster": [{"name": "I. Joliot", "roles": {"student": "1920"}},
+                                                          {"name": "P. Curie", "roles": {"postdoc": "1921"}}]},
+                 "cv_roles must be a non-empty dict of roles, not {}"),
     ],
 )
 def test_each_mistake_is_named(fragment: str, app_params, make_app: Callable) -> None:

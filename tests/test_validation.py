@@ -295,6 +295,9 @@ CHECK_EXPECTATIONS = [
     _bib("no_group", "report2015"),
     _bib("two_groups", "featured2014", "featured", "conference"),
     _bib("bad_url", "badurl2013", "javascript:alert(1)"),
+    _bib("bad_arxiv", "badarxiv2011", "'1913.01234'", "has no month 13"),
+    _bib("bad_url", "localpath2010", "'code'", "'../../../etc/passwd'", "not linked"),
+    _bib("bad_url", "localpath2010", "'slides'", "C:", "not linked"),
     _bib("bad_annotation", "badan2012", "wizard"),
     Expect("unmatched_person", "conf.py", None, ("'Ghost Writer'",)),
     Expect("group_unplaced", "index.md", None, ("'talks'",)),
@@ -380,6 +383,11 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
     **{subtype: ("cv-first-evening", {}) for subtype in ("placeholder", "venue_field", "preprint_published",
                                                           "starter_text")},
     "page_limit": ("cv-variants", {"cv_variant": "brief"}),  # with a two-page PDF of the variant in place (PREPARE)
+    "empty_group": ("cv-vchecks", {"cv_publication_groups": [
+        {"name": "journal", "title": "Journal Articles", "select": "journl == 'Journal J'"},
+        {"name": "conference", "title": "Conference Papers", "select": "type == 'inproceedings'"},
+        {"name": "talks", "title": "Talks", "select": "type == 'unpublished'"}]}),
+    "pdf_failed": ("cv-validation", {}),  # with the log of a failed LaTeX run in place (PREPARE)
 }
 
 
@@ -400,7 +408,16 @@ def _two_page_pdf(src: Path) -> None:
                     b"trailer << /Root 1 0 R >>\n%%EOF\n")
 
 
-PREPARE = {"cache": _damaged_cache, "page_limit": _two_page_pdf}
+def _failed_latex(src: Path) -> None:
+    """What a LaTeX run stopped at an error leaves: a cut-off PDF and a log that says why."""
+    latex = src / "_build" / "latex"
+    latex.mkdir(parents=True, exist_ok=True)
+    (latex / "cvvalidation.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (latex / "cvvalidation.log").write_text("This is XeTeX\n! Undefined control sequence.\nl.42 \\foo\n"
+                                             "!  ==> Fatal error occurred, no output PDF file produced!\n")
+
+
+PREPARE = {"cache": _damaged_cache, "page_limit": _two_page_pdf, "pdf_failed": _failed_latex}
 
 
 def test_every_subtype_has_a_scenario() -> None:

@@ -12,9 +12,11 @@ parallel readers inherit it instead of each reading and warning again.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,11 +24,12 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 from .bibfile import BibText, Entry, Problem, read_bib
 from .config import CVConfig, cv_config
-from .groups import assign
+from .files import write_atomic
+from .groups import Assignment, assign, selector_fields
 from .latex import preamble_macros
 from .links import Extras, extras
 from .links import anchor as link_anchor
-from .records import Record, build_records
+from .records import BIBTEX_NAMES, Record, build_records
 from .render import Rendered, render
 from .style import DEFAULT_MARKS, StyleContext, doi_of, format_entry, used_marks
 from .validate import check_records, preprint_pairs, preprint_problems
@@ -35,7 +38,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 7
+STORE_VERSION = 8
 
 
 @dataclass
@@ -88,7 +91,7 @@ def _header() -> bytes:
 
 def _cache_warning(path: Path, why: str) -> None:
     logger.warning(f"this bibliography cache {why}; it is discarded and the .bib files are read again",
-                   location=str(path), type="cv", subtype=Subtype.cache.value)
+                   location=f"{os.path.relpath(path)}:1", type="cv", subtype=Subtype.cache.value)
 
 
 def _read_store(path: Path) -> Store | None:
@@ -123,13 +126,11 @@ def _read_store(path: Path) -> Store | None:
 def _write_store(path: Path, store: Store) -> None:
     payload = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            handle.write(_header() + hashlib.sha256(payload).hexdigest().encode() + payload)
-        os.replace(tmp, path)  # never a half-written cache, even when two builds share the directory
-    except OSError:
-        pass  # only a cache
+        write_atomic(path, _header() + hashlib.sha256(payload).hexdigest().encode() + payload)
+    except OSError as err:  # a full disk, a read-only folder: only a cache, but said, and nothing left behind
+        logger.warning(f"the bibliography cache could not be written ({err.strerror or err}); the next build reads "
+                       f"the .bib files again: free some space, or make {path.parent} writable",
+                       location=f"{os.path.relpath(path)}:1", type="cv", subtype=Subtype.cache.value)
 
 
 def load(env: BuildEnvironment) -> Store:
@@ -251,6 +252,36 @@ def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVCon
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _empty_selectors(records: list[Record], cfg: CVConfig, assignment: Assignment) -> dict[str, str]:
+    """The groups that select nothing because their selector reads a field no entry has (a misspelt
+    ``journl``): then it is the selector that is wrong, not the entries left without a group."""
+    present = {name for record in records for name in record.fields}
+    present |= {BIBTEX_NAMES[name] for name in present if name in BIBTEX_NAMES}  # journal for journaltitle
+    blamed: dict[str, str] = {}
+    for group in cfg.groups:
+        if group.name not in assignment.empty:
+            continue
+        absent = sorted(f for f in selector_fields(group.source) if not any(r.get(f) for r in records))
+        if absent:
+            close = [m for f in absent for m in difflib.get_close_matches(f, sorted(present), n=1, cutoff=0.7)]
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            blamed[group.name] = (
+                f"publication group {group.name!r} selects no entry: its selector {group.source!r} reads "
+                f"{', '.join(map(repr, absent))}, a field none of the {len(records)} entries has{hint} "
+                f"(cv_publication_groups in conf.py)")
+    return blamed
+
+
+def _conf_line(confpath: str, group: str) -> int:
+    """The line of conf.py that names the group, for the warning's location."""
+    try:
+        lines = Path(confpath).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    pattern = re.compile(rf"""["']name["']\s*:\s*["']{re.escape(group)}["']""")
+    return next((n for n, text in enumerate(lines, 1) if pattern.search(text)), 1)
+
+
 def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
                 latex_engine: str = "xelatex") -> Store:
     """Read, check, group, number and render; entries already rendered are reused."""
@@ -261,10 +292,15 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
         records = merge_preprints(records, pairs)
     # a variant of the CV keeps less of each group and numbers what it keeps
     assignment = assign(records, cfg.groups, cfg.variant.selection if cfg.variant else None)
+    blamed = _empty_selectors(records, cfg, assignment) if assignment.unplaced else {}
+    for name, message in blamed.items():
+        problems.append(Problem("empty_group", message, cfg.confpath, _conf_line(cfg.confpath, name)))
+    hint = (f" (see the warning about the selector of {', '.join(map(repr, blamed))} in conf.py)" if blamed else "")
     for record in assignment.unplaced:
         problems.append(Problem(
             "no_group", f"entry {record.key!r} (@{record.type}) matches no publication group and is not shown; "
-            "change its type or fields, or add a group to cv_publication_groups", record.path, record.line, record.key))
+            f"change its type or fields, or add a group to cv_publication_groups{hint}",
+            record.path, record.line, record.key))
     for record, names in assignment.overlaps:
         problems.append(Problem(
             "two_groups", f"entry {record.key!r} matches the groups {', '.join(names)}; it is shown once, in "

@@ -10,6 +10,7 @@ through.
 from __future__ import annotations
 
 import ast
+import datetime
 import difflib
 import hashlib
 import os
@@ -121,7 +122,8 @@ def validate(app: Sphinx, config: Config) -> None:
     if reference_year is not None and (isinstance(reference_year, bool) or not isinstance(reference_year, int)
                                        or not 1000 <= reference_year <= 9999):
         problems.append(f"cv_reference_year must be a four-digit year or None, not {shown(reference_year)}; e.g. 2019")
-        reference_year = None
+        # a stand-in, so that the variants' "years" are not also blamed for it (the build stops anyway)
+        reference_year = datetime.date.today().year
     variants = build_variants(config.cv_variants, groups, reference_year, problems, main_pdf(config))
     active = config.cv_variant
     if not isinstance(active, str):

@@ -203,9 +203,15 @@ class PdfLinkDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         label = self.arguments[0] if self.arguments else "Download as PDF"
         url = pdf_url(self.config)
-        ref = nodes.reference(label, label, refuri=url, classes=["cv-pdf-link"])
         only = addnodes.only(expr="html")
-        only += nodes.paragraph("", "", ref, classes=["cv-pdf"])
+        if not self.config.cv_pdf_url:
+            self.env.note_dependency(str(Path(self.env.doctreedir) / PDF_STATE))
+        if getattr(self.env, "cvsphinx_pdf_problem", None):  # its last LaTeX run failed: no link to a cut-off PDF
+            only += nodes.paragraph("", f"{label}: the PDF is not available at the moment.",
+                                    classes=["cv-pdf", "cv-pdf-missing"])
+        else:
+            ref = nodes.reference(label, label, refuri=url, classes=["cv-pdf-link"])
+            only += nodes.paragraph("", "", ref, classes=["cv-pdf"])
         cfg = cv_config(self.config)
         if cfg.variant is None and cfg.variants:
             # the full CV's page links to every variant's PDF, which the variants' build puts in variants/<name>/
@@ -218,6 +224,9 @@ class PdfLinkDirective(SphinxDirective):
                                         classes=["cv-pdf-variant"])
             only += para
         return [only]
+
+
+PDF_STATE = "cvsphinx-pdf-state.txt"  # in the doctree folder (output.note_pdf_state); the PDF link depends on it
 
 
 def pdf_url(config: Config) -> str:

@@ -16,9 +16,9 @@ the two files are written again only when their content would change.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ from sphinx.util.osutil import relative_uri
 from ._version import __version__
 from .catalog import load, read_records
 from .config import CVConfig, cv_config
+from .files import write_atomic
 from .latex import decode_plain
 from .links import bibtex as written_bibtex
 from .links import doi_url, title_url
@@ -134,13 +135,9 @@ def facts(env: BuildEnvironment) -> Facts:
 
 def save(env: BuildEnvironment, built: Facts) -> None:
     path = _facts_path(env)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(built, pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # only a cache
+    # only a cache; the bibliography's own cache beside it says when the folder cannot be written
+    with contextlib.suppress(OSError):
+        write_atomic(path, pickle.dumps(built, pickle.HIGHEST_PROTOCOL))
 
 
 def _read(path: Path) -> Facts | None:

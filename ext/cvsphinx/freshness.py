@@ -34,6 +34,8 @@ import sphinx
 from sphinx import addnodes
 from sphinx.util import logging
 
+from .files import write_atomic
+
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -202,10 +204,8 @@ class Freshness:
             if docname in records:
                 stamp[docname] = records[docname]
         try:
-            self.stamp_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.stamp_path.with_name(f"{STAMP_NAME}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": STAMP_VERSION, "docs": stamp}, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.stamp_path)
+            write_atomic(self.stamp_path,
+                         json.dumps({"version": STAMP_VERSION, "docs": stamp}, sort_keys=True).encode("utf-8"))
         except OSError as err:  # no stamp only costs a full write next time
             logger.verbose("cvsphinx: cannot write %s: %s", self.stamp_path, err)
 

@@ -52,6 +52,15 @@ def _value_of(name: str) -> Callable[[Record], object]:
     return lambda r: r.get(name)
 
 
+_BUILT_IN = frozenset({"type", "kind", "keywords", "selected", "preprint", "author", "editor"})
+
+
+def selector_fields(text: str) -> set[str]:
+    """The fields a (valid) selector reads, besides the names every entry has (type, kind...)."""
+    tree = ast.parse(text.strip(), mode="eval")
+    return {n.id.lower() for n in ast.walk(tree) if isinstance(n, ast.Name)} - _BUILT_IN
+
+
 def _compile(node: ast.AST) -> Callable[[Record], object]:
     if isinstance(node, ast.BoolOp):
         parts = [_compile(v) for v in node.values]
@@ -189,6 +198,7 @@ class Assignment:
     numbers: dict[str, int]
     unplaced: list[Record]
     overlaps: list[tuple[Record, list[str]]]
+    empty: list[str]  # groups whose selector matches no record at all (before a variant's selection)
 
 
 def assign(records: Iterable[Record], groups: Sequence[Group], selection: Selection | None = None) -> Assignment:
@@ -210,6 +220,7 @@ def assign(records: Iterable[Record], groups: Sequence[Group], selection: Select
         if len(hits) > 1:
             overlaps.append((record, hits))
         by_group[hits[0]].append(record)
+    empty = [name for name, members in by_group.items() if not members]
     numbers: dict[str, int] = {}
     counter = 0
     for group in groups:
@@ -223,4 +234,4 @@ def assign(records: Iterable[Record], groups: Sequence[Group], selection: Select
         for record in members:
             counter += 1
             numbers[record.key] = counter
-    return Assignment(by_group, numbers, unplaced, overlaps)
+    return Assignment(by_group, numbers, unplaced, overlaps, empty)

@@ -244,7 +244,7 @@ _DECLARATIONS = {
     "normalsize": "", "large": "", "Large": "", "LARGE": "", "huge": "", "Huge": "",
 }
 _DROP_ONE_ARG = {"noopsort", "sortnoop", "SortNoop", "label", "index", "hyphenation", "selectlanguage",
-                 "color", "phantom", "hphantom", "vphantom", "vspace", "nocite", "begin", "end",
+                 "color", "phantom", "hphantom", "vphantom", "vspace", "nocite",
                  "pagestyle", "thispagestyle", "bibnamedelima", "bibnamedelimb"}
 _SHOW_SECOND_ARG = {"foreignlanguage", "textcolor", "bibinfo", "bibfield", "colorbox", "otherlanguage"}
 _DIMENSIONS = {"kern": "", "hskip": " ", "vskip": "", "raise": "", "lower": "", "mkern": "", "mskip": "",
@@ -258,7 +258,8 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _DIMEN = re.compile(r"\s*=?\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)?\s*(?:(?:em|ex|pt|mm|cm|in|bp|pc|sp|dd|cc|mu|fill|fil) ?)?"
                     r"(?:\s+(?:plus|minus)\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)?\s*(?:em|ex|pt|mm|cm|in|fill|fil|mu)?)*")
 _CHAR_CODE = re.compile(r"\s*(?:(\d+)|'([0-7]+)|\"([0-9A-Fa-f]+)|`\\?(.))")
-_MAX_EXPANSIONS = 1000
+MAX_EXPANSIONS = 1000
+RECURSIVE = " (expands without end)"  # after a macro's name in Decoded.unknown: one that expands into itself
 _MAX_SOURCE = 100_000
 _ENDS_WITH_WORD = re.compile(r"\\[A-Za-z]+$")
 
@@ -536,6 +537,11 @@ class _Parser:
             return [greek]
         if name in _MATH_SYMBOLS:
             return [_MATH_SYMBOLS[name]]
+        if name in ("begin", "end"):
+            env = self.raw_group().strip("{} ")
+            if name == "begin" and env not in _DECLARATIONS:  # its content is kept; what it would do is not
+                self.state.report(f"begin{{{env}}}")
+            return []
         if name in _DROP_ONE_ARG:
             self.raw_group()
             return []
@@ -560,8 +566,9 @@ class _Parser:
         """A user macro: its body replaces it in the input, as TeX expands macros."""
         state = self.state
         state.expansions += 1
-        if state.expansions > _MAX_EXPANSIONS or len(self.src) > _MAX_SOURCE:
-            return []  # a macro that expands into itself
+        if state.expansions > MAX_EXPANSIONS or len(self.src) > _MAX_SOURCE:
+            self.state.report(name + RECURSIVE)  # a macro that expands into itself: it is dropped, and said
+            return []
         body, rest = state.macros[name], self.src[self.pos:]
         if rest[:1].isalpha() and _ENDS_WITH_WORD.search(body):
             body += " "  # the body's last control word must not run into the letters after it

@@ -89,17 +89,21 @@ def extras(record: Record, keep_fields: frozenset[str] = frozenset()) -> Extras:
         seen.add(links[-1][1])
     for name, label in LINK_FIELDS:
         target = web_url(record.get(name))
-        if target and target not in seen and not (name == "pdf" and _is_local_file(record.get(name))):
+        if target and target not in seen and not local_path(record.get(name)):
             links.append((label, target))
             seen.add(target)
     award = " ".join(str(record.text("award_name") or record.text("award")).split())
     return Extras(tuple(links), award, bibtex(record, keep_fields))
 
 
-def _is_local_file(value: str) -> bool:
-    """Zotero/JabRef ``file`` syntax (``:path/x.pdf:PDF``) or an absolute local path: private, never linked."""
+def local_path(value: str) -> bool:
+    """A path on the author's own machine, in any link field: Zotero/JabRef ``file`` syntax (``:path/x.pdf:PDF``),
+    an absolute path, a home folder, a Windows drive, or a relative path that climbs out of the site (``../``).
+    Never linked: it would point nowhere on the page, or at files it must not name."""
     value = value.strip()
-    return value.startswith(("/", "~", ":")) or bool(re.match(r"^[A-Za-z]:\\", value))
+    if value.startswith(("/", "~", ":", "\\")) or re.match(r"^[A-Za-z]:[\\/]", value) or value.lower().startswith("file:"):
+        return True
+    return ".." in re.split(r"[/\\]", value)
 
 
 def bibtex(record: Record, keep_fields: frozenset[str] = frozenset()) -> str:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from html import escape
 from typing import TYPE_CHECKING
@@ -126,10 +127,14 @@ def visit_publications_latex(self, node: cv_publication_list) -> None:
                            "none of the PDF's fonts, so the PDF leaves it out; replace it in the .bib file or add a "
                            "font that has it", location=where or node, type="cv", subtype="bad_char")
             latex = latex.replace(char, "")
-        out.append(f"\\item {{}} {_short_lines(latex)}\n")
+        out.append(f"\\item {{}}\\cvsphinxentry{{{_KEY_UNSAFE.sub('?', key)}}} {_short_lines(latex)}\n")
     out.append("\\end{enumerate}\n")
     self.body.append("".join(out))
     raise nodes.SkipNode
+
+
+# what may go into \message as it is: the LaTeX step names the entry it was typesetting when it stops
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9:._/+@-]")
 
 
 def _short_lines(latex: str, width: int = 2000) -> str:
@@ -204,6 +209,7 @@ LATEX_PREAMBLE = r"""
 \newcommand{\cvdatebox}[1]{{\unskip\nobreak\hfil\penalty50\hskip1.5em\hbox{}\nobreak\hfil\mbox{#1}%
   \parfillskip=0pt\finalhyphendemerits=0\par}}
 \newcommand{\cventry}[2]{\par{\noindent\hangindent=1.5em\hangafter=1 #1\cvdatebox{#2}}}
+\newcommand{\cvsphinxentry}[1]{\message{[cv entry #1]}}% names the entry in the log: a stopped LaTeX run says where
 \newcommand{\cvsubentry}[2]{\par{\leftskip=1.5em\noindent\hangindent=1.5em\hangafter=1 #1\cvdatebox{#2}}}
 """
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.util import logging
 
-from .directives import pdf_name
+from .directives import PDF_STATE, pdf_name
 from .nodes import LATEX_PREAMBLE
+from .warnings_ import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -62,8 +63,67 @@ def remove_stale_latex(app: Sphinx) -> None:
         logger.info(f"cvsphinx: removed {tex.stem}.tex and its PDF from {outdir}: latex_documents no longer names it")
 
 
+def pdf_problem(pdf: Path) -> str | None:
+    """Why ``pdf`` must not be published, from the LaTeX log beside it (a failed run may leave a cut-off PDF,
+    or none, and an older copy beside the page); None when the log says the run finished, or there is no log
+    (a PDF made another way is taken as it is)."""
+    log = pdf.with_suffix(".log")
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    error = next((line for line in text.splitlines() if line.startswith("!")), None)
+    if error is not None:
+        return f"its last LaTeX run failed ({error.lstrip('! ').strip()}; see {log})"
+    if "may not be valid" in text or f"Output written on {pdf.stem}." not in text:
+        return f"its last LaTeX run did not finish writing it (see {log})"
+    return None
+
+
+def _pdf_beside_page(app: Sphinx) -> Path | None:
+    if app.builder.format != "html" or app.config.cv_pdf_url:
+        return None
+    return Path(app.outdir).parent / "latex" / pdf_name(app.config)
+
+
+def drop_broken_buildinfo(app: Sphinx) -> None:
+    """A build cut off by a full disk leaves an empty ``.buildinfo``, and every later HTML build then crashes in
+    Sphinx (IndexError) until it is deleted by hand: a file that is not whole is deleted here, so the next build
+    simply writes every page again."""
+    if app.builder.format != "html":
+        return
+    info = Path(app.outdir) / ".buildinfo"
+    try:
+        text = info.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = "" if info.exists() else None
+    if text is not None and "config:" not in text:
+        try:
+            info.unlink()
+        except OSError:
+            return
+        logger.info(f"cvsphinx: removed {info}, cut off by an earlier build: every page is written again")
+
+
+def note_pdf_state(app: Sphinx) -> None:
+    """Before reading: whether the PDF may be linked.  The state file changes only when the answer does, and the
+    page with the link depends on it, so that page is read again then (and only then)."""
+    pdf = _pdf_beside_page(app)
+    problem = pdf_problem(pdf) if pdf is not None else None
+    app.env.cvsphinx_pdf_problem = problem  # type: ignore[attr-defined]
+    state = Path(app.doctreedir) / PDF_STATE
+    text = "failed" if problem else "ok"
+    try:
+        if not state.is_file() or state.read_text(encoding="utf-8") != text:
+            state.parent.mkdir(parents=True, exist_ok=True)
+            state.write_text(text, encoding="utf-8")
+    except OSError:
+        return  # an unwritable output folder is reported where the build writes
+
+
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
-    """Put the PDF built by ``-M latexpdf`` next to the HTML page that links to it, and only that PDF."""
+    """Put the PDF built by ``-M latexpdf`` next to the HTML page that links to it, and only that PDF, and only
+    when its LaTeX run finished: a cut-off PDF is never published."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -72,7 +132,13 @@ def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
     if keep is None:
         return
     pdf = outdir.parent / "latex" / keep
-    if pdf.is_file():
+    problem = pdf_problem(pdf)
+    if problem:
+        (outdir / pdf.name).unlink(missing_ok=True)
+        logger.warning(f"{pdf} is not published beside the page: {problem}; the page says the PDF is not "
+                       "available until a LaTeX run finishes", location=str(pdf.with_suffix(".log")),
+                       type="cv", subtype=Subtype.pdf_failed.value)
+    elif pdf.is_file():
         shutil.copy2(pdf, outdir / pdf.name)
     else:
         logger.info(f"cvsphinx: {pdf} is not built yet, so the page's PDF link has no target; "
@@ -112,6 +178,8 @@ def hide_pdf_link_in_previews(app: Sphinx, doctree: nodes.document, docname: str
 def setup_output(app: Sphinx) -> None:
     app.connect("config-inited", add_paths)
     app.connect("builder-inited", write_latex_support)
+    app.connect("builder-inited", note_pdf_state)
+    app.connect("builder-inited", drop_broken_buildinfo)
     app.connect("doctree-resolved", hide_pdf_link_in_previews)
     app.connect("build-finished", copy_pdf)
     app.add_css_file("cvsphinx.css")

@@ -372,6 +372,8 @@ def _stints(where: str, role_specs: object, roles: Mapping[str, Role], found: li
         return []
     stints = []
     for role_key, periods in role_specs.items():
+        if not roles:  # cv_roles itself could not be read, and says so: no role is "unknown" then
+            continue
         if role_key not in roles:
             close = difflib.get_close_matches(str(role_key), list(roles), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? " if close else ""

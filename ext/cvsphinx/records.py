@@ -35,7 +35,7 @@ ALIASES = {
     "journal": "journaltitle", "address": "location", "school": "institution", "archiveprefix": "eprinttype",
     "primaryclass": "eprintclass", "annote": "annotation", "key": "sortkey", "hyphenation": "langid",
 }  # not pdf -> file as biber has it: al-folio's pdf is a public link, biblatex's file a private path
-_BACK = {new: old for old, new in ALIASES.items()}
+BIBTEX_NAMES = _BACK = {new: old for old, new in ALIASES.items()}  # journaltitle -> journal
 
 # biblatex's type aliases; the type as written stays in ``Record.type`` (selectors use it)
 KIND = {
@@ -515,6 +515,10 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     if date is not None and not fields.get("year", "").strip().isdigit():
         fields["year"] = str(date.year)  # groups order by it; checks read it
     arxiv = _arxiv(fields)
+    if arxiv is not None and (why := arxiv_problem(arxiv[0])):
+        advice.append(("bad_arxiv", f"the arXiv identifier {arxiv[0]!r} {why}, so it is not linked; write it as "
+                       "arXiv shows it, e.g. eprint = {2101.01234} or eprint = {hep-th/9901001}"))
+        arxiv = None
     rich: dict[str, Text] = {}
     unknown: list[tuple[str, str]] = []
     for name in LITERAL_FIELDS:
@@ -710,15 +714,41 @@ def arxiv_base(ident: str) -> str:
     return re.sub(r"v\d+$", "", ident.strip())
 
 
+_ARXIV_NEW = re.compile(r"(\d{2})(\d{2})\.(\d{4,5})(?:v[1-9]\d*)?")
+_ARXIV_OLD = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}(?:v[1-9]\d*)?", re.IGNORECASE)
+
+
+_ARXIV_PREFIX = re.compile(r"^(?:arxiv:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)|\.pdf$", re.IGNORECASE)
+
+
+def arxiv_problem(ident: str) -> str | None:
+    """Why ``ident`` is no arXiv identifier (None when it is one): YYMM.NNNNN since 2015, YYMM.NNNN from April
+    2007, archive/YYMMNNN before; the month 01-12."""
+    new, old = _ARXIV_NEW.fullmatch(ident), _ARXIV_OLD.fullmatch(ident)
+    if new:
+        year, month, digits = int(new[1]), int(new[2]), len(new[3])
+        if not 1 <= month <= 12:
+            return f"has no month {new[2]}"
+        if (year, month) < (7, 4) or digits != (4 if year < 15 else 5):
+            return f"has {digits} digits after the point, and identifiers of 20{new[1]} have {4 if year < 15 else 5}" \
+                if (year, month) >= (7, 4) else "is of the new form but older than April 2007, when that form began"
+        return None
+    if old:
+        if not 1 <= int(old[2]) <= 12:
+            return f"has no month {old[2]}"
+        return None
+    return "is not of the form YYMM.NNNNN or archive/YYMMNNN"
+
+
 def _arxiv(fields: dict[str, str]) -> tuple[str, str] | None:
     """arXiv identifier and class, from eprint + eprinttype/archiveprefix, an ``arxiv`` field, or a venue text."""
     eprint = fields.get("eprint", "").strip()
     kind = fields.get("eprinttype", "").strip().lower()
     category = decode_plain(fields.get("eprintclass", "")).strip()
     if eprint and (kind == "arxiv" or (not kind and _NEW_ARXIV_ID.match(eprint))):
-        return eprint.removeprefix("arXiv:").removeprefix("arxiv:"), category
+        return _ARXIV_PREFIX.sub("", eprint), category
     if fields.get("arxiv", "").strip():
-        return fields["arxiv"].strip().removeprefix("arXiv:"), category
+        return _ARXIV_PREFIX.sub("", fields["arxiv"].strip()), category
     for name in ("journaltitle", "note", "howpublished", "url", "pages", "eid", "number", "volume"):
         match = _ARXIV_ID.search(fields.get(name, ""))
         if match:

@@ -10,6 +10,8 @@ Sphinx's own writers escape it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from html import escape as html_escape
 from typing import ClassVar
@@ -24,6 +26,8 @@ from sphinx.util.texescape import escape as tex_escape
 
 from .nodes import cv_marker
 from .people import Role
+
+LONG_WORD = 60  # characters without a space: more than a word, a DOI or most URLs, and less than a line
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,38 @@ class HTMLBackend(BaseBackend):
         return "".join(rendered_list)
 
 
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+
+
+def breakable_tex(text: str, engine: str = "xelatex") -> str:
+    """Escaped, with a break point every few letters of a word too long for a line (a DNA sequence, a
+    chemical name, an identifier): TeX finds no break in it, and one of a thousand letters hangs xelatex
+    or crashes xdvipdfmx."""
+    if len(text) <= LONG_WORD or not _LONG_WORD.search(text):
+        return tex_escape(text, engine)
+    out: list[str] = []
+    last = 0
+    for match in _LONG_WORD.finditer(text):
+        out.append(tex_escape(text[last:match.start()], engine))
+        out.append(r"\allowbreak{}".join(tex_escape(chunk, engine) for chunk in _chunks(match[0])))
+        last = match.end()
+    out.append(tex_escape(text[last:], engine))
+    return "".join(out)
+
+
+def _chunks(word: str, size: int = 20) -> list[str]:
+    """Pieces of ``size`` characters, never cut before a combining mark (which would lose its letter)."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        end = min(start + size, len(word))
+        while end < len(word) and unicodedata.combining(word[end]):
+            end += 1
+        pieces.append(word[start:end])
+        start = end
+    return pieces
+
+
 class LaTeXBackend(BaseBackend):
     name = "cvsphinx-latex"
     default_suffix = ".tex"
@@ -93,7 +129,7 @@ class LaTeXBackend(BaseBackend):
         texescape.init()  # Sphinx fills its escape tables only when a LaTeX builder starts
 
     def format_str(self, str_: str) -> str:
-        return tex_escape(str_, self.engine)
+        return breakable_tex(str_, self.engine)
 
     def format_protected(self, text: str) -> str:
         return text

@@ -7,6 +7,8 @@ import re
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
+from .latex import MAX_EXPANSIONS, RECURSIVE
+from .links import LINK_FIELDS, local_path
 from .people import NameKey, highlighted, parse_annotation, partly_same
 from .records import Record, arxiv_base
 from .style import doi_of, safe_url
@@ -52,10 +54,18 @@ def _latex_problems(records: list[Record]) -> list[Problem]:
     problems = []
     for (_path, macro), (record, field_name, count) in first.items():
         more = f" (and {count - 1} more uses in this file)" if count > 1 else ""
-        problems.append(Problem(
-            "latex", f"entry {record.key!r}, field {field_name!r}: the LaTeX command {macro} is not known, so only its "
-            f"argument is shown{more}; define it in the file's @preamble with \\newcommand (no arguments), or "
-            "replace it with plain text", record.path, record.line, record.key))
+        where = f"entry {record.key!r}, field {field_name!r}"
+        if macro.endswith(RECURSIVE):
+            text = (f"{where}: the macro {macro.removesuffix(RECURSIVE)} of the file's @preamble expands into itself "
+                    f"without end, so its text is cut off after {MAX_EXPANSIONS} expansions{more}; fix its "
+                    "\\newcommand so that its text does not use it")
+        elif macro.startswith("\\begin{"):
+            text = (f"{where}: the LaTeX environment {macro} is not known, so only its content is shown, as plain "
+                    f"text{more}; remove \\begin and \\end, or write plain text")
+        else:
+            text = (f"{where}: the LaTeX command {macro} is not known, so only its argument is shown{more}; define "
+                    "it in the file's @preamble with \\newcommand (no arguments), or replace it with plain text")
+        problems.append(Problem("latex", text, record.path, record.line, record.key))
     return problems
 
 
@@ -100,6 +110,12 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
         url = record.get("url")
         if url and safe_url(url) is None:
             add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is shown as text, not a link")
+        for name, _label in LINK_FIELDS:
+            value = record.get(name)
+            if value and local_path(value):
+                add(record, "bad_url", f"field {name!r} holds a path on your own computer ({value.strip()!r}), "
+                    "which is not linked; give a web address, or a path relative to the page for a file kept beside "
+                    "it (html_extra_path)")
         annotation = record.get("author+an")
         if annotation:
             try:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 if __package__:  # run as a file (``python ext/cvsphinx/variants.py --preview``), only --preview works: see the end
+    from .files import write_atomic
     from .tailor import ONE_PASS, PUBLISH_DIR, pdf_pages
 
 
@@ -41,22 +43,78 @@ class Result:
     html: str = ""
 
 
-def _latex_run(workdir: Path, tex: str, log_lines: list[str]) -> bool:
+LATEX_TIMEOUT = 300.0  # seconds for one document's LaTeX step; ``--latex-timeout`` or CVSPHINX_LATEX_TIMEOUT
+_ENTRY_MARK = re.compile(r"\[cv entry ([^\]]*)\]")  # \cvsphinxentry (nodes.LATEX_PREAMBLE) says each entry it starts
+
+
+_FILE_LINE_ERROR = re.compile(r"^[^\s:]+\.(?:tex|sty|cls):\d+: ")  # -file-line-error's form of "! ..."
+
+
+def latex_timeout() -> float:
+    raw = os.environ.get("CVSPHINX_LATEX_TIMEOUT", "")
+    try:
+        return float(raw) if raw else LATEX_TIMEOUT
+    except ValueError:
+        raise SystemExit(f"CVSPHINX_LATEX_TIMEOUT={raw!r} is not a number of seconds") from None
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    """SIGINT first: TeX then stops with "! Interruption" and writes out its log; SIGKILL if it does not."""
+    for sig, wait in ((signal.SIGINT, 5), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            return proc.communicate(timeout=wait)[0] or ""
+        except subprocess.TimeoutExpired:
+            continue
+    return ""
+
+
+def _latex_run(workdir: Path, tex: str, log_lines: list[str], timeout: float | None = None) -> bool:
     """Typeset ``tex`` in ``workdir``: one xelatex run when fast_tex made it one-pass, else latexmk as Sphinx's
-    Makefile runs it.  Stops at the first LaTeX error."""
+    Makefile runs it.  Stops at the first LaTeX error, or after ``timeout`` seconds naming the entry it was on.
+    A failed run leaves no PDF: a cut-off one must never be published (output.pdf_state reads the log)."""
     text = (workdir / tex).read_text(encoding="utf-8")
     if ONE_PASS in text:
         cmd = ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex]
     else:
         cmd = ["latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex]
-    run = subprocess.run(cmd, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                         errors="replace", stdin=subprocess.DEVNULL)
+    timeout = latex_timeout() if timeout is None else timeout
+    proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            errors="replace", stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        stdout, timed_out = proc.communicate(timeout=timeout)[0], False
+    except subprocess.TimeoutExpired as err:
+        partial = err.stdout.decode(errors="replace") if isinstance(err.stdout, bytes) else (err.stdout or "")
+        stdout, timed_out = partial + _stop(proc), True
     log = workdir / (tex[:-4] + ".log")
-    log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else run.stdout
-    if run.returncode != 0:
-        errors = [line for line in log_text.splitlines() if line.startswith("!") or (":" in line and " error" in line.lower())]
-        log_lines.append(f"ERROR: LaTeX failed on {workdir / tex} (see {log}):")
-        log_lines.extend(f"  {line}" for line in (errors or log_text.splitlines()[-15:])[:15])
+    pdf = workdir / (tex[:-4] + ".pdf")
+    log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else stdout
+    if timed_out:
+        entries = _ENTRY_MARK.findall(stdout) or _ENTRY_MARK.findall(log_text)
+        where = (f"while typesetting entry {entries[-1]!r} ({len(entries)} entries begun)" if entries
+                 else "before its first publication entry")
+        pdf.unlink(missing_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"\n! cvsphinx: stopped after {timeout:g} s {where}\n")
+        log_lines.append(f"ERROR: LaTeX took longer than {timeout:g} s on {workdir / tex} and was stopped {where}; "
+                         "look at that entry (a very long word, a macro that calls itself) or raise the limit "
+                         "with --latex-timeout or CVSPHINX_LATEX_TIMEOUT")
+        return False
+    if proc.returncode != 0:
+        errors = [line for line in log_text.splitlines() if line.startswith("!") or _FILE_LINE_ERROR.match(line)]
+        pdf.unlink(missing_ok=True)
+        how = f" ({cmd[0]} crashed with signal {-proc.returncode})" if proc.returncode < 0 else ""
+        log_lines.append(f"ERROR: LaTeX failed on {workdir / tex}{how} (see {log}):")
+        log_lines.extend(f"  {line}" for line in (errors or stdout.splitlines()[-8:])[:15])
+        if not errors:  # no TeX error: TeX or its PDF driver died, and the log is cut off
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"\n! cvsphinx: {cmd[0]} ended with status {proc.returncode} and no TeX error\n")
+        entries = _ENTRY_MARK.findall(stdout) or _ENTRY_MARK.findall(log_text)
+        if entries:
+            log_lines.append(f"  (the last entry it began was {entries[-1]!r})")
         return False
     missing = sorted(set(re.findall(r"Missing character: There is no (.+?) in font", log_text)))
     if missing:
@@ -105,12 +163,33 @@ def build_target(srcdir: Path, builddir: Path, name: str, strict: bool, fresh: b
     except SystemExit as err:  # a configuration error: already logged, one line each
         result.ok = False
         lines.append(f"ERROR: the configuration has mistakes (exit status {err.code})")
+    except OSError as err:  # a full disk, a read-only folder: one line that names the path
+        result.ok = False
+        lines.append(write_error(err, base))
     except Exception as err:  # reported, not raised, so that the other targets still finish
         result.ok = False
         lines.append(f"ERROR: {type(err).__name__}: {err}")
     result.output = out.getvalue() + "".join(f"{line}\n" for line in lines)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_error(err: OSError, folder: Path | None = None) -> str:
+    where = err.filename or folder or "the build folder"
+    return (f"ERROR: cannot write {where}: {err.strerror or err}; free some space (df -h {Path(str(where)).parent}) "
+            "or make the folder writable, then build again")
+
+
+def build_page(srcdir: Path, builddir: Path, strict: bool, fresh: bool) -> int:
+    """The full CV's page, as ``sphinx-build -M html <srcdir> <builddir>`` builds it, but a full disk or a
+    read-only folder ends in one line instead of a traceback."""
+    try:
+        return _sphinx(srcdir, builddir / "html", builddir / "doctrees", "html", {}, strict, sys.stderr, fresh)
+    except OSError as err:
+        sys.stderr.write(write_error(err, builddir) + "\n")
+        return 1
+    except SystemExit as err:  # a configuration error, already said
+        return err.code if isinstance(err.code, int) else 2
 
 
 def _targets(srcdir: Path, only: Sequence[str] | None, with_main: bool,
@@ -208,11 +287,7 @@ STATUS = "_cvsphinx/pdf-status.json"  # in the HTML output; the preview page pol
 
 
 def _write_status(html: Path, state: str, **fields: object) -> None:
-    path = html / STATUS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"state": state, "time": time.time(), **fields}), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(html / STATUS, json.dumps({"state": state, "time": time.time(), **fields}).encode("utf-8"))
 
 
 def preview_worker(srcdir: Path, builddir: Path) -> int:
@@ -277,11 +352,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-E", dest="fresh", action="store_true",
                         help="read every source again, so that every warning is said (as sphinx-build -E)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="builds at once (default: CPUs)")
+    parser.add_argument("--latex-timeout", type=float, metavar="SECONDS", default=None,
+                        help=f"stop LaTeX after this long on one PDF and name the entry it was on (default: "
+                             f"CVSPHINX_LATEX_TIMEOUT or {LATEX_TIMEOUT:g})")
+    parser.add_argument("--page", action="store_true",
+                        help="the full CV's HTML page only (as sphinx-build -M html), after the PDFs were built")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     parser.add_argument("--preview", action="store_true",
                         help="for live preview (sphinx-autobuild --post-build): rebuild in the background, return at once")
     parser.add_argument("--preview-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.latex_timeout is not None:
+        os.environ["CVSPHINX_LATEX_TIMEOUT"] = str(args.latex_timeout)  # the forked builds read it
+    latex_timeout()  # a bad value is said once, here
     srcdir = Path(args.srcdir).resolve()
     builddir = Path(args.builddir).resolve() if args.builddir else srcdir / "_build"
     if args.preview:  # sphinx-autobuild waits for this: start the builds and return, importing nothing more
@@ -294,10 +377,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         nocolor()
     if args.preview_worker:
         return preview_worker(srcdir, builddir)
+    if args.page:
+        return build_page(srcdir, builddir, args.strict, args.fresh)
     started = time.perf_counter()
-    ok, results, _ = build_all(srcdir, builddir, only=args.only, main=not args.no_main, variants=not args.no_variants,
-                               publish_to=Path(args.publish).resolve() if args.publish else None,
-                               strict=args.strict, jobs=args.jobs, fresh=args.fresh)
+    try:
+        ok, results, _ = build_all(srcdir, builddir, only=args.only, main=not args.no_main,
+                                   variants=not args.no_variants,
+                                   publish_to=Path(args.publish).resolve() if args.publish else None,
+                                   strict=args.strict, jobs=args.jobs, fresh=args.fresh)
+    except OSError as err:  # publishing the variants' pages: a full disk or a read-only folder
+        sys.stderr.write(write_error(err, builddir) + "\n")
+        return 1
     for result in results:
         if result.output:
             sys.stderr.write(result.output)
