@@ -91,7 +91,7 @@ def _header() -> bytes:
 
 def _cache_warning(path: Path, why: str) -> None:
     logger.warning(f"this bibliography cache {why}; it is discarded and the .bib files are read again",
-                   location=f"{os.path.relpath(path)}:1", type="cv", subtype=Subtype.cache.value)
+                   location=f"{path}:1", type="cv", subtype=Subtype.cache.value)
 
 
 def _read_store(path: Path) -> Store | None:
@@ -123,14 +123,17 @@ def _read_store(path: Path) -> Store | None:
     return store if isinstance(store, Store) else None
 
 
-def _write_store(path: Path, store: Store) -> None:
+def _write_store(path: Path, store: Store, quiet: bool = False) -> None:
+    """``quiet``: the file could not even be opened, and that was said; not said twice."""
     payload = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
     try:
         write_atomic(path, _header() + hashlib.sha256(payload).hexdigest().encode() + payload)
     except OSError as err:  # a full disk, a read-only folder: only a cache, but said, and nothing left behind
+        if quiet:
+            return
         logger.warning(f"the bibliography cache could not be written ({err.strerror or err}); the next build reads "
                        f"the .bib files again: free some space, or make {path.parent} writable",
-                       location=f"{os.path.relpath(path)}:1", type="cv", subtype=Subtype.cache.value)
+                       location=f"{path}:1", type="cv", subtype=Subtype.cache.value)
 
 
 def load(env: BuildEnvironment) -> Store:
@@ -152,8 +155,10 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     path = _store_path(env)
     key = str(path)
     store = _MEMO.get(key)
+    unopened = False
     if store is None:
         store = _read_store(path)
+        unopened = store is None and path.exists() and not path.is_file()
     if store is not None and store.signature == signature and store.config_digest == cfg.digest:
         _MEMO[key] = store
         return store, False
@@ -161,7 +166,7 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     store = build_store(cfg, signature, old, env.config.latex_engine)
     warn_problems(store)
     _MEMO[key] = store
-    _write_store(path, store)
+    _write_store(path, store, quiet=unopened)
     return store, True
 
 
