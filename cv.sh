@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 VENV=${CV_VENV:-$ROOT/.venv}
-APT_PACKAGES="latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-bibtex-extra texlive-lang-chinese fonts-freefont-otf fonts-noto-cjk fonts-texgyre tex-gyre poppler-utils chromium biber"
+APT_PACKAGES="latexmk texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-bibtex-extra texlive-lang-chinese fonts-freefont-otf fonts-noto-cjk fonts-hosny-amiri fonts-texgyre tex-gyre poppler-utils chromium biber"
 
 need_apt() {
   local missing=()

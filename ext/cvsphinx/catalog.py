@@ -38,7 +38,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 8
+STORE_VERSION = 9
 
 
 @dataclass

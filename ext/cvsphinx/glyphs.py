@@ -22,6 +22,16 @@ def font_names(fontpkg: str) -> tuple[str, ...]:
     return names or ("FreeSerif",)
 
 
+_RTL_FONT = re.compile(r"\\(?:re|provide)?newcommand\s*\{?\\cv(Arabic|Hebrew)Font\}?\s*\{([^{}]+)\}")
+RTL_FONTS = {"Arabic": "Amiri", "Hebrew": "FreeSerif"}  # cvsphinx.sty's defaults (nodes.LATEX_PREAMBLE)
+
+
+def rtl_font_names(fontpkg: str) -> tuple[str, ...]:
+    """The fonts of right-to-left runs: cvsphinx.sty's, or those fontpkg names with \\newcommand{\\cvArabicFont}."""
+    chosen = {**RTL_FONTS, **dict(_RTL_FONT.findall(fontpkg or ""))}
+    return tuple(dict.fromkeys(chosen.values()))
+
+
 @lru_cache(maxsize=16)
 def coverage(names: tuple[str, ...]) -> frozenset[int] | None:
     """Code points any of the fonts has; None when fontconfig cannot say."""

@@ -115,11 +115,14 @@ def _extras_html(anchor: str, extra: Extras | None) -> str:
 
 
 def visit_publications_latex(self, node: cv_publication_list) -> None:
-    out = ["\n\\begin{enumerate}\n\\sphinxsetlistlabels{\\arabic}{enumi}{enumii}{}{.}%\n",
+    scripts = sorted({m for _a, _h, latex, _t in node["items"] for m in _RTL_SCRIPT.findall(latex)})
+    out = ["".join(f"\\cvsphinxscript{{{name}}}" for name in scripts),
+           "\n\\begin{enumerate}\n\\sphinxsetlistlabels{\\arabic}{enumi}{enumii}{}{.}%\n",
            f"\\setcounter{{enumi}}{{{int(node['start']) - 1}}}\n"]
     covered = None
     if self.config.latex_engine in ("xelatex", "lualatex"):
-        covered = glyphs.coverage(glyphs.font_names(self.config.latex_elements.get("fontpkg", "")))
+        fontpkg = self.config.latex_elements.get("fontpkg", "")
+        covered = glyphs.coverage(glyphs.font_names(fontpkg) + (glyphs.rtl_font_names(fontpkg) if scripts else ()))
     sources = node.get("sources") or [("", "")] * len(node["items"])
     for (_anchor, _html, latex, _text), (key, where) in zip(node["items"], sources, strict=True):
         for char in glyphs.missing(latex, covered):
@@ -134,6 +137,7 @@ def visit_publications_latex(self, node: cv_publication_list) -> None:
 
 
 # what may go into \message as it is: the LaTeX step names the entry it was typesetting when it stops
+_RTL_SCRIPT = re.compile(r"\\cvrtl\{([a-z]+)\}")
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9:._/+@-]")
 
 
@@ -209,6 +213,24 @@ LATEX_PREAMBLE = r"""
 \newcommand{\cvdatebox}[1]{{\unskip\nobreak\hfil\penalty50\hskip1.5em\hbox{}\nobreak\hfil\mbox{#1}%
   \parfillskip=0pt\finalhyphendemerits=0\par}}
 \newcommand{\cventry}[2]{\par{\noindent\hangindent=1.5em\hangafter=1 #1\cvdatebox{#2}}}
+% right-to-left runs (bidi.py): TeX--XeT orders them, a font for their script shapes them (Arabic letters
+% joined); the fonts are loaded at the first use, so a CV without such text loads none
+\ifdefined\TeXXeTstate\TeXXeTstate=1\fi
+\newcommand{\cvrtl}[2]{{\csname cvfont@#1\endcsname\ifdefined\beginR\beginR#2\endR\else#2\fi}}
+\newcommand{\cvltr}[1]{{\fontfamily{\rmdefault}\selectfont\ifdefined\beginL\beginL#1\endL\else#1\fi}}% the main font
+% \cvsphinxscript{arab} before a list that uses it (outside any group): its font, once
+\newcommand{\cvsphinxscript}[1]{\ifcsname cvfont@#1\endcsname\else\csname cvsphinx@load@#1\endcsname\fi}
+\ifdefined\XeTeXrevision
+\providecommand{\cvArabicFont}{Amiri}\providecommand{\cvArabicSlanted}{Amiri Slanted}
+\providecommand{\cvArabicBoldSlanted}{Amiri Bold Slanted}\providecommand{\cvHebrewFont}{FreeSerif}
+\def\cvsphinx@load@arab{\IfFontExistsTF{\cvArabicFont}{\newfontfamily\cvfont@arab{\cvArabicFont}[Script=Arabic,
+  ItalicFont=\cvArabicSlanted, BoldItalicFont=\cvArabicBoldSlanted]}{\newfontfamily\cvfont@arab{FreeSerif}[
+  Script=Arabic, Extension=.otf, UprightFont=*, BoldFont=*Bold, ItalicFont=*, BoldItalicFont=*Bold,
+  ItalicFeatures={FakeSlant=0.2}, BoldItalicFeatures={FakeSlant=0.2}]}}
+\def\cvsphinx@load@hebr{\newfontfamily\cvfont@hebr{\cvHebrewFont}[Script=Hebrew, Extension=.otf,
+  UprightFont=*, BoldFont=*Bold, ItalicFont=*, BoldItalicFont=*Bold, ItalicFeatures={FakeSlant=0.2},
+  BoldItalicFeatures={FakeSlant=0.2}]}
+\fi
 \newcommand{\cvsphinxentry}[1]{\message{[cv entry #1]}}% names the entry in the log: a stopped LaTeX run says where
 \newcommand{\cvsubentry}[2]{\par{\leftskip=1.5em\noindent\hangindent=1.5em\hangafter=1 #1\cvdatebox{#2}}}
 """

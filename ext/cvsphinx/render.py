@@ -24,6 +24,7 @@ from pybtex_docutils import Backend as DocutilsBackend
 from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
 
+from . import bidi
 from .nodes import cv_marker
 from .people import Role
 
@@ -56,6 +57,10 @@ class HTMLBackend(BaseBackend):
     def format_tag(self, tag_name: str, text: str) -> str:
         if tag_name == "sc" and text:  # small caps (\textsc), styled inline: no stylesheet needed
             return f'<span class="cv-smallcaps" style="font-variant: small-caps">{text}</span>'
+        if tag_name.startswith(bidi.FIELD_RTL):  # the browser orders the runs inside; the field stays apart
+            return f'<bdi dir="rtl">{text}</bdi>'
+        if tag_name == bidi.FIELD_LTR:
+            return f'<bdi dir="ltr">{text}</bdi>'
         tag = self._tags.get(tag_name)
         return f"<{tag}>{text}</{tag}>" if tag and text else text
 
@@ -135,6 +140,10 @@ class LaTeXBackend(BaseBackend):
         return text
 
     def format_tag(self, tag_name: str, text: str) -> str:
+        if text and tag_name.startswith((bidi.FIELD_RTL, bidi.RUN_RTL)):  # TeX--XeT and a font for the script
+            return f"\\cvrtl{{{tag_name.rsplit('-', 1)[1]}}}{{{text}}}"
+        if text and tag_name == bidi.RUN_LTR:
+            return f"\\cvltr{{{text}}}"
         tag = self._tags.get(tag_name)
         return f"\\{tag}{{{text}}}" if tag and text else text
 

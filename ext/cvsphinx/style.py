@@ -24,6 +24,7 @@ from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
+from .bidi import isolate
 from .latex import decode, decode_plain
 from .people import NameKey, Owner, Role, Roster, highlighted
 from .records import Record, arxiv_base, parse_date
@@ -927,7 +928,7 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
         if shown:
             head = Text(head, " (", shown, ")") if head else shown
     pieces = [head] + [BLOCKS[name](entry) for name in blocks]
-    body = Text(*_comma_join(pieces))
+    body = Text(*_comma_join([isolate(p, as_plain) for p in pieces if p]))
     return body if not end or _ends_sentence(body) or not body else Text(body, ".")
 
 
