@@ -390,6 +390,36 @@ PDF_STEPS = [
 ]
 
 
+# issue 17: an institute's list of 51,265 entries (20 MB) builds its page in 30 s, in 600 MB, to a usable page
+SCALE_TARGETS = {"seconds": 30.0, "peak_mb": 600.0, "page_mb": 40.0}
+
+
+def scale_check(workdir: Path, logs: Path, n: int, seed: int, conf: dict) -> dict:
+    """One full HTML build of ours with ``n`` generated entries: time, peak memory, the page's size."""
+    bib = generate_bib(n, seed, conf.get("cv_roster", []))
+    project = P.make_ours(workdir / f"scale-{n}-ours", f"scale-{n}", bib)
+    run = html_build(project.root, logs / f"scale-{n}.log")
+    page = project.build / "html" / "index.html"
+    pages = sorted(p for p in (project.build / "html").rglob("*.html") if "_static" not in p.parts)
+    return {"entries": n, "bib_mb": len(bib.encode()) / 1e6, "seconds": run.seconds, "peak_mb": run.peak_mb,
+            "page_mb": page.stat().st_size / 1e6 if page.is_file() else None,
+            "largest_page_mb": max((p.stat().st_size for p in pages), default=0) / 1e6,
+            "pages": len(pages), "returncode": run.returncode, "warnings": run.warnings, "errors": run.errors}
+
+
+def scale_report(scale: dict) -> list[str]:
+    out = ["", f"## An institute's list ({scale['entries']} generated entries, {scale['bib_mb']:.1f} MB of BibTeX)", "",
+           "| measure | value | target | met |", "|---|---:|---:|---|"]
+    measured = {"seconds": scale["seconds"], "peak_mb": scale["peak_mb"], "page_mb": scale["largest_page_mb"]}
+    names = {"seconds": "full HTML build (s)", "peak_mb": "peak memory (MB)", "page_mb": "largest HTML page (MB)"}
+    for key, target in SCALE_TARGETS.items():
+        value = measured[key]
+        met = "yes" if value is not None and value <= target else "NO"
+        out.append(f"| {names[key]} | {fmt(value, 1)} | {target:g} | {met} |")
+    out.append(f"| HTML pages | {scale['pages']} | | |")
+    return out
+
+
 def pdf_comparison(workdir: Path, logs: Path, repeat: int, baseline: str = BASELINE) -> dict:
     """The seed CV's PDFs now and at ``baseline``, each build in a fresh output folder, the kinds of
     build taking turns so that load on the machine falls on all of them alike."""
@@ -677,11 +707,13 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"skip the seed CV's PDFs against {BASELINE} (also skipped by --no-pdf)")
     parser.add_argument("--pdf-repeat", type=int, default=5, help="runs of each PDF build in that comparison (default 5)")
     parser.add_argument("--only-pdf-compare", action="store_true", help="only the PDFs against the version before")
+    parser.add_argument("--scale", type=int, default=51265,
+                        help="entries of the institute-sized list built once to HTML (default 51265; 0 skips it)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects (path printed)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"where results.md and results.json go (default {OUT})")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.no_pdf, args.no_real = "200", True, True
+        args.sizes, args.no_pdf, args.no_real, args.scale = "200", True, True, 0
         args.repeat = args.repeat or 1
     args.sizes_list = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -697,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"bench: working in {workdir}")
     conf = P.repo_conf()
     results: list[Measured] = []
-    live = par = pdfs = None
+    live = par = pdfs = scale = None
     started = time.perf_counter()
     try:
         if not args.no_pdf and not args.no_pdf_compare:
@@ -740,6 +772,11 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 say(f"bench: {REAL_BIB} not found; skipping the real-world bibliography")
 
+        if args.scale and not args.only_pdf_compare:
+            say(f"bench: an institute's list, {args.scale} entries, one full HTML build")
+            scale = scale_check(workdir, logs, args.scale, args.seed, conf)
+            say(f"    {scale}")
+
         if not args.no_live:
             say("bench: live preview (sphinx-autobuild)")
             live = live_preview(workdir, logs)
@@ -752,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"identical: {par['identical_article']}")
     finally:
         try:
-            write_results(args, info, results, live, par, started, logs, pdfs)
+            write_results(args, info, results, live, par, started, logs, pdfs, scale)
         finally:
             if args.keep:
                 say(f"bench: projects kept in {workdir}")
@@ -765,7 +802,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_results(args: argparse.Namespace, info: dict, results: list[Measured], live: dict | None, par: dict | None,
-                  started: float, logs: Path, pdfs: dict | None = None) -> None:
+                  started: float, logs: Path, pdfs: dict | None = None, scale: dict | None = None) -> None:
     """Print the report; write results.md, results.json and the logs of whatever failed."""
     info["total_seconds"] = time.perf_counter() - started
     info["cvsphinx_sources_at_end"] = ext_fingerprint()
@@ -775,6 +812,8 @@ def write_results(args: argparse.Namespace, info: dict, results: list[Measured],
         info["load_average_at_end"] = None
     target_size = 5000 if 5000 in args.sizes_list else (max(args.sizes_list) if args.sizes_list else None)
     text = report(results, live, par, info, args, target_size, pdfs)
+    if scale is not None:
+        text += "\n".join(scale_report(scale)) + "\n"
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(text, encoding="utf-8")
@@ -784,7 +823,7 @@ def write_results(args: argparse.Namespace, info: dict, results: list[Measured],
         "builds": [{"project": m.project, "variant": m.variant, "entries": m.entries, "shown": m.shown, "note": m.note,
                     "runs": {step: [asdict(r) for r in runs] for step, runs in m.runs.items()}}
                    for m in results],
-        "live_preview": live, "parallel": par, "pdf_comparison": pdfs,
+        "live_preview": live, "parallel": par, "pdf_comparison": pdfs, "scale": scale,
         "targets": [{"target": t, "measured": v, "result": r}
                     for t, v, r in [*targets(results, target_size), *pdf_targets(pdfs)]],
     }

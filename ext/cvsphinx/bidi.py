@@ -10,8 +10,9 @@ The tags are semantic; render.py turns them into ``<bdi dir>`` or into ``\\cvrtl
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pybtex.richtext import BaseText, HRef, Protected, String, Tag, Text
 
@@ -42,8 +43,18 @@ def script(text: str) -> str:
     return "arab"
 
 
+# the blocks of right-to-left scripts (Hebrew to NKo, Samaritan…, Arabic Extended, presentation forms); a
+# field without any of them needs no look at each character
+_RTL_BLOCKS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def has_rtl(text: str) -> bool:
-    return any(direction(c) == "R" for c in text if ord(c) >= 0x0590)
+    return _RTL_BLOCKS.search(text) is not None and any(direction(c) == "R" for c in text if ord(c) >= 0x0590)
+
+
+def any_rtl(values: Iterable[str]) -> bool:
+    """Whether any of an entry's field values may hold right-to-left letters (then its fields are isolated)."""
+    return any(_RTL_BLOCKS.search(v) for v in values)
 
 
 def isolate(piece: BaseText, plain: Callable[[BaseText], str]) -> BaseText:

@@ -105,10 +105,8 @@ class NameKey:
 
     @classmethod
     def from_person(cls, person: BibPerson) -> NameKey:
-        last = " ".join(person.prelast_names + person.last_names)
-        given = " ".join(person.first_names + person.middle_names)
-        tokens = tuple(t for t in _SPLIT_FIRST.split(_fold(given)) if t)
-        return cls(_surname_key(last), tokens)
+        return _name_key(" ".join(person.prelast_names + person.last_names),
+                         " ".join(person.first_names + person.middle_names))
 
     @classmethod
     def parse(cls, name: str) -> NameKey:
@@ -127,6 +125,12 @@ class NameKey:
             elif mine != theirs:
                 return False
         return True
+
+
+@lru_cache(maxsize=65536)
+def _name_key(last: str, given: str) -> NameKey:
+    """Folding is the costly part, and one person comes up in many entries: once per spelling."""
+    return NameKey(_surname_key(last), tuple(t for t in _SPLIT_FIRST.split(_fold(given)) if t))
 
 
 def partly_same(mine: NameKey, other: NameKey) -> bool:

@@ -304,7 +304,6 @@ def _unwrap(part: str) -> str:
 
 @lru_cache(maxsize=32768)
 def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[tuple[Name, ...], tuple[str, ...]]:
-    macros = dict(macro_items)
     names: list[Name] = []
     problems: list[str] = []
     if "and\\" in value:
@@ -317,34 +316,41 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
         value = inner
     parts = split_name_list(value)
     for part in parts:
-        raw = part
-        if "\\" in part:
-            part = _unwrap(part)
-        if part.strip().lower() == "others":
-            names.append(Name(Person(last="others"), "", raw))
-            continue
-        person = _extended(part)
-        marks = ""
-        if person is None:
-            part, marks = _strip_marks(part)
-            stripped = part.strip()
-            if stripped.endswith(","):
-                problems.append(f"name {raw!r} ends with a comma (a stray comma before 'and'?); it is read as "
-                                f"{stripped.rstrip(',').strip()!r}: delete the comma")
-                part = stripped.rstrip(",").strip()
-            commas = _split_top(part, ",")
-            if len(commas) > 3 or (len(commas) == 3 and len(parts) == 1 and all(len(c.split()) <= 2 for c in commas)):
-                problems.append(f"name {raw!r} has {len(commas) - 1} commas: are the authors separated by commas? "
-                                "BibTeX needs ' and ' between names; it is shown as written")
-                person = Person(last="{" + part + "}")
-            else:
-                try:
-                    person = Person(part)
-                except PybtexError as err:
-                    problems.append(f"name {raw!r} cannot be read ({err}); it is shown as written")
-                    person = Person(last="{" + part + "}")
-        names.append(Name(_decoded_person(person, macros), marks, raw))
+        name, name_problems = _parse_name(part, len(parts) == 1, macro_items)
+        names.append(name)
+        problems.extend(name_problems)
     return tuple(names), tuple(problems)
+
+
+@lru_cache(maxsize=65536)
+def _parse_name(raw: str, alone: bool, macro_items: tuple[tuple[str, str], ...]) -> tuple[Name, tuple[str, ...]]:
+    """One name of a list; the same person comes up in many lists (an institute's file names each hundreds of
+    times), so each spelling is parsed once."""
+    problems: list[str] = []
+    part = _unwrap(raw) if "\\" in raw else raw
+    if part.strip().lower() == "others":
+        return Name(Person(last="others"), "", raw), ()
+    person = _extended(part)
+    marks = ""
+    if person is None:
+        part, marks = _strip_marks(part)
+        stripped = part.strip()
+        if stripped.endswith(","):
+            problems.append(f"name {raw!r} ends with a comma (a stray comma before 'and'?); it is read as "
+                            f"{stripped.rstrip(',').strip()!r}: delete the comma")
+            part = stripped.rstrip(",").strip()
+        commas = _split_top(part, ",")
+        if len(commas) > 3 or (len(commas) == 3 and alone and all(len(c.split()) <= 2 for c in commas)):
+            problems.append(f"name {raw!r} has {len(commas) - 1} commas: are the authors separated by commas? "
+                            "BibTeX needs ' and ' between names; it is shown as written")
+            person = Person(last="{" + part + "}")
+        else:
+            try:
+                person = Person(part)
+            except PybtexError as err:
+                problems.append(f"name {raw!r} cannot be read ({err}); it is shown as written")
+                person = Person(last="{" + part + "}")
+    return Name(_decoded_person(person, dict(macro_items)), marks, raw), tuple(problems)
 
 
 # -- Records ------------------------------------------------------------------------------

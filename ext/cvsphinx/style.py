@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
-from .bidi import isolate
+from .bidi import any_rtl, isolate
 from .latex import decode, decode_plain
 from .people import NameKey, Owner, Role, Roster, highlighted
 from .records import Record, arxiv_base, parse_date
@@ -134,6 +135,12 @@ def _initials(names: list[str]) -> str:
     return out.strip()
 
 
+@lru_cache(maxsize=65536)
+def _shown_name(surname_parts: tuple[str, ...], given_parts: tuple[str, ...]) -> tuple[str, str]:
+    """Surname and initials, once per spelling: an institute's list names the same people thousands of times."""
+    return " ".join(_plain_part(p) for p in surname_parts), _initials(list(given_parts))
+
+
 def _surname(person: BibPerson) -> str:
     return " ".join(_plain_part(p) for p in person.prelast_names + person.last_names + person.lineage_names)
 
@@ -143,8 +150,8 @@ def _is_others(person: BibPerson) -> bool:
 
 
 def _person_text(person: BibPerson, inverted: bool) -> Text:
-    last = _surname(person)
-    given = _initials(person.first_names + person.middle_names)
+    last, given = _shown_name(tuple(person.prelast_names + person.last_names + person.lineage_names),
+                              tuple(person.first_names + person.middle_names))
     if not given:
         return Text(last)
     return Text(last, ", ", given) if inverted else Text(given, " ", last)
@@ -928,7 +935,9 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
         if shown:
             head = Text(head, " (", shown, ")") if head else shown
     pieces = [head] + [BLOCKS[name](entry) for name in blocks]
-    body = Text(*_comma_join([isolate(p, as_plain) for p in pieces if p]))
+    if any_rtl(record.fields.values()):
+        pieces = [isolate(p, as_plain) for p in pieces if p]
+    body = Text(*_comma_join(pieces))
     return body if not end or _ends_sentence(body) or not body else Text(body, ".")
 
 
