@@ -7,6 +7,7 @@
 #   bash cv.sh people    every co-author in the .bib files, and whom the roster matches (fills cv_roster)
 #   bash cv.sh new DIR --name "Marie Curie" [--bib FILE] [--email ...] [--orcid ...]
 #                        a new CV project for another person in DIR (a git repository)
+#   bash cv.sh upgrade DIR  this version of the extension into a CV made by new (CHANGELOG shown)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -125,5 +126,7 @@ case "$cmd" in
   people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.coauthors "$@" ;;
   # a new CV project for another person; DIR and --bib are relative to where the command was typed ($OLDPWD)
   new) setup_python; cd "$OLDPWD"; PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.scaffold new "$@" ;;
-  *) echo "usage: bash cv.sh [build|test|preview|bench|people|new]" >&2; exit 2 ;;
+  # this version of the extension into a CV made by cv.sh new: its content and settings stay, the CHANGELOG says what changed
+  upgrade) setup_python; cd "$OLDPWD"; PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli upgrade "$@" ;;
+  *) echo "usage: bash cv.sh [build|test|preview|bench|people|new|upgrade]" >&2; exit 2 ;;
 esac

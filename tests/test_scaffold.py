@@ -127,7 +127,7 @@ def test_cv_sh_without_the_benchmark():
     assert not re.search(r"^\s*bench\)", adapted, flags=re.M), "no bench command: the project has no bench/"
     assert not re.search(r"^#.*cv\.sh bench", adapted, flags=re.M)
     assert not re.search(r"ruff.* check .*\bbench\b", adapted), "ruff is not asked to check a missing bench/"
-    assert "[build|test|preview|people|new]" in adapted or "usage:" not in text
+    assert "[build|test|preview|people|new|upgrade]" in adapted or "usage:" not in text
 
 
 # -- the summary -------------------------------------------------------------------------------
