@@ -1,41 +1,22 @@
-"""cvsphinx: an academic CV from MyST sections and one BibTeX file."""
+"""cvsphinx: an academic CV from MyST sections and one BibTeX file.
+
+Importing the package imports nothing else: ``cvsphinx.records`` and the rest of the core work without Sphinx.
+Sphinx calls ``setup``, which wires the extension in (``wiring.py``).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .accepted import setup_accepted
-from .config import setup_config
-from .directives import setup_directives
-from .exports import setup_exports
-from .freshness import setup_freshness
-from .ledger import setup_ledger
-from .meta import setup_meta
-from .nodes import setup_nodes
-from .output import setup_output
-from .stats import setup_stats
-from .tailor import setup_variants
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+__all__ = ["__version__", "setup"]
+
 
 def setup(app: Sphinx) -> dict[str, object]:
-    setup_config(app)
-    setup_ledger(app)  # every cv warning said on every build, cached or not
-    setup_accepted(app)  # first: the accepted warnings of a new CV are known before anything warns
-    setup_nodes(app)
-    setup_directives(app)
-    setup_variants(app)  # variants of the CV and fast PDFs, whose sections and lines the directives filter
-    setup_output(app)
-    setup_freshness(app)
-    setup_exports(app)
-    setup_meta(app)
-    setup_stats(app)
-    return {
-        "version": __version__,
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    from .wiring import setup as wire
+
+    return wire(app)

@@ -109,7 +109,9 @@ def _read_store(path: Path) -> Store | None:
         _cache_warning(path, "is not a cvsphinx cache (or is damaged)")
         return None
     if header + b"\n" != _header():
-        _cache_warning(path, f"was written by another version ({header[len(_MAGIC):].decode(errors='replace').strip()})")
+        # an upgrade of the extension (cvsphinx upgrade): expected, not a problem to report; rebuilt quietly
+        logger.info(f"cvsphinx: {path} was written by another version "
+                    f"({header[len(_MAGIC):].decode(errors='replace').strip()}); the bibliography is read again")
         return None
     checksum, payload = rest[:64], rest[64:]
     if hashlib.sha256(payload).hexdigest().encode() != checksum:

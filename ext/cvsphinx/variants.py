@@ -233,7 +233,7 @@ def _warm_up() -> None:
 
     for name in ("sphinx.application", "sphinx.builders.latex", "sphinx.writers.latex", "sphinx.builders.html",
                  "sphinx.writers.html5", "sphinx.builders.epub3", "sphinx.search", "sphinx.domains.std",
-                 "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "furo", "cvsphinx"):
+                 "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "furo", "cvsphinx.wiring"):
         try:
             importlib.import_module(name)
         except ImportError:

@@ -25,7 +25,7 @@ class Subtype(enum.StrEnum):
     bad_char = "bad_char"
     """A field holds a control character (removed), or a character no PDF font has (left out of the PDF)."""
     cache = "cache"
-    """A cache file in the doctree directory is damaged, from another version or unreadable; it is rebuilt."""
+    """A cache file in the doctree directory is damaged, unreadable or cannot be written; it is rebuilt."""
     duplicate_key = "duplicate_key"
     """Two entries share a key; both are shown, the second under a new key."""
     duplicate_doi = "duplicate_doi"
