@@ -175,3 +175,38 @@ def test_runs_on_this_project_as_cv_sh_runs_it() -> None:
     assert done.returncode == 0, done.stderr
     assert "co-authors in" in done.stdout.splitlines()[0]
     assert "Roster people no author matches" in done.stdout
+
+
+# -- The report and the build read names and years the same way (one name parser: records.py) --------------
+
+AGREE_BIB = r'''
+@article{marked2020,
+  author = {Curie, Marie and Zhou*, Xuhui}, title = {Marked with a star}, journal = {J}, year = {2020},
+}
+@article{dagger2021,
+  author = {Marie Curie and Xuhui Zhou$^\dagger$}, title = {Marked with a dagger}, journal = {J},
+  date = {2021-05-01},
+}
+@article{extended2022,
+  author = {family=Curie, given=Marie and family=Zhou, given=Xuhui}, title = {Extended names}, journal = {J},
+  year = {2022},
+}
+'''
+
+
+def test_the_report_matches_whom_the_build_marks(tmp_path: Path) -> None:
+    """``Zhou*, Xuhui``, ``Xuhui Zhou$^\\dagger$`` and ``family=Zhou, given=Xuhui`` are one roster person, and a
+    paper dated only by ``date`` has its year: in ``bash cv.sh people`` as in the build."""
+    (tmp_path / "conf.py").write_text(
+        'cv_owner = "Curie, Marie"\ncv_bibfiles = ["refs.bib"]\n'
+        'cv_roster = [{"name": "Xuhui Zhou", "roles": {"student": "2019–2022"}}]\n', encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(AGREE_BIB, encoding="utf-8")
+    report = build_report(tmp_path)
+    (zhou,) = [c for c in report.coauthors if c.keys[0].last == "zhou"]
+    assert [p.name for p in zhou.roster] == ["Xuhui Zhou"]
+    assert sorted(zhou.papers) == ["dagger2021", "extended2022", "marked2020"]
+    assert {k: (p.year, p.role) for k, p in zhou.papers.items()} == {
+        "marked2020": (2020, "graduate student"), "dagger2021": (2021, "graduate student"),
+        "extended2022": (2022, "graduate student")}
+    assert report.unmatched == []
+    assert set(zhou.spellings) == {"Zhou, Xuhui", "Xuhui Zhou"}  # the marks are not part of the name

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person as BibPerson
-from pybtex.exceptions import PybtexError
 
-from .bibfile import Entry, Problem, read_bib
+from .bibfile import BibText, Entry, Problem, read_bib
+from .latex import preamble_macros
 from .people import (
     DEFAULT_ROLES,
     ConfigError,
@@ -37,8 +37,8 @@ from .people import (
     build_roles,
     build_roster,
     parse_annotation,
-    plain,
 )
+from .records import Record, build_records
 
 _YEAR = re.compile(r"\d{4}")
 
@@ -90,32 +90,44 @@ def load_settings(folder: Path) -> Settings:
     return Settings(folder, list(bibfiles), owner, roster)
 
 
-def read_entries(folder: Path, bibfiles: list[str]) -> tuple[list[Entry], list[Problem]]:
-    """Every readable entry of every file; ``@string`` macros carry over from one file to the next."""
+def read_entries(folder: Path, bibfiles: list[str]) -> tuple[list[Record], list[Problem]]:
+    """Every record of every file, read as the build reads them: ``@string`` macros carry over from one file
+    to the next, ``@preamble`` macros are expanded, ``crossref`` and ``date`` count."""
     macros: dict[str, str] = {}
+    extra = BibText()
     entries: list[Entry] = []
     problems: list[Problem] = []
     for name in bibfiles:
-        found, trouble = read_bib(folder / name, start_index=len(entries), macros=macros)
+        found, trouble = read_bib(folder / name, start_index=len(entries), macros=macros, extra=extra)
         entries.extend(found)
         problems.extend(trouble)
-    return entries, problems
+    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)))
+    return records, problems + record_problems
 
 
-def author_names(value: str) -> list[tuple[str, NameKey] | None]:
-    """Each name of an ``author`` field as written (LaTeX decoded) with its key; None for "others"."""
+def author_names(record: Record) -> list[tuple[str, NameKey] | None]:
+    """Each author of a record as written (LaTeX decoded, marks off) with its key; None for "others".
+    The names are the build's own (records.py), so the report matches whom the build marks."""
+    persons = record.persons.get("author", [])
+    parts = split_name_list(record.get("author"))
+    if len(parts) != len(persons):  # a list the build had to mend (outer braces): one form for all
+        parts = [record.get("author")] * len(persons)
     names: list[tuple[str, NameKey] | None] = []
-    for part in split_name_list(value):
-        if part.strip().lower() == "others":
+    for person, part in zip(persons, parts, strict=True):
+        if str(person).strip().lower() == "others":
             names.append(None)
             continue
-        try:
-            person = BibPerson(part)
-        except PybtexError:
-            person = BibPerson(last=part)
-        shown = " ".join(plain(part).split())
-        names.append((shown, NameKey.from_person(person)))
+        names.append((_spelling(person, part), NameKey.from_person(person)))
     return names
+
+
+def _spelling(person: BibPerson, written: str) -> str:
+    """"Surname, Given" when the name is written with a comma, else "Given Surname"."""
+    last = " ".join(person.prelast_names + person.last_names + person.lineage_names)
+    given = " ".join(person.first_names + person.middle_names)
+    if not given:
+        return last
+    return f"{last}, {given}" if "," in written or "=" in written else f"{given} {last}"
 
 
 # -- Grouping ----------------------------------------------------------------
@@ -180,11 +192,11 @@ class Report:
     problems: list[Problem]
 
 
-def collect(entries: list[Entry], settings: Settings) -> list[Coauthor]:
+def collect(entries: list[Record], settings: Settings) -> list[Coauthor]:
     roster, owner = settings.roster, settings.owner
-    seen: list[tuple[Entry, int, str, NameKey]] = []
+    seen: list[tuple[Record, int, str, NameKey]] = []
     for entry in entries:
-        for position, name in enumerate(author_names(entry.get("author")), start=1):
+        for position, name in enumerate(author_names(entry), start=1):
             if name is not None and not owner.is_owner(name[1]):
                 seen.append((entry, position, *name))
     groups, ambiguous = group_names([key for *_, key in seen])
@@ -193,8 +205,7 @@ def collect(entries: list[Entry], settings: Settings) -> list[Coauthor]:
     for entry, position, shown, key in seen:
         person = people[by_key[key]]
         person.spellings[shown] += 1
-        year_match = _YEAR.search(entry.get("year"))
-        year = int(year_match.group()) if year_match else None
+        year = entry.year  # year, or date, as the build reads them
         person.papers.setdefault(entry.key, Paper(entry.key, year, _role_in(entry, position, year, person, roster)))
     for index, fits in ambiguous.items():
         people[index].could_be = [people[i].name for i in fits]
@@ -208,7 +219,7 @@ def _roster_people(keys: list[NameKey], roster: Roster) -> list[Person]:
     return found
 
 
-def _role_in(entry: Entry, position: int, year: int | None, person: Coauthor, roster: Roster) -> str:
+def _role_in(entry: Record, position: int, year: int | None, person: Coauthor, roster: Roster) -> str:
     """What the build marks this author with in this entry, in words."""
     annotation = entry.get("author+an")
     if annotation:
