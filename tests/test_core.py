@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 PROJECT = HERE.parent
-CORE = ("bibfile", "latex", "journals", "records", "people", "groups", "validate", "links", "bidi", "style",
+CORE = ("bibfile", "latex", "journals", "records", "people", "groups", "validate", "identifiers", "links", "bidi", "style",
         "files", "glyphs", "cli")
 
 PROGRAM = f"""

@@ -221,3 +221,32 @@ def test_real_cv_exports(cv_build) -> None:
     entries, problems = read_bib(str(html.parent / "publications.bib"))
     assert problems == [] and len(entries) == len(shown)
     assert [f"pub-{e.key}" for e in entries] == [li["id"] for li in shown]
+
+
+def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
+    """``url = {\\url{…}}`` (as JabRef and many hand-kept files write it): the title links there on the page, and
+    CSL-JSON, COinS and the JSON-LD carry the same address (identifiers.py, read by all of them)."""
+    from cvsphinx.exports import csl_item
+    from cvsphinx.meta import _work
+    from cvsphinx.people import build_owner, build_roster
+    from cvsphinx.records import build_records
+    from cvsphinx.render import render
+    from cvsphinx.style import StyleContext, format_entry
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{wrapped, author = {Liu, Lin}, title = {A wrapped address}, journal = {J}, year = {2020},"
+                   "\n  url = {\\url{https://example.org/a\\_b}}}\n", encoding="utf-8")
+    entries, _ = read_bib(bib)
+    (record,) = build_records(entries)[0]
+    html = render(format_entry(record, StyleContext(build_owner("Liu, Lin"), build_roster([], build_roles(DEFAULT_ROLES))),
+                               link_title=True)).html
+    assert 'href="https://example.org/a_b"' in html
+    item = csl_item(record, (), {}, "all", "All", 1)
+    assert item["URL"] == "https://example.org/a_b"
+    assert parse_qs(coins(item))["rft_id"] == ["https://example.org/a_b"]
+
+    class Pub:
+        csl = item
+        roles = ()
+
+    assert _work(Pub, "https://cv.example.org/#pub-wrapped", "#me")["sameAs"] == "https://example.org/a_b"

@@ -394,7 +394,9 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
 def _damaged_cache(src: Path) -> None:
     cache = src / "_build" / "doctrees" / "cvsphinx.pickle"
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(b"cvsphinx-cache 0 0.0.0\nold")
+    from cvsphinx.catalog import _header
+
+    cache.write_bytes(_header() + b"0" * 64 + b"cut off")  # this version's header, a payload that fails its checksum
 
 
 def _two_page_pdf(src: Path) -> None:

@@ -26,12 +26,13 @@ from .bibfile import BibText, Entry, Problem, read_bib
 from .config import CVConfig, cv_config
 from .files import write_atomic
 from .groups import Assignment, assign, selector_fields
+from .identifiers import doi_of
 from .latex import preamble_macros
 from .links import Extras, extras
 from .links import anchor as link_anchor
 from .records import BIBTEX_NAMES, Record, build_records
 from .render import Rendered, render
-from .style import DEFAULT_MARKS, StyleContext, doi_of, format_entry, used_marks
+from .style import DEFAULT_MARKS, StyleContext, format_entry, used_marks
 from .validate import check_records, preprint_pairs, preprint_problems
 from .warnings_ import Subtype, logger, warn_at
 

@@ -35,9 +35,10 @@ from ._version import __version__
 from .catalog import load, read_records
 from .config import CVConfig, cv_config
 from .files import write_atomic
+from .identifiers import doi_url
+from .identifiers import paper_url as title_url
 from .latex import decode_plain
 from .links import bibtex as written_bibtex
-from .links import doi_url, title_url
 from .nodes import cv_publication_list
 from .people import NameKey, highlighted
 from .records import Record

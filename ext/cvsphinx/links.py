@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .identifiers import paper_url
 from .records import Record
 
 _SAFE = re.compile(r"^(?:https?|ftp)://[^\s<>\"'`]+$", re.IGNORECASE)
 _RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?!//)[^\s<>\"'`]+$", re.IGNORECASE)
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 
 # (field, label), in the order they are shown
 LINK_FIELDS = (
@@ -47,11 +47,6 @@ def anchor(key: str) -> str:
     return "pub-" + "".join(out)
 
 
-def doi_url(record: Record) -> str | None:
-    match = _DOI.match(record.get("doi").strip())
-    return f"https://doi.org/{match.group(1)}" if match else None
-
-
 def web_url(value: str) -> str | None:
     """A link target: a web address, or a relative path (a file beside the page)."""
     value = value.strip()
@@ -63,12 +58,8 @@ def web_url(value: str) -> str | None:
 
 
 def title_url(record: Record) -> str | None:
-    """Where the title links: the DOI, else an http(s) url."""
-    doi = doi_url(record)
-    if doi:
-        return doi
-    url = record.get("url").strip()
-    return url if _SAFE.match(url) else None
+    """Where the title links: the DOI, else an http(s) url (identifiers.paper_url, the style's own)."""
+    return paper_url(record)
 
 
 @dataclass(frozen=True)

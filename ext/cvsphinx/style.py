@@ -26,12 +26,11 @@ from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from .bidi import any_rtl, isolate
+from .identifiers import canonical, doi_of, paper_url, safe_url, url_value
 from .latex import decode, decode_plain
 from .people import NameKey, Owner, Role, Roster, highlighted
 from .records import Record, arxiv_base, parse_date
 
-_SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _ARXIV_ID = re.compile(r"^[\w.+/-]+$")
 
 # written mark -> (shown symbol, legend label); "*" is shown as "#" because "*" marks graduate students
@@ -92,17 +91,6 @@ _PLAIN = _PlainBackend()  # looked up once: find_plugin() scans entry points on 
 
 def as_plain(text: BaseText) -> str:
     return text.render(_PLAIN)
-
-
-def safe_url(value: str) -> str | None:
-    """Only web links become links; ``javascript:`` and friends stay text."""
-    value = value.strip()
-    return value if _SAFE_URL.match(value) and not re.search(r"[\s<>\"']", value) else None
-
-
-def doi_of(value: str) -> str | None:
-    match = _DOI.match(value.strip())
-    return match.group(1) if match else None
 
 
 @dataclass
@@ -361,31 +349,9 @@ def _ordinal(number: int) -> str:
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
 
 
-def _url_value(raw: str) -> str:
-    """A url field as an address: ``\\url{...}`` unwrapped, escaped specials put back."""
-    value = raw.strip()
-    match = re.fullmatch(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{.*\})?", value, re.DOTALL)
-    if match:
-        value = match.group(1).strip()
-    for escaped, char in (("\\%", "%"), ("\\_", "_"), ("\\#", "#"), ("\\&", "&"), ("\\~", "~"), ("\\$", "$")):
-        value = value.replace(escaped, char)
-    return value
-
-
 def _link(url: str, label: Text | str) -> Text:
-    target = _canonical(safe_url(url))
+    target = canonical(safe_url(url))
     return Text(HRef(target, label)) if target else Text(label)
-
-
-_OLD_DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.IGNORECASE)
-
-
-def _canonical(url: str | None) -> str | None:
-    """``http://dx.doi.org/10.x/y`` -> ``https://doi.org/10.x/y``: the resolver DOI handbook asks for."""
-    if url is None:
-        return None
-    match = _OLD_DOI_RESOLVER.match(url)
-    return f"https://doi.org/{match.group(1)}" if match else url
 
 
 # -- Blocks: each returns rich text, or an empty Text when the entry has nothing to show -----------
@@ -400,7 +366,7 @@ def _title(entry: _Entry, italic: bool = False) -> Text:
     if addon:
         title = Text(title, ", ", addon) if title else addon
     if entry.link_title and title and not _has_link(title):
-        target = _paper_url(entry.record)
+        target = paper_url(entry.record)
         if target:
             title = Text(HRef(target, title))
     return _italic(title) if italic else title
@@ -411,14 +377,6 @@ def _has_link(text: BaseText) -> bool:
     if isinstance(text, HRef):
         return True
     return any(_has_link(part) for part in getattr(text, "parts", ()))
-
-
-def _paper_url(record: Record) -> str | None:
-    """Where the paper is: its DOI at doi.org, else its web address."""
-    doi = doi_of(_url_value(record.get("doi").strip())) if record.get("doi").strip() else None
-    if doi:
-        return f"https://doi.org/{doi}"
-    return _canonical(safe_url(_url_value(record.get("url"))))
 
 
 def b_title(entry: _Entry) -> Text:
@@ -823,14 +781,14 @@ def b_link(entry: _Entry) -> Text:
     record = entry.record
     doi_field = record.get("doi").strip()
     if doi_field:
-        value = _url_value(doi_field)
+        value = url_value(doi_field)
         doi = doi_of(value)
         if doi and record.arxiv and doi.lower().startswith("10.48550/arxiv."):
             return Text()  # arXiv's own DOI: the arXiv link says it
         if doi:
             return Text("doi:", HRef(f"https://doi.org/{doi}", doi))
         return Text("doi:", decode_plain(doi_field))
-    url = _url_value(record.get("url"))
+    url = url_value(record.get("url"))
     if not url or (record.arxiv and re.search(r"arxiv\.org/(?:abs|pdf)/", url, re.IGNORECASE)):
         return Text()
     link = _link(url, url)

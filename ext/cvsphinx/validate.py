@@ -7,11 +7,11 @@ import re
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
+from .identifiers import doi_of, safe_url, url_value
 from .latex import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
 from .people import NameKey, highlighted, parse_annotation, partly_same
 from .records import Record, arxiv_base
-from .style import doi_of, safe_url
 
 if TYPE_CHECKING:
     from .config import CVConfig
@@ -108,7 +108,7 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                 else:
                     dois[doi.lower()] = record
         url = record.get("url")
-        if url and safe_url(url) is None:
+        if url and safe_url(url_value(url)) is None:
             add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is shown as text, not a link")
         for name, _label in LINK_FIELDS:
             value = record.get(name)
