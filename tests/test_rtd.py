@@ -47,7 +47,7 @@ PROJECT = Path(__file__).parent.parent
 SLUG = "my-cv"  # the Read the Docs project's slug: the PDF's job name there
 HOST = f"{SLUG}.readthedocs.io"
 TOOLS = ("pytest", "hypothesis", "playwright", "ruff", "sphinx-autobuild", "jsonschema", "citeproc-py",
-         "sphinxcontrib-bibtex")  # local work only (sphinxcontrib-bibtex: the benchmark's stock build)
+         "sphinxcontrib-bibtex", "pytest-xdist")  # local work only (sphinxcontrib-bibtex: the benchmark's stock build)
 SETUP_JOBS = ("post_checkout", "pre_system_dependencies", "post_system_dependencies", "pre_create_environment",
               "post_create_environment", "pre_install", "post_install", "pre_build")
 PUA = "\ue000"  # a private-use character: no font has a glyph for it
