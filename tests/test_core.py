@@ -13,8 +13,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 PROJECT = HERE.parent
-CORE = ("bibfile", "latex", "journals", "records", "people", "groups", "validate", "identifiers", "links", "bidi", "style",
-        "files", "glyphs", "cli")
+CORE = ("bibfile", "latex", "journals", "records", "people", "groups", "validate", "identifiers", "links", "bidi",
+        "style", "pdftools", "files", "glyphs", "cli")
 
 PROGRAM = f"""
 import importlib, sys

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from cvsphinx.groups import Selection, assign, build_groups, compile_selector
+from cvsphinx.pdftools import pdf_name_in, pdf_pages
 from cvsphinx.people import ConfigError
 from cvsphinx.records import Record
 from cvsphinx.tailor import (
@@ -33,7 +34,6 @@ from cvsphinx.tailor import (
     drop_xecjk,
     fast_tex,
     keeps_entry,
-    pdf_pages,
     picks_lines,
     reaches,
     replace_fonts,
@@ -219,6 +219,15 @@ def minimal_pdf(pages: int) -> bytes:
     objs += [f"{3 + i} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n".encode()
              for i in range(pages)]
     return b"%PDF-1.4\n" + b"".join(objs) + b"trailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_the_pdf_name_is_read_from_conf_py_as_sphinx_names_it(tmp_path: Path) -> None:
+    conf = tmp_path / "conf.py"
+    conf.write_text('project = "X"\nlatex_documents = [("index", "marie-curie-cv.tex", project, "", "howto", False)]\n',
+                    encoding="utf-8")
+    assert pdf_name_in(conf) == "marie-curie-cv.pdf"
+    conf.write_text('latex_documents = [("index", name + ".tex", "X", "", "howto")]\n', encoding="utf-8")
+    assert pdf_name_in(conf) is None  # not a literal: the summary then lists every PDF it finds
 
 
 def test_pdf_pages_plain_and_compressed(tmp_path: Path) -> None:

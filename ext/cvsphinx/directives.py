@@ -23,6 +23,7 @@ from pybtex.richtext import Text
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from . import pdftools
 from .catalog import load, load_fresh, warn_problems
 from .config import cv_config
 from .ledger import consistency_check
@@ -234,9 +235,7 @@ def pdf_url(config: Config) -> str:
 
 
 def pdf_name(config: Config) -> str:
-    documents = config.latex_documents
-    target = documents[0][1] if documents else "cv.tex"
-    return target.rsplit(".", 1)[0] + ".pdf"
+    return pdftools.pdf_name(config.latex_documents)
 
 
 def purge_placements(app: Sphinx, env: BuildEnvironment, docname: str) -> None:

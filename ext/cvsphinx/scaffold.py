@@ -34,6 +34,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pdftools import pdf_name_in, pdf_pages
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent  # the project this extension lives in
 
@@ -750,14 +752,6 @@ def _one_symbol(text: str, count: int) -> str:
     return text[:1]
 
 
-def pdf_pages(pdf: Path) -> int | None:
-    if shutil.which("pdfinfo") is None:
-        return None
-    run = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
-    found = re.search(r"^Pages:\s+(\d+)", run.stdout, flags=re.M)
-    return int(found.group(1)) if found else None
-
-
 _UNREADABLE = object()
 
 
@@ -782,15 +776,6 @@ def suppressed_warnings(conf: Path) -> list[str]:
     if value is _UNREADABLE:
         return ["(not a literal list)"]
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
-
-
-def _pdf_name(conf: Path) -> str | None:
-    try:
-        text = conf.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    found = re.search(r"^latex_documents\s*=.*?([\"'])([^\"'\n]+)\.tex\1", text, flags=re.M | re.S)
-    return found.group(2) + ".pdf" if found else None
 
 
 def _accepted_name(conf: Path) -> str:
@@ -887,14 +872,14 @@ def summary(build: Path, project: Path | None = None, prune: bool = False) -> st
         lines.append(f"  Fixed: {_n(len(fixed), 'accepted warning')} no longer given, deleted from {listed_in}"
                      + ("; the list is empty, so the build is strict from now on" if not todo else ""))
     lines.extend(todo_list(todo))
-    pdf_name = _pdf_name(project / "conf.py")
+    pdf_name = pdf_name_in(project / "conf.py")
     pdfs = [latex_dir / pdf_name] if pdf_name and (latex_dir / pdf_name).is_file() else sorted(latex_dir.glob("*.pdf"))
     index = html_dir / "index.html"
     lines.append("")
     lines.append(f"HTML: {index}" if index.is_file() else f"HTML: no index.html in {html_dir}")
     for pdf in pdfs:
         count = pdf_pages(pdf)
-        pages_text = f"{count} page{'s' if count != 1 else ''}" if count is not None else "pages unknown: pdfinfo is missing"
+        pages_text = f"{count} page{'s' if count != 1 else ''}" if count is not None else "pages unknown: the PDF cannot be read"
         beside = html_dir / pdf.name
         copied = f", also copied to {os.path.relpath(beside, project)}" if beside.is_file() else ""
         lines.append(f"PDF:  {pdf} ({pages_text}{copied})")

@@ -19,7 +19,6 @@ import functools
 import math
 import os
 import re
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from sphinx.transforms import SphinxTransform
 
 from .groups import Selection, compile_selector
 from .ledger import consistency_check
+from .pdftools import pdf_pages
 from .people import ConfigError, shown, unknown_key
 from .warnings_ import Subtype, logger
 
@@ -568,31 +568,6 @@ def speed_up_latex(app: Sphinx, exception: Exception | None) -> None:
 
 
 # -- Page limits --------------------------------------------------------------------------------
-
-_PAGES_DICT = re.compile(rb"<<((?:(?!<<|>>).)*?/Type\s*/Pages(?![A-Za-z])(?:(?!<<|>>).)*)>>", re.DOTALL)
-_COUNT = re.compile(rb"/Count\s+(\d+)")
-_STREAM = re.compile(rb"<<((?:(?!>>).)*?/ObjStm(?:(?!>>).)*)>>\s*stream\r?\n", re.DOTALL)
-
-
-def pdf_pages(path: str | os.PathLike[str]) -> int | None:
-    """The number of pages of a PDF (the count of its page tree's root), also when the tree is in
-    compressed object streams, as xelatex writes it; None if it cannot be read."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
-    chunks = [data]
-    for match in _STREAM.finditer(data):
-        length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", match[1])
-        start = match.end()
-        raw = data[start:start + int(length[1])] if length else data[start:data.find(b"endstream", start)]
-        try:
-            chunks.append(zlib.decompress(raw))
-        except zlib.error:
-            continue
-    counts = [int(c[1]) for chunk in chunks for d in _PAGES_DICT.finditer(chunk) if (c := _COUNT.search(d[1]))]
-    return max(counts) if counts else None
-
 
 def check_page_limit(app: Sphinx, exception: Exception | None) -> None:
     """After a variant's HTML build, its PDF (built before it, as ``bash cv.sh build`` does) must fit its limit."""

@@ -26,7 +26,8 @@ from pathlib import Path
 
 if __package__:  # run as a file (``python ext/cvsphinx/variants.py --preview``), only --preview works: see the end
     from .files import write_atomic
-    from .tailor import ONE_PASS, PUBLISH_DIR, pdf_pages
+    from .pdftools import pdf_pages
+    from .tailor import ONE_PASS, PUBLISH_DIR
 
 
 @dataclass
