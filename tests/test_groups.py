@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from cvsphinx.configerrors import ConfigError
 from cvsphinx.groups import assign, build_groups, compile_selector, sort_year
-from cvsphinx.people import ConfigError
 from cvsphinx.records import Record
 
 _counter = iter(range(10_000))

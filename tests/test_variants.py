@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from cvsphinx.configerrors import ConfigError
 from cvsphinx.groups import Selection, assign, build_groups, compile_selector
 from cvsphinx.pdftools import pdf_name_in, pdf_pages
-from cvsphinx.people import ConfigError
 from cvsphinx.records import Record
 from cvsphinx.tailor import (
     NO_CJK,

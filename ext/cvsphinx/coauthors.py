@@ -25,10 +25,10 @@ from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person as BibPerson
 
 from .bibfile import BibText, Entry, Problem, read_bib
+from .configerrors import ConfigError
 from .latex import preamble_macros
 from .people import (
     DEFAULT_ROLES,
-    ConfigError,
     NameKey,
     Owner,
     Person,

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
+from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
-from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster, shown, unknown_key
+from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
 from .tailor import Variant, build_variants, main_pdf, remember_variant
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .people import ConfigError, report, shown, unknown_key
+from .configerrors import ConfigError, report, shown, unknown_key
 from .records import Record
 
 Selector = Callable[[Record], bool]

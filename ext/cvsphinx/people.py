@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import reprlib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,43 +16,8 @@ from functools import lru_cache
 
 from pybtex.database import Person as BibPerson
 
+from .configerrors import ConfigError, report, shown, unknown_key
 from .latex import decode_plain
-
-
-class ConfigError(ValueError):
-    """Configuration values that cannot be used: one message per mistake, each saying how to fix it."""
-
-    def __init__(self, *problems: str) -> None:
-        super().__init__(*problems)
-        self.problems = list(problems)
-
-    def __str__(self) -> str:
-        return "\n".join(self.problems)
-
-
-_SHORT = reprlib.Repr()  # keyword arguments only from Python 3.12
-_SHORT.maxstring = _SHORT.maxother = 60
-_SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 4, 3, 2
-
-
-def shown(value: object) -> str:
-    """A value as conf.py would spell it, cut short: a message names the value without quoting a whole roster."""
-    return _SHORT.repr(value)
-
-
-def report(found: list[str], problems: list[str] | None) -> None:
-    """Add the mistakes to the caller's list, or, without one, raise them all at once."""
-    if problems is not None:
-        problems.extend(found)
-    elif found:
-        raise ConfigError(*found)
-
-
-def unknown_key(where: str, key: object, allowed: Sequence[str]) -> str:
-    """The message for a key no code reads: without it, a misspelt key would be silently ignored."""
-    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"{where} has unknown key {key!r}; {hint}allowed: {', '.join(allowed)}"
 
 
 def has_letters(value: object) -> bool:

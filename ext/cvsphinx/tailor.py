@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
+from .configerrors import ConfigError, shown, unknown_key
 from .groups import Selection, compile_selector
 from .ledger import consistency_check
 from .pdftools import pdf_pages
-from .people import ConfigError, shown, unknown_key
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
