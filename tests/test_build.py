@@ -382,6 +382,9 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str, original: Callable,
     assert patched, f"no module calls {name}"
     for module in patched:
         monkeypatch.setattr(module, name, counting)
+    for style, formatter in list(cvsphinx.style.STYLES.items()):  # the registered styles are called by name
+        if formatter is original:
+            monkeypatch.setitem(cvsphinx.style.STYLES, style, counting)
     return counter
 
 

@@ -198,6 +198,8 @@ _ROLES = {"mentee": {"label": "mentee", "symbol": "†"}}
                  "cv_publication_groups[0] (p)['select'] must be a selector string, not ['article']"),
         _mistake("legend-none", {"cv_legend_prefix": None}, "cv_legend_prefix must be text, not None"),
         _mistake("pdf-url-none", {"cv_pdf_url": None}, "cv_pdf_url must be a URL, or '' for the PDF beside the page, not None"),
+        _mistake("style-unknown", {"cv_citation_style": "hous"},
+                 "cv_citation_style 'hous' is not a citation style here; did you mean 'house'? the styles are: house"),
         # one mistake, one line: no follow-on errors blaming the values that depend on it
         _mistake("reference-year-text", {"cv_reference_year": "2019",
                                          "cv_variants": {"recent": {"years": 3, "entry_years": {"Projects": 3}}}},

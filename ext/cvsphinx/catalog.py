@@ -32,7 +32,7 @@ from .links import Extras, extras
 from .links import anchor as link_anchor
 from .records import BIBTEX_NAMES, Record, build_records
 from .render import Rendered, render
-from .style import DEFAULT_MARKS, StyleContext, format_entry, used_marks
+from .style import DEFAULT_MARKS, STYLES, StyleContext, used_marks
 from .validate import check_records, preprint_pairs, preprint_problems
 from .warnings_ import Subtype, logger, warn_at
 
@@ -292,36 +292,38 @@ def _conf_line(confpath: str, group: str) -> int:
 
 # Below this many entries to render, one process is quicker than starting others.
 PARALLEL_MIN = 1500
-_JOB: tuple[list[tuple[Record, bool, bool]], StyleContext, str] | None = None  # what forked workers render
+_JOB: tuple[list[tuple[Record, bool, bool]], StyleContext, str, str] | None = None  # what forked workers render
 
 
-def _render_one(record: Record, markers: bool, show_year: bool, ctx: StyleContext, latex_engine: str) -> Rendered:
-    return render(format_entry(record, ctx, markers=markers, show_year=show_year, link_title=True), latex_engine)
+def _render_one(record: Record, markers: bool, show_year: bool, ctx: StyleContext, latex_engine: str,
+                style: str = "house") -> Rendered:
+    return render(STYLES[style](record, ctx, markers=markers, show_year=show_year, link_title=True), latex_engine)
 
 
 def _render_slice(bounds: tuple[int, int]) -> list[Rendered]:
     assert _JOB is not None
-    todo, ctx, latex_engine = _JOB
-    return [_render_one(*todo[i], ctx, latex_engine) for i in range(*bounds)]
+    todo, ctx, latex_engine, style = _JOB
+    return [_render_one(*todo[i], ctx, latex_engine, style) for i in range(*bounds)]
 
 
-def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_engine: str) -> list[Rendered]:
+def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_engine: str,
+               style: str = "house") -> list[Rendered]:
     """Every entry not rendered before, in order.  An institute's list (thousands of entries, on a full build)
     is rendered by one forked process per core: the records are shared with them, not copied."""
     import multiprocessing
 
     workers = min(os.cpu_count() or 1, 4)
     if len(todo) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_render_one(*job, ctx, latex_engine) for job in todo]
+        return [_render_one(*job, ctx, latex_engine, style) for job in todo]
     global _JOB
-    _JOB = (todo, ctx, latex_engine)
+    _JOB = (todo, ctx, latex_engine, style)
     size = max(200, len(todo) // (workers * 8))
     slices = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             return [item for part in pool.imap(_render_slice, slices) for item in part]
     except OSError:  # no processes to be had: one is enough
-        return [_render_one(*job, ctx, latex_engine) for job in todo]
+        return [_render_one(*job, ctx, latex_engine, style) for job in todo]
     finally:
         _JOB = None
 
@@ -361,7 +363,7 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             for group in cfg.groups for record in assignment.by_group[group.name]}
     todo = {keys[group.name, record.key]: (record, group.markers, group.show_year) for group in cfg.groups
             for record in assignment.by_group[group.name] if keys[group.name, record.key] not in old}
-    fresh = dict(zip(todo, render_all(list(todo.values()), ctx, latex_engine), strict=True))
+    fresh = dict(zip(todo, render_all(list(todo.values()), ctx, latex_engine, cfg.citation_style), strict=True))
     for group in cfg.groups:
         items = []
         for record in assignment.by_group[group.name]:

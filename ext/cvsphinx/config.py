@@ -23,6 +23,7 @@ from sphinx.util import logging
 from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
+from .style import style_problem
 from .tailor import Variant, build_variants, main_pdf, remember_variant
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ class CVConfig:
     variant: Variant | None = None  # the one this build makes (cv_variant), or None for the full CV
     journal_names: str = "abbreviated"  # AASTeX's journal macros (\\apj): "abbreviated" (ApJ) or "full"
     merge_preprints: bool = False  # a preprint whose published version is listed: shown once, with it
+    citation_style: str = "house"  # a name in style.STYLES: cv_citation_style, or the variant's own
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -116,6 +118,8 @@ def validate(app: Sphinx, config: Config) -> None:
     if config.cv_journal_names not in ("abbreviated", "full"):
         problems.append(f"cv_journal_names must be 'abbreviated' (ApJ, as AASTeX prints \\apj) or 'full' (The "
                         f"Astrophysical Journal), not {shown(config.cv_journal_names)}")
+    if (why := style_problem(config.cv_citation_style)) is not None:
+        problems.append(why)
     if not isinstance(config.cv_merge_preprints, bool):
         problems.append(f"cv_merge_preprints must be True or False, not {shown(config.cv_merge_preprints)}; e.g. True")
     problems += _site_values(config)
@@ -142,7 +146,8 @@ def validate(app: Sphinx, config: Config) -> None:
         raise SystemExit(2)
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
              "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "cv_bibtex_fields",
-             "latex_engine", "cv_variant", "cv_reference_year", "cv_journal_names", "cv_merge_preprints")
+             "latex_engine", "cv_variant", "cv_reference_year", "cv_journal_names", "cv_merge_preprints",
+             "cv_citation_style")
     # of the variants, the active one's settings only: editing another leaves this build's lists alone
     values = [config[n] for n in names] + [config.cv_variants.get(active) if active else None]
     digest = hashlib.sha256(repr(values).encode()).hexdigest()
@@ -150,6 +155,8 @@ def validate(app: Sphinx, config: Config) -> None:
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
         marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep), variants,
         variants.get(active) if active else None, config.cv_journal_names, config.cv_merge_preprints,
+        (variants[active].citation_style if active and variants[active].citation_style else None)
+        or config.cv_citation_style,
     )
     remember_variant(config, variants.get(active) if active else None)
 
@@ -346,6 +353,7 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))
     app.add_config_value("cv_journal_names", "abbreviated", "env", types=frozenset({str}))
     app.add_config_value("cv_merge_preprints", False, "env", types=frozenset({bool}))
+    app.add_config_value("cv_citation_style", "house", "env", types=frozenset({str}))
     app.add_config_value("cv_variants", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_variant", "", "env", types=frozenset({str}))
     app.add_config_value("cv_reference_year", None, "env", types=frozenset({int, type(None)}))

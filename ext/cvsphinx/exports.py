@@ -35,8 +35,7 @@ from ._version import __version__
 from .catalog import load, read_records
 from .config import CVConfig, cv_config
 from .files import write_atomic
-from .identifiers import doi_url
-from .identifiers import paper_url as title_url
+from .identifiers import doi_url, export_url
 from .latex import decode_plain
 from .links import bibtex as written_bibtex
 from .nodes import cv_publication_list
@@ -343,7 +342,7 @@ def csl_item(record: Record, roles: tuple[tuple[int, str, str], ...], labels: di
     doi = doi_url(record)
     if doi:
         item["DOI"] = doi.removeprefix("https://doi.org/")
-    url = title_url(record)
+    url = export_url(record)
     if url and not url.startswith("https://doi.org/"):
         item["URL"] = url
     elif not url and record.arxiv:

@@ -57,10 +57,15 @@ def doi_url(record: Record) -> str | None:
 
 
 def web_address(record: Record) -> str | None:
-    """The ``url`` field as a web address (``\\url{}`` unwrapped), or None."""
-    return canonical(safe_url(url_value(record.get("url"))))
+    """The ``url`` field as a web address, as written (``\\url{}`` unwrapped), or None."""
+    return safe_url(url_value(record.get("url")))
 
 
 def paper_url(record: Record) -> str | None:
-    """Where the title links: the DOI at doi.org, else the web address."""
+    """Where the title links: the DOI at doi.org, else the web address (an old doi.org address made current)."""
+    return doi_url(record) or canonical(web_address(record))
+
+
+def export_url(record: Record) -> str | None:
+    """The address the exports give (CSL-JSON ``URL``, COinS, JSON-LD): the DOI, else the web address as written."""
     return doi_url(record) or web_address(record)

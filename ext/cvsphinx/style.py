@@ -938,6 +938,30 @@ def _comma_join(pieces: Iterable[Text]) -> list[Text | str]:
     return out
 
 
+# -- Styles ---------------------------------------------------------------------------------------
+
+# A citation style is a function with format_entry's signature, registered by name: conf.py's
+# cv_citation_style (or a variant's "citation_style") picks one.  The house style is the default.
+Formatter = Callable[..., Text]
+STYLES: dict[str, Formatter] = {"house": format_entry}
+
+
+def register_style(name: str, formatter: Formatter) -> None:
+    """A second style is a module that calls this; nothing of the house style is copied or changed."""
+    STYLES[name] = formatter
+
+
+def style_problem(name: object, where: str = "cv_citation_style") -> str | None:
+    """The message for a style nobody registered, with the closest names; None for a known one."""
+    if isinstance(name, str) and name in STYLES:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(str(name), list(STYLES), n=2, cutoff=0.5)
+    hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+    return f"{where} {name!r} is not a citation style here; {hint}the styles are: {', '.join(sorted(STYLES))}"
+
+
 # -- Legends ----------------------------------------------------------------------------------
 
 
@@ -968,5 +992,23 @@ def marks_legend(marks: Mapping[str, tuple[str, str]], used: set[str]) -> Text:
     return Text(*_join(items, "; ", "; ", "; "))
 
 
-__all__ = ["BLOCKS", "DEFAULT_MARKS", "LAYOUTS", "TAIL", "MarkSign", "Marker", "StyleContext", "doi_of",
-           "format_authors", "format_entry", "layout_of", "legend", "marks_legend", "safe_url", "used_marks"]
+__all__ = [
+    "BLOCKS",
+    "DEFAULT_MARKS",
+    "LAYOUTS",
+    "STYLES",
+    "TAIL",
+    "MarkSign",
+    "Marker",
+    "StyleContext",
+    "doi_of",
+    "format_authors",
+    "format_entry",
+    "layout_of",
+    "legend",
+    "marks_legend",
+    "register_style",
+    "safe_url",
+    "style_problem",
+    "used_marks",
+]

@@ -31,6 +31,7 @@ from .configerrors import ConfigError, shown, unknown_key
 from .groups import Selection, compile_selector
 from .ledger import consistency_check
 from .pdftools import pdf_pages
+from .style import style_problem
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ PUBLISH_DIR = "variants"
 
 # The keys a variant may have; the README's configuration reference lists the same (a test compares them).
 VARIANT_KEYS = ("title", "label", "pdf", "sections", "tags", "entry_years", "select", "years", "max_per_group",
-                "page_limit", "font", "font_size", "paper", "margins", "line_spacing")
+                "page_limit", "font", "font_size", "paper", "margins", "line_spacing", "citation_style")
 _EXAMPLE = "{'short': {'sections': ['Education', 'Publications'], 'select': 'selected', 'page_limit': 2}}"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -73,6 +74,7 @@ class Variant:
     paper: str | None = None
     margins: str | None = None
     line_spacing: float | None = None
+    citation_style: str | None = None  # its own citation style (style.STYLES), else cv_citation_style
 
 
 def _count(value: object) -> bool:
@@ -185,6 +187,9 @@ def build_variants(raw: object, groups: Sequence[Group], reference_year: int | N
                                     or not math.isfinite(spacing) or not 0.5 <= spacing <= 3):
             found.append(f"{where}['line_spacing'] must be a number from 0.5 to 3 (1 is single spacing), "
                          f"not {shown(spacing)}; e.g. 1")
+        style = spec.get("citation_style")
+        if style is not None and (why := style_problem(style, f"{where}['citation_style']")) is not None:
+            found.append(why)
         if len(found) > before:
             continue
         variants[name] = Variant(
@@ -196,7 +201,7 @@ def build_variants(raw: object, groups: Sequence[Group], reference_year: int | N
             selection=Selection(select, reference_year - years + 1 if years and reference_year else None, most),
             page_limit=limit, font=spec.get("font"), font_size=size, paper=paper,
             margins=margins.strip() if isinstance(margins, str) else None,
-            line_spacing=float(spacing) if spacing is not None else None,
+            line_spacing=float(spacing) if spacing is not None else None, citation_style=style,
         )
     if problems is None and found:
         raise ConfigError(*found)
