@@ -1,5 +1,6 @@
-"""Large bibliographies no one here wrote: Nelson Beebe's TUGboat and typesetting bibliographies, and biblatex's
-own examples (biblatex-examples.bib: the biblatex data model, crossref, xdata, dates).
+"""Large bibliographies no one here wrote: Nelson Beebe's TUGboat and typesetting bibliographies, biblatex's
+own examples (biblatex-examples.bib: the biblatex data model, crossref, xdata, dates), and a slice of
+Glottolog's Zurich collection (tests/data, with its source, commit and licence in its first lines).
 
 They come with Debian's texlive-bibtex-extra and are copied into a temporary copy of the
 ``test-cv-realworld`` root as ``refs.bib`` at test time (they are not part of this repository).
@@ -30,6 +31,8 @@ SOURCES = {
     "tugboat.bib": BEEBE / "tugboat.bib",
     "typeset.bib": BEEBE / "typeset.bib",
     "biblatex-examples.bib": Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib"),
+    # Glottolog's own exporter (linguistics, many scripts, "Christie, Jr., William M."), CC BY 4.0: tests/data
+    "glottolog-zurich-slice.bib": Path(__file__).parent / "data" / "glottolog-zurich-slice.bib",
 }
 
 _HEAD = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.MULTILINE)

@@ -196,3 +196,17 @@ def test_parent_edit_changes_the_childs_digest(tmp_path: Path) -> None:
     a = records_of(tmp_path, "@inproceedings{c, title={C}, crossref={p}}@proceedings{p, title={P1}, year=2001}", "a.bib")
     b = records_of(tmp_path, "@inproceedings{c, title={C}, crossref={p}}@proceedings{p, title={P2}, year=2001}", "b.bib")
     assert a["c"].digest != b["c"].digest
+
+
+@pytest.mark.parametrize("value", ["Christie, Jr., William M.", "King, III, Martin Luther", "Blackhorse, Sr., Taft"])
+def test_a_generation_is_a_name_part_not_a_second_author(value: str) -> None:
+    """BibTeX's "Last, Jr, First" (Glottolog writes them so) is one name, also when it is the only author."""
+    names, problems = parse_names(value, {})
+    assert problems == []
+    (name,) = names
+    assert name.person.lineage_names and name.person.first_names
+
+
+def test_names_separated_by_commas_are_still_named() -> None:
+    _names, problems = parse_names("Smith, John, Doe", {})
+    assert len(problems) == 1 and "separated by commas" in problems[0]

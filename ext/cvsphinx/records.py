@@ -322,6 +322,10 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
     return tuple(names), tuple(problems)
 
 
+# BibTeX's "von Last, Jr, First": the middle part of three is a generation, not a second author
+_LINEAGE = re.compile(r"(?:Jr|Sr|Jun|Sen|Jnr|Snr)\.?|[IVX]{1,4}|\d(?:st|nd|rd|th)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def _parse_name(raw: str, alone: bool, macro_items: tuple[tuple[str, str], ...]) -> tuple[Name, tuple[str, ...]]:
     """One name of a list; the same person comes up in many lists (an institute's file names each hundreds of
@@ -340,7 +344,8 @@ def _parse_name(raw: str, alone: bool, macro_items: tuple[tuple[str, str], ...])
                             f"{stripped.rstrip(',').strip()!r}: delete the comma")
             part = stripped.rstrip(",").strip()
         commas = _split_top(part, ",")
-        if len(commas) > 3 or (len(commas) == 3 and alone and all(len(c.split()) <= 2 for c in commas)):
+        if len(commas) > 3 or (len(commas) == 3 and alone and all(len(c.split()) <= 2 for c in commas)
+                               and not _LINEAGE.fullmatch(commas[1].strip())):  # "Christie, Jr., William M."
             problems.append(f"name {raw!r} has {len(commas) - 1} commas: are the authors separated by commas? "
                             "BibTeX needs ' and ' between names; it is shown as written")
             person = Person(last="{" + part + "}")
