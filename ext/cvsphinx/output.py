@@ -127,16 +127,15 @@ def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    keep = None if app.config.cv_pdf_url else pdf_name(app.config)
-    remove_stale_pdfs(app, outdir, keep)
-    if keep is None:
+    pdf = _pdf_beside_page(app)
+    remove_stale_pdfs(app, outdir, pdf.name if pdf is not None else None)
+    if pdf is None:
         return
-    pdf = outdir.parent / "latex" / keep
-    problem = pdf_problem(pdf)
+    problem = getattr(app.env, "cvsphinx_pdf_problem", None)  # read from the log before the pages (note_pdf_state)
     if problem:
         (outdir / pdf.name).unlink(missing_ok=True)
         logger.warning(f"{pdf} is not published beside the page: {problem}; the page says the PDF is not "
-                       "available until a LaTeX run finishes", location=str(pdf.with_suffix(".log")),
+                       "available until a LaTeX run finishes", location=f"{pdf.with_suffix('.log')}:1",
                        type="cv", subtype=Subtype.pdf_failed.value)
     elif pdf.is_file():
         shutil.copy2(pdf, outdir / pdf.name)
