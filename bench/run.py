@@ -749,7 +749,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes_list:
             say(f"bench: generated bibliography, {n} entries")
             bib = generate_bib(n, args.seed, conf.get("cv_roster", []))
-            ours = P.make_ours(workdir / f"gen-{n}-ours", f"gen-{n}", bib)
+            ours = P.make_ours(workdir / f"gen-{n}-ours", f"gen-{n}", bib, P.ONE_PAGE_CONF)
             stock = P.make_stock(workdir / f"gen-{n}-stock", f"gen-{n}", bib, conf)
             for project in (ours, stock):
                 results.append(measure(project, n, repeats(n), logs, pdf=False))

@@ -74,6 +74,10 @@ def real_build(request, tmp_path_factory) -> dict:
         app.cleanup()
     soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
     items = soup.select("ol.cv-publication-list > li")
+    # past cv_page_limit entries (TUGboat's 4,839) the lists are on pages of their own, linked from the page
+    for link in soup.select("ul.cv-pages a"):
+        page = BeautifulSoup((Path(app.outdir) / link["href"]).read_text(encoding="utf-8"), "html.parser")
+        items += page.select("ol.cv-publication-list > li")
     ids = Counter(li.get("id") for li in items)
     text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
     warnings = []

@@ -39,7 +39,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 9
+STORE_VERSION = 10
 
 
 @dataclass
@@ -49,6 +49,7 @@ class Item:
     rendered: Rendered
     where: str = ""  # "refs.bib:12", for warnings about this entry at output time
     extras: Extras = field(default_factory=Extras)  # links, award and BibTeX shown with the entry on the web page
+    year: int | None = None  # where a long list is cut into pages (groups.split_pages)
 
 
 @dataclass
@@ -373,7 +374,7 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             anchor = link_anchor(record.key)  # unique: keys are (renamed as duplicates otherwise)
             anchors.add(anchor)
             items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}",
-                              extras(record, cfg.bibtex_fields)))
+                              extras(record, cfg.bibtex_fields), record.year))
             marks_used |= used_marks([record])
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0

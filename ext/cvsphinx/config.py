@@ -123,6 +123,10 @@ def validate(app: Sphinx, config: Config) -> None:
     if not isinstance(config.cv_merge_preprints, bool):
         problems.append(f"cv_merge_preprints must be True or False, not {shown(config.cv_merge_preprints)}; e.g. True")
     problems += _site_values(config)
+    limit = config.cv_page_limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        problems.append(f"cv_page_limit must be a whole number of entries (0: one page however long), not "
+                        f"{shown(limit)}; e.g. 2000")
     reference_year = config.cv_reference_year
     if reference_year is not None and (isinstance(reference_year, bool) or not isinstance(reference_year, int)
                                        or not 1000 <= reference_year <= 9999):
@@ -359,6 +363,7 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_reference_year", None, "env", types=frozenset({int, type(None)}))
     app.add_config_value("cv_bibtex_fields", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("cv_exports", True, "html", types=frozenset({bool}))
+    app.add_config_value("cv_page_limit", 2000, "env", types=frozenset({int}))
     app.add_config_value("cv_person", {}, "html", types=frozenset({dict}))
     app.add_config_value("cv_description", "", "html", types=frozenset({str}))
     app.add_config_value("cv_keywords", [], "html", types=frozenset({list, tuple}))

@@ -14,6 +14,8 @@ or dated before the variant's window.
 from __future__ import annotations
 
 import os
+import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,8 +26,9 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from . import pdftools
-from .catalog import load, load_fresh, warn_problems
+from .catalog import Item, load, load_fresh, warn_problems
 from .config import cv_config
+from .groups import Group, split_pages
 from .ledger import consistency_check
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
@@ -43,6 +46,41 @@ def _placements(env: BuildEnvironment) -> dict[str, list[str]]:
     if not hasattr(env, "cv_placements"):
         env.cv_placements = {}  # type: ignore[attr-defined]
     return env.cv_placements  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SplitPage:
+    """A page of its own for part of a long list (``cv_page_limit``)."""
+
+    pagename: str
+    group: str
+    title: str
+    lo: int
+    hi: int
+    years: str
+    part: int
+    parts: int
+    first: int  # the number of its first entry
+
+
+def _pages(env: BuildEnvironment) -> dict[str, list[SplitPage]]:
+    if not hasattr(env, "cv_pages"):
+        env.cv_pages = {}  # type: ignore[attr-defined]
+    return env.cv_pages  # type: ignore[attr-defined]
+
+
+def split_pages_of(env: BuildEnvironment) -> dict[str, list[SplitPage]]:
+    """Per group, the pages of its own its entries are on (empty when every list is on its document)."""
+    found: dict[str, list[SplitPage]] = {}
+    for pages in _pages(env).values():
+        for page in pages:
+            found.setdefault(page.group, []).append(page)
+    return found
+
+
+def page_of(split: dict[str, list[SplitPage]], group: str, number: int) -> str | None:
+    """The page of its own that shows entry ``number`` of ``group``, if the group's list is cut into pages."""
+    return next((p.pagename for p in split.get(group, ()) if p.first <= number < p.first + p.hi - p.lo), None)
 
 
 class PublicationsDirective(SphinxDirective):
@@ -68,6 +106,8 @@ class PublicationsDirective(SphinxDirective):
             )
             names = [n for n in names if n in known]
         _placements(self.env).setdefault(self.env.docname, []).extend(names)
+        limit = self.config.cv_page_limit
+        split = bool(limit) and sum(len(store.groups.get(name, [])) for name in names) > limit
         result: list[nodes.Node] = []
         for name in names:
             group = known[name]
@@ -83,9 +123,27 @@ class PublicationsDirective(SphinxDirective):
                 items=[(i.anchor, i.rendered.html, i.rendered.latex, i.rendered.text) for i in items],
                 sources=[(i.key, i.where) for i in items],
                 extras=[i.extras for i in items],
+                pages=self._pages(group, items) if split else [],
             )
             result.append(container)
         return result
+
+    def _pages(self, group: Group, items: list[Item]) -> list[tuple[str, int, int, str]]:
+        """Past ``cv_page_limit`` entries the web page links to pages of their own, each group's cut by year
+        (the PDF keeps the whole list); ``pages.collect`` writes them."""
+        title = group.title or group.name.replace("-", " ").replace("_", " ").capitalize()
+        where = posixpath.join(posixpath.dirname(self.env.docname), "publications")
+        cut = split_pages([i.year for i in items], self.config.cv_page_limit)
+        start = load(self.env).starts[group.name]
+        found = []
+        for part, page in enumerate(cut, 1):
+            pagename = posixpath.join(where, f"{group.name}-{part}")
+            if pagename in self.env.found_docs:  # a document of the project has the name already
+                pagename += "-entries"
+            found.append((pagename, page.lo, page.hi, page.years))
+            _pages(self.env).setdefault(self.env.docname, []).append(
+                SplitPage(pagename, group.name, title, page.lo, page.hi, page.years, part, len(cut), start + page.lo))
+        return found
 
 
 class LegendDirective(SphinxDirective):
@@ -240,13 +298,14 @@ def pdf_name(config: Config) -> str:
 
 def purge_placements(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _placements(env).pop(docname, None)
+    _pages(env).pop(docname, None)
 
 
 def merge_placements(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    mine = _placements(env)
-    for docname, names in _placements(other).items():
-        if docname in docnames:
-            mine[docname] = names
+    for mine, theirs in ((_placements(env), _placements(other)), (_pages(env), _pages(other))):
+        for docname, found in theirs.items():
+            if docname in docnames:
+                mine[docname] = found
 
 
 def check_placements(app: Sphinx, env: BuildEnvironment) -> None:

@@ -421,6 +421,8 @@ class AddCoins(SphinxPostTransform):
             return
         by_key = {p.key: p for p in facts(self.env).pubs()}
         for node in lists:
+            if node.get("pages"):
+                continue  # the entries are on pages of their own, with their spans (pages.py)
             keys = [key for key, _where in node.get("sources") or []]
             spans = coins_html([by_key[k] for k in keys if k in by_key])
             if spans:

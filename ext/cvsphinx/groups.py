@@ -235,3 +235,46 @@ def assign(records: Iterable[Record], groups: Sequence[Group], selection: Select
             counter += 1
             numbers[record.key] = counter
     return Assignment(by_group, numbers, unplaced, overlaps, empty)
+
+
+# -- An institute's list on the web: pages of their own --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a group's list: entries ``lo`` to ``hi`` (0-based, ``hi`` excluded) of the group."""
+
+    lo: int
+    hi: int
+    years: str  # "2025", "2025–2019", or "" for entries without a year
+
+
+def split_pages(years: Sequence[int | None], limit: int) -> list[Page]:
+    """Pages of at most ``limit`` entries that end where a year ends, unless one year alone is more than a page.
+
+    A reader looks for a paper by its year, so a page holds whole years; a list sorted newest first stays in
+    order across pages."""
+    bounds: list[tuple[int, int]] = []
+    lo = i = 0
+    while i < len(years):
+        j = i
+        while j < len(years) and years[j] == years[i]:
+            j += 1  # the run of one year: entries i .. j-1
+        if j - lo > limit and i > lo:
+            bounds.append((lo, i))  # the page so far ends before this year
+            lo = i
+        while j - lo > limit:  # a year alone longer than a page: cut it
+            bounds.append((lo, lo + limit))
+            lo += limit
+        i = j
+    if lo < len(years):
+        bounds.append((lo, len(years)))
+    return [Page(a, b, _year_range(years[a:b])) for a, b in bounds]
+
+
+def _year_range(years: Sequence[int | None]) -> str:
+    known = [y for y in years if y is not None]
+    if not known:
+        return ""
+    first, last = known[0], known[-1]
+    return str(first) if first == last else f"{first}\u2013{last}"

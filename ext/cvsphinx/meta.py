@@ -28,6 +28,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import texescape
 
 from .config import _ORCID, _SCHOLAR
+from .directives import page_of, split_pages_of
 from .exports import Pub, facts, placed_groups
 
 if TYPE_CHECKING:
@@ -277,8 +278,12 @@ def json_ld(app: Sphinx, url: str, text: str) -> str:
     if placed_groups(app.env):
         found = facts(app.env)
         docs = {name: doc for doc, names in getattr(app.env, "cv_placements", {}).items() for name in names}
-        for pub in found.pubs(placed_groups(app.env)):
-            doc = docs.get(pub.group, config.root_doc)
+        pubs = found.pubs(placed_groups(app.env))
+        split = split_pages_of(app.env)
+        if split and len(pubs) > config.cv_page_limit:
+            pubs = pubs[:config.cv_page_limit]  # an institute's list: publications.json has them all
+        for pub in pubs:
+            doc = page_of(split, pub.group, pub.number) or docs.get(pub.group, config.root_doc)
             base = page_url(app, doc) if url else app.builder.get_relative_uri(config.root_doc, doc)
             graph.append(_work(pub, f"{base}#{pub.anchor}", person_id))
     data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, separators=(",", ":"))

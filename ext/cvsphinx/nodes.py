@@ -83,12 +83,35 @@ def depart_date_html(self, node: cv_date) -> None:
 
 
 def visit_publications_html(self, node: cv_publication_list) -> None:
-    self.body.append(f'<ol class="arabic cv-publication-list" start="{int(node["start"])}">\n')
-    extras = node.get("extras") or [None] * len(node["items"])
-    for (anchor, html, _latex, _text), extra in zip(node["items"], extras, strict=True):
-        self.body.append(f'<li id="{escape(anchor, quote=True)}"><p>{html}</p>{_extras_html(anchor, extra)}</li>\n')
-    self.body.append("</ol>\n")
+    if node.get("pages"):
+        self.body.append(pages_html(self.builder, self.builder.current_docname, int(node["start"]), node["pages"]))
+    else:
+        extras = node.get("extras") or [None] * len(node["items"])
+        self.body.append(list_html(int(node["start"]), [(a, h) for a, h, _l, _t in node["items"]], extras))
     raise nodes.SkipNode
+
+
+def list_html(start: int, items: list[tuple[str, str]], extras: list[Extras | None]) -> str:
+    """A numbered list of (anchor, HTML) entries, on the page or on a page of its own (pages.py)."""
+    out = [f'<ol class="arabic cv-publication-list" start="{start}">\n']
+    for (anchor, html), extra in zip(items, extras, strict=True):
+        out.append(f'<li id="{escape(anchor, quote=True)}"><p>{html}</p>{_extras_html(anchor, extra)}</li>\n')
+    out.append("</ol>\n")
+    return "".join(out)
+
+
+def pages_html(builder: object, here: str, start: int, pages: list[tuple[str, int, int, str]]) -> str:
+    """In place of a list too long for one page: a link to each of its pages, with its numbers and years."""
+    total = pages[-1][2] - pages[0][1]
+    where = "on a page of its own" if len(pages) == 1 else f"on {len(pages)} pages of their own"
+    out = [f'<p class="cv-pages-note">{total:,} {"entry" if total == 1 else "entries"}, {where}:</p>\n'
+           '<ul class="cv-pages">\n']
+    for pagename, lo, hi, years in pages:
+        href = builder.get_relative_uri(here, pagename)  # type: ignore[attr-defined]
+        label = f"Nos. {start + lo:,}\u2013{start + hi - 1:,}" + (f" ({years})" if years else "")
+        out.append(f'<li><a class="reference internal" href="{escape(href, quote=True)}">{escape(label)}</a></li>\n')
+    out.append("</ul>\n")
+    return "".join(out)
 
 
 def _extras_html(anchor: str, extra: Extras | None) -> str:

@@ -18,6 +18,7 @@ from .ledger import setup_ledger
 from .meta import setup_meta
 from .nodes import setup_nodes
 from .output import setup_output
+from .pages import setup_pages
 from .stats import setup_stats
 from .tailor import setup_variants
 
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_output(app)
     setup_freshness(app)
     setup_exports(app)
+    setup_pages(app)  # an institute's list: pages of their own past cv_page_limit entries
     setup_meta(app)
     setup_stats(app)
     return {
