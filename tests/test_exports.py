@@ -21,6 +21,8 @@ from cvsphinx.bibfile import read_bib
 from cvsphinx.exports import coins
 from cvsphinx.people import DEFAULT_ROLES, build_roles, parse_annotation
 from fresh_docutils import fresh_docutils  # noqa: F401  (autouse)
+from hypothesis import given
+from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
 SCHEMA = json.loads((HERE / "data" / "csl-data.json").read_text(encoding="utf-8"))
@@ -250,3 +252,13 @@ def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
         roles = ()
 
     assert _work(Pub, "https://cv.example.org/#pub-wrapped", "#me")["sameAs"] == "https://example.org/a_b"
+
+
+@given(st.text())
+def test_coins_quoting_is_urllibs(value: str) -> None:
+    """COinS values are quoted by a translation table when they are ASCII: exactly as urllib quotes them."""
+    from urllib.parse import quote
+
+    from cvsphinx.exports import _quote
+
+    assert _quote(value) == quote(value, safe="")

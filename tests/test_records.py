@@ -210,3 +210,35 @@ def test_a_generation_is_a_name_part_not_a_second_author(value: str) -> None:
 def test_names_separated_by_commas_are_still_named() -> None:
     _names, problems = parse_names("Smith, John, Doe", {})
     assert len(problems) == 1 and "separated by commas" in problems[0]
+
+
+# -- The quick way for plain names is pybtex's way ----------------------------------------------------------
+
+_REAL_BIBS = [Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib"),
+              Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/typeset.bib"),
+              Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib"),
+              Path(__file__).parent / "data" / "glottolog-zurich-slice.bib"]
+
+
+@pytest.mark.parametrize("path", _REAL_BIBS, ids=lambda p: p.name)
+def test_plain_names_are_split_as_pybtex_splits_them(path: Path) -> None:
+    """Every name of a real file that ``_plain_person`` takes is split into the parts pybtex's parser gives."""
+    from cvsphinx.records import _plain_person
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import Person
+
+    if not path.is_file():
+        pytest.skip(f"{path} is not installed")
+    entries, _ = read_bib(path)
+    names = {n.strip() for e in entries for f in ("author", "editor") if e.fields.get(f)
+             for n in split_name_list(e.fields[f])}
+    taken = 0
+    for name in sorted(names):
+        quick = _plain_person(name)
+        if quick is None:
+            continue
+        taken += 1
+        slow = Person(name)
+        parts = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
+        assert [getattr(quick, p) for p in parts] == [getattr(slow, p) for p in parts], name
+    assert taken > len(names) / 4, (taken, len(names))  # most names are plain: the quick way is used

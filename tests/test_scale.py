@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cvsphinx import catalog
+from cvsphinx import catalog, forks
 from cvsphinx.bibfile import read_bib
 from cvsphinx.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
 from cvsphinx.records import build_records
@@ -26,11 +26,39 @@ def test_forked_rendering_is_the_same_as_serial(monkeypatch) -> None:
     assert len(records) > 4000
     ctx = StyleContext(build_owner("Beebe, Nelson H. F."), build_roster([], build_roles(DEFAULT_ROLES)))
     todo = [(r, True, True) for r in records]
-    monkeypatch.setattr(catalog, "PARALLEL_MIN", len(todo) + 1)
+    monkeypatch.setattr(forks, "PARALLEL_MIN", len(todo) + 1)
     serial = catalog.render_all(todo, ctx, "xelatex")
-    monkeypatch.setattr(catalog, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(catalog.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(forks, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(forks.os, "cpu_count", lambda: 2)
     forked = catalog.render_all(todo, ctx, "xelatex")
     assert len(forked) == len(serial) == len(records)
     assert forked == serial
     assert sum("<strong>" in r.html for r in serial) > 30  # the owner is bold in his own papers
+
+
+def test_forked_build_writes_the_same_page_and_exports(monkeypatch, tmp_path) -> None:
+    """Rendering and the exports' records in forked workers (as for an institute's list) give the same page,
+    publications.json and publications.bib as one process."""
+    import shutil
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    root = Path(__file__).parent / "roots" / "test-cv-types"
+    out = {}
+    for name, least in (("serial", 10**9), ("forked", 1)):
+        monkeypatch.setattr(forks, "PARALLEL_MIN", least)
+        monkeypatch.setattr(forks.os, "cpu_count", lambda: 2)
+        src = tmp_path / name
+        shutil.copytree(root, src)
+        app = SphinxTestApp("html", srcdir=src, builddir=src / "_build", freshenv=True, status=StringIO(),
+                            warning=StringIO())
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        html = Path(app.outdir)
+        out[name] = [(html / f).read_text(encoding="utf-8") for f in ("index.html", "publications.json",
+                                                                        "publications.bib")]
+    assert out["forked"] == out["serial"]
+    assert out["serial"][1].count('"id"') > 60

@@ -118,13 +118,9 @@ class PublicationsDirective(SphinxDirective):
             if group.title:
                 # a real heading for screen readers, but not a section: no sidebar entry, no PDF bookmark
                 container += nodes.rubric(group.title, group.title, classes=["cv-group-title"], **{"heading-level": 3})
-            container += cv_publication_list(
-                start=store.starts[name],
-                items=[(i.anchor, i.rendered.html, i.rendered.latex, i.rendered.text) for i in items],
-                sources=[(i.key, i.where) for i in items],
-                extras=[i.extras for i in items],
-                pages=self._pages(group, items) if split else [],
-            )
+            # the entries stay in the catalog, which every build holds: the doctree names the group only
+            container += cv_publication_list(group=name, count=len(items),
+                                             pages=self._pages(group, items) if split else [])
             result.append(container)
         return result
 

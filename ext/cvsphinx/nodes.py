@@ -22,6 +22,8 @@ from .links import Extras
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+    from .catalog import Item
+
 logger = logging.getLogger("cvsphinx")
 
 
@@ -40,10 +42,27 @@ class cv_date(nodes.Inline, nodes.TextElement):  # noqa: N801
 class cv_publication_list(nodes.General, nodes.Element):  # noqa: N801
     """A numbered list of pre-rendered entries.
 
-    Attributes: ``start`` (first number), ``items``: (anchor, html, latex, text)
-    tuples.  Builders other than HTML and LaTeX get an ordinary
-    ``enumerated_list`` instead (``ExpandPublicationLists``).
+    Attributes: ``group`` (its name), ``count`` and ``pages`` (``cv_page_limit``).  The entries are the
+    catalog's, read when the list is written (``entries``): a doctree does not hold a second copy of an
+    institute's list.  Builders other than HTML and LaTeX get an ordinary ``enumerated_list`` instead
+    (``ExpandPublicationLists``).
     """
+
+
+def entries(env: object, node: cv_publication_list) -> list[Item]:
+    """The list's entries, rendered, from the catalog the build holds (the directive noted its .bib files)."""
+    from .catalog import load  # the catalog renders through render.py, which imports this module
+
+    items = load(env).groups.get(node["group"], [])  # type: ignore[arg-type]
+    if len(items) != node["count"]:  # the catalog changed since the document was read: never a silent mismatch
+        raise RuntimeError(f"publication group {node['group']!r}: {len(items)} entries now, {node['count']} when read")
+    return items
+
+
+def first_number(env: object, node: cv_publication_list) -> int:
+    from .catalog import load
+
+    return load(env).starts.get(node["group"], 1)  # type: ignore[arg-type]
 
 
 # -- HTML --------------------------------------------------------------------
@@ -83,11 +102,12 @@ def depart_date_html(self, node: cv_date) -> None:
 
 
 def visit_publications_html(self, node: cv_publication_list) -> None:
+    start = first_number(self.builder.env, node)
     if node.get("pages"):
-        self.body.append(pages_html(self.builder, self.builder.current_docname, int(node["start"]), node["pages"]))
+        self.body.append(pages_html(self.builder, self.builder.current_docname, start, node["pages"]))
     else:
-        extras = node.get("extras") or [None] * len(node["items"])
-        self.body.append(list_html(int(node["start"]), [(a, h) for a, h, _l, _t in node["items"]], extras))
+        items = entries(self.builder.env, node)
+        self.body.append(list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items]))
     raise nodes.SkipNode
 
 
@@ -138,16 +158,17 @@ def _extras_html(anchor: str, extra: Extras | None) -> str:
 
 
 def visit_publications_latex(self, node: cv_publication_list) -> None:
-    scripts = sorted({m for _a, _h, latex, _t in node["items"] for m in _RTL_SCRIPT.findall(latex)})
+    items = entries(self.builder.env, node)
+    scripts = sorted({m for i in items for m in _RTL_SCRIPT.findall(i.rendered.latex)})
     out = ["".join(f"\\cvsphinxscript{{{name}}}" for name in scripts),
            "\n\\begin{enumerate}\n\\sphinxsetlistlabels{\\arabic}{enumi}{enumii}{}{.}%\n",
-           f"\\setcounter{{enumi}}{{{int(node['start']) - 1}}}\n"]
+           f"\\setcounter{{enumi}}{{{first_number(self.builder.env, node) - 1}}}\n"]
     covered = None
     if self.config.latex_engine in ("xelatex", "lualatex"):
         fontpkg = self.config.latex_elements.get("fontpkg", "")
         covered = glyphs.coverage(glyphs.font_names(fontpkg) + (glyphs.rtl_font_names(fontpkg) if scripts else ()))
-    sources = node.get("sources") or [("", "")] * len(node["items"])
-    for (_anchor, _html, latex, _text), (key, where) in zip(node["items"], sources, strict=True):
+    for item in items:
+        latex, key, where = item.rendered.latex, item.key, item.where
         for char in glyphs.missing(latex, covered):
             logger.warning(f"entry {key!r}: the character {char!r} (U+{ord(char):04X} {unicodedata.name(char, '')}) is in "
                            "none of the PDF's fonts, so the PDF leaves it out; replace it in the .bib file or add a "
@@ -269,9 +290,9 @@ class ExpandPublicationLists(SphinxPostTransform):
 
     def run(self, **kwargs: object) -> None:
         for node in list(self.document.findall(cv_publication_list)):
-            olist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", start=node["start"])
-            for anchor, _html, _latex, text in node["items"]:
-                olist += nodes.list_item("", nodes.paragraph(text, text), ids=[anchor])
+            olist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", start=first_number(self.env, node))
+            for item in entries(self.env, node):
+                olist += nodes.list_item("", nodes.paragraph(item.rendered.text, item.rendered.text), ids=[item.anchor])
             node.replace_self(olist)
 
 

@@ -258,9 +258,38 @@ def _balanced_inside(text: str) -> bool:
     return depth == 0
 
 
+def _new_person(first: list[str], middle: list[str], last: list[str]) -> Person:
+    """A Person from its parts, without pybtex's parser (which ``Person()`` runs even on empty strings)."""
+    person = Person.__new__(Person)
+    person.first_names, person.middle_names, person.last_names = first, middle, last
+    person.prelast_names, person.lineage_names = [], []
+    return person
+
+
+# A name with nothing for BibTeX's parser to decide: letters, dots, hyphens and apostrophes, words that all begin
+# with a capital (so no "von" part), at most one comma, no braces, commands or ties.  An institute's list is
+# mostly such names; they are split here as pybtex splits them (tested against it on real files).
+_PLAIN_NAME = re.compile(r"[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*)*(?:\s*,\s*[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*)*)?")
+
+
+def _plain_person(part: str) -> Person | None:
+    """``Last, First Middle`` or ``First Middle Last`` as pybtex reads it, when ``_PLAIN_NAME`` matches."""
+    if not _PLAIN_NAME.fullmatch(part):
+        return None
+    last_text, comma, first_text = part.partition(",")
+    if comma:
+        last, given = last_text.split(), first_text.split()
+    else:
+        words = last_text.split()
+        last, given = words[-1:], words[:-1]
+    if not all(w[0].isupper() for w in last + given):
+        return None  # a lower-case word is a "von" part (or not a name): pybtex decides
+    return _new_person(given[:1], given[1:], last)
+
+
 def _decoded_person(person: Person, macros: Mapping[str, str]) -> Person:
     """The same name with every part in plain Unicode: matching and initials need letters, not LaTeX."""
-    out = Person()
+    out = _new_person([], [], [])
     for attr in ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names"):
         setattr(out, attr, [d for d in (decode_plain(p, macros) for p in getattr(person, attr)) if d])
     surname = " ".join(out.last_names)
@@ -351,7 +380,7 @@ def _parse_name(raw: str, alone: bool, macro_items: tuple[tuple[str, str], ...])
             person = Person(last="{" + part + "}")
         else:
             try:
-                person = Person(part)
+                person = _plain_person(part.strip()) or Person(part)
             except PybtexError as err:
                 problems.append(f"name {raw!r} cannot be read ({err}); it is shown as written")
                 person = Person(last="{" + part + "}")

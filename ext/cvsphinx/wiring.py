@@ -41,7 +41,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_stats(app)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,  # 2: a publication list names its group; its entries stay in the catalog
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
