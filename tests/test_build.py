@@ -5,6 +5,7 @@ Each test names its own ``srcdir`` so no test reuses another's saved environment
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -374,6 +375,7 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str, original: Callable,
     """Count calls of ``name`` in every cvsphinx module that imported it (wherever the code calls it from)."""
     counter = {"calls": 0}
 
+    @functools.wraps(original)  # the style's own code is still the original's (style.style_digest)
     def counting(*args, **kwargs):
         counter["calls"] += 1
         return original(*args, **kwargs)

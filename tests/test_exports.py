@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import HERE
 from cvsphinx.bibfile import read_bib
-from cvsphinx.exports import coins
+from cvsphinx.formats import coins
 from cvsphinx.people import DEFAULT_ROLES, build_roles, parse_annotation
 from fresh_docutils import fresh_docutils  # noqa: F401  (autouse)
 from hypothesis import given
@@ -228,7 +228,7 @@ def test_real_cv_exports(cv_build) -> None:
 def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
     """``url = {\\url{…}}`` (as JabRef and many hand-kept files write it): the title links there on the page, and
     CSL-JSON, COinS and the JSON-LD carry the same address (identifiers.py, read by all of them)."""
-    from cvsphinx.exports import csl_item
+    from cvsphinx.formats import csl_item
     from cvsphinx.meta import _work
     from cvsphinx.people import build_owner, build_roster
     from cvsphinx.records import build_records
@@ -259,6 +259,6 @@ def test_coins_quoting_is_urllibs(value: str) -> None:
     """COinS values are quoted by a translation table when they are ASCII: exactly as urllib quotes them."""
     from urllib.parse import quote
 
-    from cvsphinx.exports import _quote
+    from cvsphinx.formats import _quote
 
     assert _quote(value) == quote(value, safe="")

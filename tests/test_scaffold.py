@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -132,36 +133,56 @@ def test_cv_sh_without_the_benchmark():
 
 # -- the summary -------------------------------------------------------------------------------
 
-PAGE = """<html><body><article>
-<div class="cv-publications cv-group-articles docutils container">
-<h3 class="cv-group-title rubric">Journal Articles</h3>
-<ol class="arabic cv-publication-list" start="1">
-<li id="pub-a"><p>Chen, X.<sup class="cv-marker cv-marker-student" title="graduate student"><span aria-hidden="true">*</span>
-<span class="cv-sr-only"> (graduate student)</span></sup>, <strong>M. Curie</strong>, and
-E. Zhang<sup class="cv-marker cv-marker-student" title="graduate student"><span aria-hidden="true">*</span></sup> (2019).</p></li>
-<li id="pub-b"><p><strong>Curie, M.</strong> and B. Zhang<sup class="cv-marker cv-marker-postdoc" title="postdoc">
-<span aria-hidden="true">×</span></sup> (2018).</p></li>
-<li id="pub-c"><p><strong>Curie, M.</strong> (2017).</p></li>
-</ol></div>
-<div class="cv-publications cv-group-theses docutils container">
-<h3 class="cv-group-title rubric">Theses<a class="headerlink" href="#x">¶</a></h3>
-<ol class="arabic cv-publication-list" start="4"><li id="pub-d"><p><strong>Curie, M.</strong> (1903).</p></li></ol>
-</div></article></body></html>"""
+def _page_counts(html: Path) -> tuple[int, Counter, Counter]:
+    """Entries, markers and papers with a marker per role, counted in the built HTML (the CV's page and the
+    pages of its own that it links to): what the summary must say."""
+    from bs4 import BeautifulSoup
+
+    index = BeautifulSoup((html / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soups = [index] + [BeautifulSoup((html / a["href"]).read_text(encoding="utf-8"), "html.parser")
+                       for a in index.select("ul.cv-pages a")]
+    items = [li for soup in soups for li in soup.select("ol.cv-publication-list > li")]
+    markers, papers = Counter(), Counter()
+    for li in items:
+        roles = [c[len("cv-marker-"):] for sup in li.p.select("sup.cv-marker") for c in sup["class"]
+                 if c.startswith("cv-marker-")]
+        markers.update(roles)
+        papers.update(set(roles))
+    return len(items), markers, papers
 
 
-def test_summary_counts_groups_and_markers(tmp_path):
-    build = tmp_path / "_build"
-    (build / "html").mkdir(parents=True)
-    (build / "html" / "index.html").write_text(PAGE, encoding="utf-8")
-    (tmp_path / "conf.py").write_text('suppress_warnings = ["cv.unmatched_person"]\n', encoding="utf-8")
-    text = scaffold.summary(build)
-    assert "Publications: 4 in 2 groups" in text
-    assert re.search(r"articles\s+3\s+\(1–3\)\s+“Journal Articles”", text), text
-    assert re.search(r"theses\s+1\s+\(4\)\s+“Theses”", text), text
-    assert "graduate student *: 2 markers on 1 paper" in text
-    assert "postdoc ×: 1 marker on 1 paper" in text
-    assert "silenced in conf.py: cv.unmatched_person" in text
-    assert f"HTML: {build / 'html' / 'index.html'}" in text
+@pytest.mark.parametrize("limit", [0, 10], ids=["one-page", "pages-of-their-own"])
+def test_summary_says_what_the_build_placed(tmp_path, limit):
+    """The summary reads the catalog's account of the build: the same numbers as the page shows, whether the
+    lists are on the CV's page or on pages of their own."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-cv-types", src)
+    build = src / "_build"
+    app = SphinxTestApp("html", srcdir=src, builddir=build, freshenv=True, confoverrides={"cv_page_limit": limit},
+                        status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    entries, markers, papers = _page_counts(Path(app.outdir))
+    assert entries > 30 and markers["student"] > 0
+    text = scaffold.summary(build, src)
+    assert f"Publications: {entries} in 1 group" in text, text
+    assert re.search(rf"all\s+{entries}\s+\(1–{entries}\)", text), text
+    assert (f"graduate student *: {markers['student']} marker{'s' if markers['student'] != 1 else ''} on "
+            f"{papers['student']} paper") in text, text
+    assert "silenced in conf.py: cv.owner_absent, cv.duplicate_doi" in text
+    assert f"HTML: {Path(app.outdir) / 'index.html'}" in text
+
+
+def test_summary_without_a_web_build(tmp_path):
+    (tmp_path / "conf.py").write_text("", encoding="utf-8")
+    text = scaffold.summary(tmp_path / "_build", tmp_path)
+    assert "Publications: not known (no web build in" in text
     assert "PDF:  none" in text
 
 

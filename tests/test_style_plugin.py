@@ -36,3 +36,30 @@ def test_a_variant_chooses_its_own_style(app) -> None:
     item = entry(app)
     assert item.get_text().startswith("Zhang, E.")
     assert item.find("span", class_="cv-smallcaps") is None
+
+
+def test_an_edited_style_renders_again_without_a_fresh_build(tmp_path) -> None:
+    """The cache of rendered entries knows the style's own code: edit the plug-in, build as usual, and the page
+    shows the new style (not the entries rendered by the old one)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-cv-style-plugin", src)
+    out = src / "_build" / "html"
+
+    def build() -> str:
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "ext")}
+        done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(out)],
+                              capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+        return soup.select_one("ol.cv-publication-list > li > p").get_text()
+
+    assert build().startswith("Thawing permafrost seen from space. Zhang, E.")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace('record.text("title")), ". "', 'record.text("title")), " — "'),
+                    encoding="utf-8")
+    assert build().startswith("Thawing permafrost seen from space — Zhang, E.")

@@ -273,7 +273,7 @@ def few_collections():
 
 
 def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVConfig, latex_engine: str) -> str:
-    """A strong hash of everything an entry's rendering depends on."""
+    """A strong hash of everything an entry's rendering depends on (``cfg.digest`` holds the style's own code)."""
     parts = (__version__, STORE_VERSION, cfg.digest, latex_engine, record.digest, group_markers, show_year)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -23,7 +23,7 @@ from sphinx.util import logging
 from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
-from .style import style_problem
+from .style import style_digest, style_problem
 from .tailor import Variant, build_variants, main_pdf, remember_variant
 
 if TYPE_CHECKING:
@@ -154,6 +154,9 @@ def validate(app: Sphinx, config: Config) -> None:
              "cv_citation_style")
     # of the variants, the active one's settings only: editing another leaves this build's lists alone
     values = [config[n] for n in names] + [config.cv_variants.get(active) if active else None]
+    style = (variants[active].citation_style if active and variants[active].citation_style else None) \
+        or config.cv_citation_style
+    values.append(style_digest(style))  # a CV's own style, edited, renders again
     digest = hashlib.sha256(repr(values).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,

@@ -21,3 +21,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+# The build's own account of what it placed (report.py writes it, scaffold.summary reads it), in the doctrees
+SUMMARY_FILE = "cvsphinx-summary.json"
+
+
+def read_summary(build: Path) -> dict | None:
+    """The last web build's summary under ``build`` (``-M html``'s doctrees, or ``-b html``'s)."""
+    import json
+
+    for folder in (build / "doctrees", build / "html" / ".doctrees"):
+        try:
+            return json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return None

@@ -29,7 +29,8 @@ from sphinx.util import texescape
 
 from .config import _ORCID, _SCHOLAR
 from .directives import page_of, split_pages_of
-from .exports import Pub, facts, placed_groups
+from .exports import facts, placed_groups
+from .formats import Pub
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -22,7 +22,6 @@ import argparse
 import ast
 import datetime
 import html
-import html.parser
 import os
 import re
 import shutil
@@ -34,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import read_summary
 from .pdftools import pdf_name_in, pdf_pages
 
 HERE = Path(__file__).resolve().parent
@@ -636,122 +636,6 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
 # -- summary ---------------------------------------------------------------------------------
 
 
-@dataclass
-class GroupCount:
-    name: str
-    title: str = ""
-    items: int = 0
-    start: int = 0
-
-
-@dataclass
-class PageSummary:
-    groups: list[GroupCount] = field(default_factory=list)
-    marker_papers: Counter = field(default_factory=Counter)  # role -> papers with at least one marker of it
-    markers: Counter = field(default_factory=Counter)  # role -> markers
-    labels: dict[str, str] = field(default_factory=dict)  # role -> label (the marker's title)
-    symbols: dict[str, str] = field(default_factory=dict)  # role -> symbol
-
-
-class _PageReader(html.parser.HTMLParser):
-    """Publication lists (``div.cv-group-<name>`` > ``ol.cv-publication-list`` > ``li``) and their markers."""
-
-    def __init__(self, result: PageSummary) -> None:
-        super().__init__(convert_charrefs=True)
-        self.result = result
-        self.stack: list[tuple[str, set[str]]] = []
-        self.group: GroupCount | None = None
-        self.group_depth = -1
-        self.list_depth = -1
-        self.item_roles: set[str] | None = None
-        self.title_depth = -1
-        self.marker: tuple[str, int] | None = None  # role, depth
-        self.hidden_depth = -1
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "img", "hr", "meta", "link", "input", "wbr"):
-            return
-        classes = set((dict(attrs).get("class") or "").split())
-        depth = len(self.stack)
-        self.stack.append((tag, classes))
-        named = [c[len("cv-group-"):] for c in classes if c.startswith("cv-group-") and c != "cv-group-title"]
-        if named and "cv-publications" in classes:
-            self.group = GroupCount(named[0])
-            self.result.groups.append(self.group)
-            self.group_depth = depth
-        elif self.group is not None and "cv-group-title" in classes:
-            self.title_depth = depth
-        elif tag == "ol" and "cv-publication-list" in classes:
-            self.list_depth = depth
-            if self.group is None:  # a list outside a named container: count it anyway
-                self.group = GroupCount("")
-                self.result.groups.append(self.group)
-                self.group_depth = depth
-            self.group.start = self.group.start or int(dict(attrs).get("start") or 1)
-        elif tag == "li" and self.list_depth == depth - 1 and self.group is not None:
-            self.group.items += 1
-            self.item_roles = set()
-        elif tag == "sup" and "cv-marker" in classes and self.item_roles is not None:
-            roles = [c[len("cv-marker-"):] for c in classes if c.startswith("cv-marker-")]
-            if roles:
-                role = roles[0]
-                self.result.markers[role] += 1
-                self.item_roles.add(role)
-                self.result.labels.setdefault(role, dict(attrs).get("title") or role)
-                self.marker = (role, depth)
-        elif self.marker is not None and "cv-sr-only" in classes:
-            self.hidden_depth = depth
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or tag in ("br", "img", "hr", "meta", "link", "input", "wbr"):
-            return
-        while self.stack:
-            open_tag, _ = self.stack.pop()
-            depth = len(self.stack)
-            if depth == self.hidden_depth:
-                self.hidden_depth = -1
-            if self.marker is not None and depth == self.marker[1]:
-                self.marker = None
-            if depth == self.title_depth:
-                self.title_depth = -1
-            if open_tag == "li" and self.item_roles is not None and depth == self.list_depth + 1:
-                for role in self.item_roles:
-                    self.result.marker_papers[role] += 1
-                self.item_roles = None
-            if depth == self.list_depth:
-                self.list_depth = -1
-            if depth == self.group_depth:
-                self.group, self.group_depth = None, -1
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self.title_depth >= 0 and self.group is not None:
-            self.group.title += data
-        if self.marker is not None and self.hidden_depth < 0 and data.strip():
-            role = self.marker[0]
-            self.result.symbols[role] = self.result.symbols.get(role, "") + data.strip()
-
-
-def read_page(paths: list[Path]) -> PageSummary:
-    result = PageSummary()
-    for path in paths:
-        reader = _PageReader(result)
-        reader.feed(path.read_text(encoding="utf-8"))
-        reader.close()
-    for group in result.groups:
-        group.title = " ".join(group.title.replace("¶", "").split())
-    # a symbol is read once per marker: keep one
-    result.symbols = {role: _one_symbol(text, result.markers[role]) for role, text in result.symbols.items()}
-    return result
-
-
-def _one_symbol(text: str, count: int) -> str:
-    if count and len(text) % count == 0:
-        return text[: len(text) // count]
-    return text[:1]
-
-
 _UNREADABLE = object()
 
 
@@ -835,27 +719,30 @@ def summary(build: Path, project: Path | None = None, prune: bool = False) -> st
     build = build.resolve()
     project = (project or build.parent).resolve()
     html_dir, latex_dir = build / "html", build / "latex"
-    pages = sorted(p for p in html_dir.glob("*.html") if p.name not in ("genindex.html", "search.html"))
-    page = read_page(pages)
     lines = ["", "Summary"]
-    total = sum(g.items for g in page.groups)
-    if page.groups:
-        lines.append(f"  Publications: {total} in {len(page.groups)} group{'s' if len(page.groups) != 1 else ''}")
-        width = max(len(g.name) for g in page.groups)
-        for g in page.groups:
-            span = f"  ({g.start}–{g.start + g.items - 1})" if g.items > 1 else (f"  ({g.start})" if g.items else "")
-            title = f"  “{g.title}”" if g.title else ""
-            lines.append(f"    {g.name or '(list)':<{width}}  {g.items:>4}{span}{title}")
+    placed = read_summary(build)  # what the catalog placed, written by the last web build (report.py)
+    groups = placed["groups"] if placed else []
+    total = sum(g["entries"] for g in groups)
+    if placed is None:
+        lines.append(f"  Publications: not known (no web build in {build})")
+    elif groups:
+        lines.append(f"  Publications: {total} in {len(groups)} group{'s' if len(groups) != 1 else ''}")
+        width = max(len(g["name"]) for g in groups)
+        for g in groups:
+            n, start = g["entries"], g["start"]
+            span = f"  ({start}–{start + n - 1})" if n > 1 else f"  ({start})"
+            title = f"  “{g['title']}”" if g["title"] else ""
+            lines.append(f"    {g['name']:<{width}}  {n:>4}{span}{title}")
     else:
-        lines.append("  Publications: none on the page (no {publications} directive)")
-    if page.markers:
+        lines.append("  Publications: none shown (no {publications} directive, or no entry in its groups)")
+    roles = placed["roles"] if placed else {}
+    if roles:
         lines.append("  Supervised co-authors marked:")
-        for role in sorted(page.markers, key=lambda r: -page.markers[r]):
-            papers = page.marker_papers[role]
-            symbol = page.symbols.get(role, "")
-            lines.append(f"    {page.labels.get(role, role)} {symbol}: {page.markers[role]} marker"
-                         f"{'s' if page.markers[role] != 1 else ''} on {papers} paper{'s' if papers != 1 else ''}")
-    else:
+        for role in sorted(roles.values(), key=lambda r: -r["markers"]):
+            count, papers = role["markers"], role["papers"]
+            lines.append(f"    {role['label']} {role['symbol']}: {count} marker{'s' if count != 1 else ''} on {papers} "
+                         f"paper{'s' if papers != 1 else ''}")
+    elif placed is not None:
         lines.append("  Supervised co-authors marked: none (cv_roster in conf.py lists them)")
     suppressed = suppressed_warnings(project / "conf.py")
     todo, new, fixed, listed_in = accepted_state(build, project, prune)

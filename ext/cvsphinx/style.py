@@ -951,6 +951,21 @@ def register_style(name: str, formatter: Formatter) -> None:
     STYLES[name] = formatter
 
 
+def style_digest(name: str) -> str:
+    """A hash of the source of the module that defines style ``name``: a CV's own style, edited, renders again
+    (the house style changes only with the extension's version, which the cache key holds too)."""
+    import hashlib
+    import inspect
+
+    formatter = STYLES.get(name)
+    try:  # a decorated style (functools.wraps) is hashed by the module of the function it wraps
+        path = inspect.getsourcefile(inspect.unwrap(formatter)) if formatter is not None else None
+        data = open(path, "rb").read() if path else b""  # noqa: SIM115  (one read)
+    except (OSError, TypeError):
+        data = b""
+    return hashlib.sha256(data).hexdigest()
+
+
 def style_problem(name: object, where: str = "cv_citation_style") -> str | None:
     """The message for a style nobody registered, with the closest names; None for a known one."""
     if isinstance(name, str) and name in STYLES:
@@ -1009,6 +1024,7 @@ __all__ = [
     "marks_legend",
     "register_style",
     "safe_url",
+    "style_digest",
     "style_problem",
     "used_marks",
 ]

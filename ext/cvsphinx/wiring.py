@@ -19,6 +19,7 @@ from .meta import setup_meta
 from .nodes import setup_nodes
 from .output import setup_output
 from .pages import setup_pages
+from .report import setup_report
 from .stats import setup_stats
 from .tailor import setup_variants
 
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_freshness(app)
     setup_exports(app)
     setup_pages(app)  # an institute's list: pages of their own past cv_page_limit entries
+    setup_report(app)  # what the build summary says of the publications
     setup_meta(app)
     setup_stats(app)
     return {

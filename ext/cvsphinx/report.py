@@ -1,0 +1,52 @@
+"""What the build summary of ``bash cv.sh build`` says about the publications, from the catalog itself.
+
+The summary (``scaffold.summary``) runs after the build, outside Sphinx; it reads this file instead of the
+finished HTML, so it counts what the catalog placed, on the CV's page or on pages of their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .catalog import load
+from .config import cv_config
+from .exports import WEB_BUILDERS, facts, placed_groups
+from .files import SUMMARY_FILE, write_atomic
+from .formats import OWNER
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+def summary_data(app: Sphinx) -> dict[str, Any]:
+    cfg = cv_config(app.config)
+    store = load(app.env)
+    names = [n for n in placed_groups(app.env) if store.groups.get(n)]  # an empty group prints nothing
+    titles = {g.name: g.title or "" for g in cfg.groups}
+    groups = [{"name": n, "title": titles.get(n, ""), "entries": len(store.groups[n]), "start": store.starts[n]}
+              for n in names]
+    markers: Counter = Counter()
+    papers: Counter = Counter()
+    for pub in facts(app.env).pubs(names):
+        held = [role for _pos, role, _name in pub.roles if role != OWNER]
+        markers.update(held)
+        papers.update(set(held))
+    roles = {key: {"label": role.label, "symbol": role.symbol, "markers": markers[key], "papers": papers[key]}
+             for key, role in cfg.roster.roles.items() if markers[key]}
+    return {"groups": groups, "roles": roles}
+
+
+def write_summary(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name not in WEB_BUILDERS:
+        return
+    data = json.dumps(summary_data(app), ensure_ascii=False, indent=1).encode("utf-8")
+    # on a full disk the summary says it does not know; the build itself said why the folder failed
+    with contextlib.suppress(OSError):
+        write_atomic(Path(app.doctreedir) / SUMMARY_FILE, data)
+
+
+def setup_report(app: Sphinx) -> None:
+    app.connect("build-finished", write_summary)
