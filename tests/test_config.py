@@ -199,7 +199,7 @@ _ROLES = {"mentee": {"label": "mentee", "symbol": "†"}}
         _mistake("legend-none", {"cv_legend_prefix": None}, "cv_legend_prefix must be text, not None"),
         _mistake("pdf-url-none", {"cv_pdf_url": None}, "cv_pdf_url must be a URL, or '' for the PDF beside the page, not None"),
         _mistake("style-unknown", {"cv_citation_style": "hous"},
-                 "cv_citation_style 'hous' is not a citation style here; did you mean 'house'? the styles are: house"),
+                 "cv_citation_style 'hous' is not a citation style here; did you mean 'house'"),
         _mistake("page-limit-negative", {"cv_page_limit": -5},
                  "cv_page_limit must be a whole number of entries (0: one page however long), not -5; e.g. 2000"),
         _mistake("page-limit-bool", {"cv_page_limit": True},

@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 PROJECT = HERE.parent
 CORE = ("bibfile", "latex", "journals", "records", "people", "groups", "validate", "identifiers", "links", "bidi",
-        "style", "pdftools", "files", "glyphs", "configerrors", "cli", "formats", "forks")
+        "style", "pdftools", "files", "glyphs", "configerrors", "cli", "formats", "forks", "csl")
 
 PROGRAM = f"""
 import importlib, sys

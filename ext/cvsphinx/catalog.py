@@ -272,9 +272,11 @@ def few_collections():
         gc.set_threshold(*before)
 
 
-def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVConfig, latex_engine: str) -> str:
-    """A strong hash of everything an entry's rendering depends on (``cfg.digest`` holds the style's own code)."""
-    parts = (__version__, STORE_VERSION, cfg.digest, latex_engine, record.digest, group_markers, show_year)
+def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVConfig, latex_engine: str,
+                formatted: str = "") -> str:
+    """A strong hash of everything an entry's rendering depends on (``cfg.digest`` holds the style's own code;
+    ``formatted`` is what a style that formats the whole list at once made of the entry, CSL's "2019a")."""
+    parts = (__version__, STORE_VERSION, cfg.digest, latex_engine, record.digest, group_markers, show_year, formatted)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -350,7 +352,13 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
     groups: dict[str, list[Item]] = {}
     starts: dict[str, int] = {}
     anchors: set[str] = set()
-    keys = {(group.name, record.key): _render_key(record, group.markers, group.show_year, cfg, latex_engine)
+    formatter = STYLES[cfg.citation_style]
+    prepared: dict[str, str] = {}
+    if hasattr(formatter, "prepare"):  # a CSL style: the whole list through citeproc at once
+        prepared = formatter.prepare([(record, group.markers, group.show_year) for group in cfg.groups
+                                      for record in assignment.by_group[group.name]], ctx)
+    keys = {(group.name, record.key): _render_key(record, group.markers, group.show_year, cfg, latex_engine,
+                                                  prepared.get(record.key, ""))
             for group in cfg.groups for record in assignment.by_group[group.name]}
     todo = {keys[group.name, record.key]: (record, group.markers, group.show_year) for group in cfg.groups
             for record in assignment.by_group[group.name] if keys[group.name, record.key] not in old}

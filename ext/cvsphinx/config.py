@@ -23,7 +23,7 @@ from sphinx.util import logging
 from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
-from .style import style_digest, style_problem
+from .style import register_csl, style_digest, style_problem
 from .tailor import Variant, build_variants, main_pdf, remember_variant
 
 if TYPE_CHECKING:
@@ -118,6 +118,10 @@ def validate(app: Sphinx, config: Config) -> None:
     if config.cv_journal_names not in ("abbreviated", "full"):
         problems.append(f"cv_journal_names must be 'abbreviated' (ApJ, as AASTeX prints \\apj) or 'full' (The "
                         f"Astrophysical Journal), not {shown(config.cv_journal_names)}")
+    register_csl(config.cv_citation_style, app.confdir)
+    for spec in (config.cv_variants.values() if isinstance(config.cv_variants, dict) else ()):
+        if isinstance(spec, dict):
+            register_csl(spec.get("citation_style"), app.confdir)
     if (why := style_problem(config.cv_citation_style)) is not None:
         problems.append(why)
     if not isinstance(config.cv_merge_preprints, bool):

@@ -958,12 +958,24 @@ def style_digest(name: str) -> str:
     import inspect
 
     formatter = STYLES.get(name)
-    try:  # a decorated style (functools.wraps) is hashed by the module of the function it wraps
-        path = inspect.getsourcefile(inspect.unwrap(formatter)) if formatter is not None else None
+    try:  # a CSL style by its .csl file; a decorated style (functools.wraps) by the module of what it wraps
+        path = getattr(formatter, "path", None) or (
+            inspect.getsourcefile(inspect.unwrap(formatter)) if formatter is not None else None)
         data = open(path, "rb").read() if path else b""  # noqa: SIM115  (one read)
     except (OSError, TypeError):
         data = b""
     return hashlib.sha256(data).hexdigest()
+
+
+def register_csl(name: object, confdir: str = ".") -> None:
+    """A CSL style named in conf.py (an id of the CSL styles repository, or a .csl file) becomes a registered style."""
+    if not isinstance(name, str) or name in STYLES:
+        return
+    from .csl import CSLStyle, style_path
+
+    path = style_path(name, confdir)
+    if path is not None:
+        STYLES[name] = CSLStyle(name, path)
 
 
 def style_problem(name: object, where: str = "cv_citation_style") -> str | None:
@@ -972,9 +984,12 @@ def style_problem(name: object, where: str = "cv_citation_style") -> str | None:
         return None
     import difflib
 
-    close = difflib.get_close_matches(str(name), list(STYLES), n=2, cutoff=0.5)
+    from .csl import style_names
+
+    close = difflib.get_close_matches(str(name), [*STYLES, *style_names()], n=3, cutoff=0.6)
     hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
-    return f"{where} {name!r} is not a citation style here; {hint}the styles are: {', '.join(sorted(STYLES))}"
+    return (f"{where} {name!r} is not a citation style here; {hint}write one of {', '.join(sorted(STYLES))}, the id "
+            "of a style of the CSL styles repository (e.g. 'apa', 'ieee', 'nature') or the path of a .csl file")
 
 
 # -- Legends ----------------------------------------------------------------------------------

