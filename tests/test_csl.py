@@ -26,11 +26,11 @@ STYLES = ["apa", "chicago-author-date", "ieee", "nature", "elsevier-vancouver", 
           "american-chemical-society"]
 
 
-def _build(tmp: Path, builder: str, style: str) -> SphinxTestApp:
-    src = tmp / f"{builder}-{style}"
+def _build(tmp: Path, builder: str, style: str, language: str = "en") -> SphinxTestApp:
+    src = tmp / f"{builder}-{style}-{language}"
     shutil.copytree(ROOT, src)
     app = SphinxTestApp(builder, srcdir=src, builddir=src / "_build", freshenv=True, status=StringIO(),
-                        warning=StringIO(), confoverrides={"cv_citation_style": style})
+                        warning=StringIO(), confoverrides={"cv_citation_style": style, "language": language})
     try:
         app.build()
     finally:
@@ -38,7 +38,7 @@ def _build(tmp: Path, builder: str, style: str) -> SphinxTestApp:
     return app
 
 
-def _reference(style: str) -> dict[str, str]:
+def _reference(style: str, lang: str = "") -> dict[str, str]:
     """pandoc's own text for every entry of the root, without marks: key -> text."""
     entries, _ = read_bib(ROOT / "refs.bib")
     records, _ = build_records(entries)
@@ -47,7 +47,7 @@ def _reference(style: str) -> dict[str, str]:
         item = {k: v for k, v in csl_item(record, (), {}, "", "", 0).items() if k != "custom"}
         item["id"] = record.key
         items.append(item)
-    found = csl.run_citeproc(items, csl.style_path(style))
+    found = csl.run_citeproc(items, csl.style_path(style), lang)
     return {key: _plain(BeautifulSoup(html, "html.parser").get_text()) for key, html in found.items()}
 
 
@@ -61,6 +61,7 @@ def styled(request, tmp_path_factory) -> dict:
     app = _build(tmp_path_factory.mktemp("csl"), "html", style)
     soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
     return {"style": style, "items": soup.select("ol.cv-publication-list > li"),
+            "lists": [ol["class"] for ol in soup.select("ol.cv-publication-list")],
             "warnings": app.warning.getvalue(), "reference": _reference(style)}
 
 
@@ -71,8 +72,8 @@ def test_every_entry_is_the_processors_own_text(styled) -> None:
     for li in styled["items"]:
         key = li["id"].removeprefix("pub-")
         p = BeautifulSoup(str(li.p), "html.parser")  # a copy: the other tests read the markers
-        for sup in p.select("sup.cv-marker"):
-            sup.decompose()  # the CV's markers aside
+        for sup in p.select("sup.cv-marker, sup.cv-mark"):
+            sup.decompose()  # the CV's markers and authorship marks aside
         assert _plain(p.get_text()) == reference[key], (styled["style"], key)
 
 
@@ -88,10 +89,61 @@ def test_the_owner_is_bold_and_the_supervisee_marked(styled) -> None:
     assert "Chen" in before or before.rstrip(".").endswith("X"), (styled["style"], before, str(chen))
 
 
+NUMERIC = {"ieee", "nature", "elsevier-vancouver", "american-chemical-society"}
+
+
+def test_numbers_where_the_style_numbers(styled) -> None:
+    """A numeric style's lists are numbered (one numbering across groups, as ever); an author-date style's not."""
+    for classes in styled["lists"]:
+        assert ("arabic" in classes) == (styled["style"] in NUMERIC), (styled["style"], classes)
+        assert ("cv-unnumbered" in classes) == (styled["style"] not in NUMERIC)
+
+
+def test_numbers_when_the_cv_asks_for_them(tmp_path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    for numbered, expected in ((True, "arabic"), (False, "cv-unnumbered")):
+        app = SphinxTestApp("html", srcdir=src, builddir=src / "_build" / str(numbered), freshenv=True,
+                            status=StringIO(), warning=StringIO(),
+                            confoverrides={"cv_citation_style": "apa" if numbered else "ieee", "cv_numbered": numbered})
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert all(expected in ol["class"] for ol in soup.select("ol.cv-publication-list"))
+
+
+def test_authorship_marks_follow_their_names(styled) -> None:
+    """``Zhou*, X.`` and ``Liu†, L.`` in the .bib file: equal contribution and corresponding author, in any style."""
+    p = {li["id"]: li.p for li in styled["items"]}["pub-marks-bib"]
+    marks = [(sup["title"], _plain(sup.find("span").get_text())) for sup in p.select("sup.cv-mark")]
+    assert marks == [("equal contribution", "#"), ("corresponding author", "†")], (styled["style"], str(p))
+    liu = p.find("strong")
+    assert "Liu" in liu.get_text() and liu.find_next_sibling("sup")["title"] == "corresponding author"
+
+
 def test_no_doubled_punctuation(styled) -> None:
     for li in styled["items"]:
         text = _plain(li.p.get_text())
         assert not re.search(r"(?<!\.)\.\.(?!\.)|,,|\?\.|!\.|\.,\.", text), (styled["style"], li["id"], text)
+
+
+@pytest.mark.parametrize(("language", "word"), [("de", "Hrsg."), ("fr", "Éds."), ("es", "Eds."), ("ja", "編")])
+def test_the_style_speaks_the_cvs_language(tmp_path, language, word) -> None:
+    """``language = "de"`` (Sphinx's own setting): the CSL style's terms from its German locale, as pandoc writes
+    them for the same entries."""
+    app = _build(tmp_path, "html", "apa", language)
+    soup = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    reference = _reference("apa", language)
+    shown = {}
+    for li in soup.select("ol.cv-publication-list > li"):
+        for sup in li.p.select("sup.cv-marker, sup.cv-mark"):
+            sup.decompose()
+        shown[li["id"].removeprefix("pub-")] = _plain(li.p.get_text())
+    assert shown == reference
+    assert word in shown["inproceedings-bib"], shown["inproceedings-bib"]
+    assert reference != _reference("apa")  # the language changed the text
 
 
 def test_an_unknown_style_id_gets_the_closest_names() -> None:
@@ -128,6 +180,7 @@ def test_the_pdf_has_the_style_the_bold_and_the_markers(tmp_path, style) -> None
     tex = (out / "types.tex").read_text(encoding="utf-8")
     assert re.search(r"\\sphinxstylestrong\{(?:Liu, L\.|L\. Liu)\}", tex), style
     assert "cvmarker" in tex or "textsuperscript" in tex
+    assert ("\\begin{list}" in tex) == (style == "apa")  # APA is author-date: no numbers
     done = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "types.tex"],
                           cwd=out, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:]

@@ -42,7 +42,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 10
+STORE_VERSION = 11
 
 
 @dataclass
@@ -67,6 +67,7 @@ class Store:
     rendered: dict[str, Rendered] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # said again whenever the lists are read again
     marks_used: set[str] = field(default_factory=set)  # written authorship marks on shown entries, for the legend
+    numbered: bool = True  # the lists carry numbers (cv_numbered, or as the citation style does)
     version: int = STORE_VERSION
 
 
@@ -346,7 +347,7 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             f"{names[0]!r}; make the selectors in cv_publication_groups exclusive", record.path, record.line, record.key))
     problems.extend(check_records(records, cfg))
 
-    ctx = StyleContext(cfg.owner, cfg.roster, dict(cfg.author_marks or DEFAULT_MARKS), cfg.show_isbn)
+    ctx = StyleContext(cfg.owner, cfg.roster, dict(cfg.author_marks or DEFAULT_MARKS), cfg.show_isbn, cfg.language)
     marks_used: set[str] = set()
     rendered: dict[str, Rendered] = {}
     groups: dict[str, list[Item]] = {}
@@ -376,4 +377,5 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             marks_used |= used_marks([record])
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0
-    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used)
+    numbered = cfg.numbered if cfg.numbered is not None else getattr(formatter, "numbered", True)
+    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used, numbered)

@@ -93,6 +93,8 @@ class CVConfig:
     journal_names: str = "abbreviated"  # AASTeX's journal macros (\\apj): "abbreviated" (ApJ) or "full"
     merge_preprints: bool = False  # a preprint whose published version is listed: shown once, with it
     citation_style: str = "house"  # a name in style.STYLES: cv_citation_style, or the variant's own
+    language: str = ""  # Sphinx's own setting, for the locale of a CSL style
+    numbered: bool | None = None  # cv_numbered: None as the citation style does (the house style numbers)
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -127,6 +129,9 @@ def validate(app: Sphinx, config: Config) -> None:
     if not isinstance(config.cv_merge_preprints, bool):
         problems.append(f"cv_merge_preprints must be True or False, not {shown(config.cv_merge_preprints)}; e.g. True")
     problems += _site_values(config)
+    if config.cv_numbered not in (None, True, False):
+        problems.append(f"cv_numbered must be True, False or None (as the citation style does), not "
+                        f"{shown(config.cv_numbered)}")
     limit = config.cv_page_limit
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         problems.append(f"cv_page_limit must be a whole number of entries (0: one page however long), not "
@@ -155,7 +160,7 @@ def validate(app: Sphinx, config: Config) -> None:
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
              "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "cv_bibtex_fields",
              "latex_engine", "cv_variant", "cv_reference_year", "cv_journal_names", "cv_merge_preprints",
-             "cv_citation_style")
+             "cv_citation_style", "language", "cv_numbered")
     # of the variants, the active one's settings only: editing another leaves this build's lists alone
     values = [config[n] for n in names] + [config.cv_variants.get(active) if active else None]
     style = (variants[active].citation_style if active and variants[active].citation_style else None) \
@@ -167,7 +172,7 @@ def validate(app: Sphinx, config: Config) -> None:
         marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep), variants,
         variants.get(active) if active else None, config.cv_journal_names, config.cv_merge_preprints,
         (variants[active].citation_style if active and variants[active].citation_style else None)
-        or config.cv_citation_style,
+        or config.cv_citation_style, config.language or "", config.cv_numbered,
     )
     remember_variant(config, variants.get(active) if active else None)
 
@@ -371,6 +376,7 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_bibtex_fields", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("cv_exports", True, "html", types=frozenset({bool}))
     app.add_config_value("cv_page_limit", 2000, "env", types=frozenset({int}))
+    app.add_config_value("cv_numbered", None, "env", types=frozenset({bool, type(None)}))
     app.add_config_value("cv_person", {}, "html", types=frozenset({dict}))
     app.add_config_value("cv_description", "", "html", types=frozenset({str}))
     app.add_config_value("cv_keywords", [], "html", types=frozenset({list, tuple}))

