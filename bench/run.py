@@ -37,6 +37,7 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import projects as P  # noqa: N812
 from .generate import change_one_title, generate_bib
@@ -407,6 +408,50 @@ def scale_check(workdir: Path, logs: Path, n: int, seed: int, conf: dict) -> dic
             "pages": len(pages), "returncode": run.returncode, "warnings": run.warnings, "errors": run.errors}
 
 
+# issue 19: a CSL style's .bib edit on the seed CV at most 1.3x the house style's; 1,000 entries reported
+CSL_STYLE = "apa"
+CSL_EDIT_TARGET = 1.3
+
+
+def csl_check(workdir: Path, logs: Path, seed: int, conf: dict, runs: int = 5) -> dict:
+    """The seed CV and 1,000 generated entries with a CSL style and with the house style, builds taking turns:
+    a full HTML build, then one-entry .bib edits."""
+    seed_bib = (P.REPO / "refs.bib").read_text(encoding="utf-8")
+    gen_bib = generate_bib(1000, seed, conf.get("cv_roster", []))
+    out: dict[str, Any] = {"style": CSL_STYLE}
+    for name, bib in (("seed-cv", seed_bib), ("gen-1000", gen_bib)):
+        projects = {style: P.make_ours(workdir / f"csl-{name}-{style}", f"{name}-{style}", bib,
+                                       P.ONE_PAGE_CONF + f"cv_citation_style = {style!r}\n")
+                    for style in ("house", CSL_STYLE)}
+        times: dict[str, dict[str, list[float]]] = {s: {"full": [], "bib": []} for s in projects}
+        for i in range(runs):
+            for style, project in projects.items():
+                if i == 0 or name == "gen-1000":
+                    shutil.rmtree(project.build, ignore_errors=True)
+                    times[style]["full"].append(html_build(project.root, logs / f"csl-{name}-{style}-full-{i}.log").seconds)
+                bib_path = project.root / "refs.bib"
+                bib_path.write_text(change_one_title(bib_path.read_text(encoding="utf-8"), f"Cslbenchedit{i}x"),
+                                    encoding="utf-8")
+                times[style]["bib"].append(html_build(project.root, logs / f"csl-{name}-{style}-bib-{i}.log").seconds)
+        out[name] = {style: {k: statistics.median(v) for k, v in t.items() if v} for style, t in times.items()}
+    return out
+
+
+def csl_report(found: dict) -> list[str]:
+    style = found["style"]
+    out = ["", f"## A CSL style ({style}, pandoc's citeproc) against the house style", "",
+           f"| project | measurement | house (s) | {style} (s) | {style}/house |", "|---|---|---:|---:|---:|"]
+    for name in ("seed-cv", "gen-1000"):
+        for key, label in (("full", "full HTML build"), ("bib", "rebuild, one .bib entry edited")):
+            house, csl = found[name]["house"].get(key), found[name][style].get(key)
+            if house and csl:
+                out.append(f"| {name} | {label} | {house:.2f} | {csl:.2f} | {csl / house:.2f} |")
+    edit = found["seed-cv"][style]["bib"] / found["seed-cv"]["house"]["bib"]
+    out += ["", f"Target: the seed CV's .bib edit with {style} at most {CSL_EDIT_TARGET}× the house style's: "
+            f"{edit:.2f}× — {'PASS' if edit <= CSL_EDIT_TARGET else 'FAIL'}"]
+    return out
+
+
 def scale_report(scale: dict) -> list[str]:
     out = ["", f"## An institute's list ({scale['entries']} generated entries, {scale['bib_mb']:.1f} MB of BibTeX)", "",
            "| measure | value | target | met |", "|---|---:|---:|---|"]
@@ -709,6 +754,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-pdf-compare", action="store_true", help="only the PDFs against the version before")
     parser.add_argument("--scale", type=int, default=51265,
                         help="entries of the institute-sized list built once to HTML (default 51265; 0 skips it)")
+    parser.add_argument("--no-csl", action="store_true", help=f"skip the CSL style ({CSL_STYLE}) against the house style")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects (path printed)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"where results.md and results.json go (default {OUT})")
     args = parser.parse_args(argv)
@@ -729,7 +775,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"bench: working in {workdir}")
     conf = P.repo_conf()
     results: list[Measured] = []
-    live = par = pdfs = scale = None
+    live = par = pdfs = scale = csl = None
     started = time.perf_counter()
     try:
         if not args.no_pdf and not args.no_pdf_compare:
@@ -777,6 +823,11 @@ def main(argv: list[str] | None = None) -> int:
             scale = scale_check(workdir, logs, args.scale, args.seed, conf)
             say(f"    {scale}")
 
+        if not args.no_csl and not args.quick and not args.only_pdf_compare:
+            say(f"bench: a CSL style ({CSL_STYLE}) against the house style")
+            csl = csl_check(workdir, logs, args.seed, conf)
+            say(f"    {csl}")
+
         if not args.no_live:
             say("bench: live preview (sphinx-autobuild)")
             live = live_preview(workdir, logs)
@@ -789,7 +840,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"identical: {par['identical_article']}")
     finally:
         try:
-            write_results(args, info, results, live, par, started, logs, pdfs, scale)
+            write_results(args, info, results, live, par, started, logs, pdfs, scale, csl)
         finally:
             if args.keep:
                 say(f"bench: projects kept in {workdir}")
@@ -802,7 +853,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_results(args: argparse.Namespace, info: dict, results: list[Measured], live: dict | None, par: dict | None,
-                  started: float, logs: Path, pdfs: dict | None = None, scale: dict | None = None) -> None:
+                  started: float, logs: Path, pdfs: dict | None = None, scale: dict | None = None,
+                  csl: dict | None = None) -> None:
     """Print the report; write results.md, results.json and the logs of whatever failed."""
     info["total_seconds"] = time.perf_counter() - started
     info["cvsphinx_sources_at_end"] = ext_fingerprint()
@@ -814,6 +866,8 @@ def write_results(args: argparse.Namespace, info: dict, results: list[Measured],
     text = report(results, live, par, info, args, target_size, pdfs)
     if scale is not None:
         text += "\n".join(scale_report(scale)) + "\n"
+    if csl is not None:
+        text += "\n".join(csl_report(csl)) + "\n"
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(text, encoding="utf-8")
@@ -823,7 +877,7 @@ def write_results(args: argparse.Namespace, info: dict, results: list[Measured],
         "builds": [{"project": m.project, "variant": m.variant, "entries": m.entries, "shown": m.shown, "note": m.note,
                     "runs": {step: [asdict(r) for r in runs] for step, runs in m.runs.items()}}
                    for m in results],
-        "live_preview": live, "parallel": par, "pdf_comparison": pdfs, "scale": scale,
+        "live_preview": live, "parallel": par, "pdf_comparison": pdfs, "scale": scale, "csl": csl,
         "targets": [{"target": t, "measured": v, "result": r}
                     for t, v, r in [*targets(results, target_size), *pdf_targets(pdfs)]],
     }
