@@ -171,8 +171,7 @@ def validate(app: Sphinx, config: Config) -> None:
         owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
         marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep), variants,
         variants.get(active) if active else None, config.cv_journal_names, config.cv_merge_preprints,
-        (variants[active].citation_style if active and variants[active].citation_style else None)
-        or config.cv_citation_style, config.language or "", config.cv_numbered,
+        style, config.language or "", config.cv_numbered,
     )
     remember_variant(config, variants.get(active) if active else None)
 

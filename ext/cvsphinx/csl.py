@@ -88,26 +88,24 @@ class CSLStyle:
         items = []
         for record, markers, _year in jobs:
             item = {k: v for k, v in csl_item(record, (), {}, "", "", 0).items() if k != "custom"}
-            item["id"] = record.key
             field = "author" if record.persons.get("author") else "editor"
             names = item.get(field, [])
+            marked: dict[int, tuple[str, str]] = {}  # position -> (start, end) around the family name
             for position, role, _name in head_roles(record, ctx.owner, ctx.roster, markers):
-                if position - 1 >= len(names):
-                    continue
-                name = names[position - 1]
-                part = "family" if "family" in name else "literal"
                 if role == "owner":
-                    name[part] = _OWNER_START + name.get(part, "") + _OWNER_END
+                    marked[position] = (_OWNER_START, _OWNER_END)
                 elif role in back:
-                    name[part] = _NAME_START + name.get(part, "") + back[role]
+                    marked[position] = (_NAME_START, back[role])
             for position, written in record.marks.get(field, {}).items():
                 signs = "".join(dict.fromkeys(mark_chars[m] for m in written if m in mark_chars))
-                if signs and position - 1 < len(names):
+                if signs:
+                    start, end = marked.get(position, (_NAME_START, ""))
+                    marked[position] = (start, end + signs)
+            for position, (start, end) in marked.items():
+                if position - 1 < len(names):
                     name = names[position - 1]
                     part = "family" if "family" in name else "literal"
-                    value = name.get(part, "")
-                    name[part] = value + signs if value.startswith((_NAME_START, _OWNER_START)) \
-                        else _NAME_START + value + signs
+                    name[part] = start + name.get(part, "") + end
             items.append(item)
         self.html = run_citeproc(items, self.path, ctx.language)
         return self.html

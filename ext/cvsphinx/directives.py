@@ -127,7 +127,7 @@ class PublicationsDirective(SphinxDirective):
     def _pages(self, group: Group, items: list[Item]) -> list[tuple[str, int, int, str]]:
         """Past ``cv_page_limit`` entries the web page links to pages of their own, each group's cut by year
         (the PDF keeps the whole list); ``pages.collect`` writes them."""
-        title = group.title or group.name.replace("-", " ").replace("_", " ").capitalize()
+        title = group.shown_title
         where = posixpath.join(posixpath.dirname(self.env.docname), "publications")
         cut = split_pages([i.year for i in items], self.config.cv_page_limit)
         start = load(self.env).starts[group.name]

@@ -107,7 +107,7 @@ def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any]) -> Fa
     records, _problems = read_records(cfg)  # the catalog reported the problems already
     by_key = {r.key: r for r in records}
     labels = {k: r.label for k, r in cfg.roster.roles.items()}
-    titles = {g.name: g.title or g.name.replace("-", " ").replace("_", " ").capitalize() for g in cfg.groups}
+    titles = {g.name: g.shown_title for g in cfg.groups}
     jobs = [(group, store.starts[group.name] + offset, item.anchor, by_key[item.key]) for group in cfg.groups
             for offset, item in enumerate(store.groups.get(group.name, [])) if item.key in by_key]
 

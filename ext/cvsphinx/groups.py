@@ -109,6 +109,11 @@ class Group:
     markers: bool = True
     show_year: bool = True
 
+    @property
+    def shown_title(self) -> str:
+        """Its title, or its name made readable (``in-review`` -> "In review") where it has none."""
+        return self.title or self.name.replace("-", " ").replace("_", " ").capitalize()
+
 
 # The keys a group may have; the README's configuration reference lists the same (a test compares them).
 GROUP_KEYS = ("name", "title", "select", "markers", "show_year")

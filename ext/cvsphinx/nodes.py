@@ -49,26 +49,26 @@ class cv_publication_list(nodes.General, nodes.Element):  # noqa: N801
     """
 
 
-def entries(env: object, node: cv_publication_list) -> list[Item]:
-    """The list's entries, rendered, from the catalog the build holds (the directive noted its .bib files)."""
+def _store(env: object):
     from .catalog import load  # the catalog renders through render.py, which imports this module
 
-    items = load(env).groups.get(node["group"], [])  # type: ignore[arg-type]
+    return load(env)  # type: ignore[arg-type]
+
+
+def entries(env: object, node: cv_publication_list) -> list[Item]:
+    """The list's entries, rendered, from the catalog the build holds (the directive noted its .bib files)."""
+    items = _store(env).groups.get(node["group"], [])
     if len(items) != node["count"]:  # the catalog changed since the document was read: never a silent mismatch
         raise RuntimeError(f"publication group {node['group']!r}: {len(items)} entries now, {node['count']} when read")
     return items
 
 
 def numbered(env: object) -> bool:
-    from .catalog import load
-
-    return load(env).numbered  # type: ignore[arg-type]
+    return _store(env).numbered
 
 
 def first_number(env: object, node: cv_publication_list) -> int:
-    from .catalog import load
-
-    return load(env).starts.get(node["group"], 1)  # type: ignore[arg-type]
+    return _store(env).starts.get(node["group"], 1)
 
 
 # -- HTML --------------------------------------------------------------------
