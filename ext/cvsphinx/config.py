@@ -22,8 +22,11 @@ from sphinx.util import logging
 
 from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
+from .i18n import labels as build_labels
+from .i18n import setup_catalog
+from .labels import N_, Labels
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
-from .style import register_csl, style_digest, style_problem
+from .style import DEFAULT_MARKS, register_csl, style_digest, style_problem
 from .tailor import Variant, build_variants, main_pdf, remember_variant
 
 if TYPE_CHECKING:
@@ -41,33 +44,26 @@ _SHOWN_BEFORE_OTHER = ("('article', 'inproceedings', 'book', 'mvbook', 'collecti
                        "'incollection', 'suppcollection', 'inreference', 'thesis', 'report', 'dataset', 'software')")
 # Groups that suit any academic; each entry matches exactly one of them.
 DEFAULT_GROUPS = [
-    {"name": "articles", "title": "Journal Articles",
+    {"name": "articles", "title": N_("Journal Articles"),
      "select": f"kind == 'article' and not preprint and pubstate not in {_IN_REVIEW}"},
-    {"name": "conference", "title": "Conference Papers",
+    {"name": "conference", "title": N_("Conference Papers"),
      "select": f"kind == 'inproceedings' and pubstate not in {_IN_REVIEW}"},
-    {"name": "books", "title": "Books and Chapters", "select": f"kind in {_BOOKS} and pubstate not in {_IN_REVIEW}"},
+    {"name": "books", "title": N_("Books and Chapters"), "select": f"kind in {_BOOKS} and pubstate not in {_IN_REVIEW}"},
     # arXiv, bioRxiv, SSRN, DBLP's CoRR...: not journal articles, whatever type the exporter gave them
-    {"name": "preprints", "title": "Preprints", "select": f"preprint and pubstate not in {_IN_REVIEW}"},
-    {"name": "in-review", "title": "Submitted and in Review", "select": f"pubstate in {_IN_REVIEW}"},
-    {"name": "theses", "title": "Theses", "select": f"kind == 'thesis' and pubstate not in {_IN_REVIEW}"},
-    {"name": "reports", "title": "Reports", "select": f"kind == 'report' and not preprint and pubstate not in {_IN_REVIEW}"},
-    {"name": "data-software", "title": "Data and Software",
+    {"name": "preprints", "title": N_("Preprints"), "select": f"preprint and pubstate not in {_IN_REVIEW}"},
+    {"name": "in-review", "title": N_("Submitted and in Review"), "select": f"pubstate in {_IN_REVIEW}"},
+    {"name": "theses", "title": N_("Theses"), "select": f"kind == 'thesis' and pubstate not in {_IN_REVIEW}"},
+    {"name": "reports", "title": N_("Reports"), "select": f"kind == 'report' and not preprint and pubstate not in {_IN_REVIEW}"},
+    {"name": "data-software", "title": N_("Data and Software"),
      "select": f"kind in ('dataset', 'software') and pubstate not in {_IN_REVIEW}"},
-    {"name": "other", "title": "Other Publications",
+    {"name": "other", "title": N_("Other Publications"),
      "select": f"kind not in {_SHOWN_BEFORE_OTHER} and not preprint and pubstate not in {_IN_REVIEW}"},
 ]
 
 # Marks written on names in .bib files -> the symbol shown and its legend line.  The shown
 # symbols must differ from every role's: "*" is a graduate student in the default roles.
-DEFAULT_AUTHOR_MARKS = {
-    "*": {"symbol": "#", "label": "equal contribution"},
-    "†": {"symbol": "†", "label": "corresponding author"},
-    "‡": {"symbol": "‡", "label": "equal contribution"},
-    "§": {"symbol": "§", "label": "joint senior author"},
-    "¶": {"symbol": "¶", "label": "corresponding author"},
-    # no settled meaning ("Lew$^+$"): shown, with no legend line until a label is given here
-    "+": {"symbol": "+", "label": ""},
-}
+# (style.DEFAULT_MARKS is the one table; "+" has no settled meaning and no legend line until given a label)
+DEFAULT_AUTHOR_MARKS = {written: {"symbol": symbol, "label": label} for written, (symbol, label) in DEFAULT_MARKS.items()}
 AUTHOR_MARK_KEYS = ("symbol", "label")
 
 
@@ -95,22 +91,25 @@ class CVConfig:
     citation_style: str = "house"  # a name in style.STYLES: cv_citation_style, or the variant's own
     language: str = ""  # Sphinx's own setting, for the locale of a CSL style
     numbered: bool | None = None  # cv_numbered: None as the citation style does (the house style numbers)
+    labels: Labels | None = None  # the words the extension writes, in that language, with cv_labels (i18n.py)
 
 
 def validate(app: Sphinx, config: Config) -> None:
     """Stop the build early, with one message per mistake that says what to change."""
     problems: list[str] = []
+    labels = build_labels(config, problems)
     owner = build_owner(config.cv_owner, config.cv_owner_aliases, problems)
     bibfiles = _bibfiles(config.cv_bibfiles, problems)
-    roles = build_roles(config.cv_roles, problems)
+    roles = build_roles(_translated(config.cv_roles, labels, ("label", "heading")), problems)
     roster = build_roster(config.cv_roster, roles, config.cv_role_lag_years, problems)
-    groups = build_groups(config.cv_publication_groups, problems)
+    groups = build_groups(_translated(config.cv_publication_groups, labels, ("title",)), problems)
     if not isinstance(config.cv_legend_prefix, str):
         problems.append(f"cv_legend_prefix must be text, not {shown(config.cv_legend_prefix)}; e.g. 'Supervised'")
     if not isinstance(config.cv_pdf_url, str):
         problems.append(f"cv_pdf_url must be a URL, or '' for the PDF beside the page, not {shown(config.cv_pdf_url)}; "
                         "e.g. 'https://example.org/cv.pdf'")
-    marks = _author_marks(config.cv_author_marks, roles, problems)
+    marks = {written: (symbol, labels(label) if label else label)
+             for written, (symbol, label) in _author_marks(config.cv_author_marks, roles, problems).items()}
     keep = config.cv_bibtex_fields
     if not isinstance(keep, (list, tuple)) or not all(isinstance(f, str) and f.strip() for f in keep):
         problems.append(f"cv_bibtex_fields must be a list of field names, not {shown(keep)}; e.g. ['abstract']")
@@ -160,18 +159,20 @@ def validate(app: Sphinx, config: Config) -> None:
     names = ("cv_owner", "cv_owner_aliases", "cv_bibfiles", "cv_roles", "cv_roster", "cv_role_lag_years",
              "cv_publication_groups", "cv_legend_prefix", "cv_author_marks", "cv_show_isbn", "cv_bibtex_fields",
              "latex_engine", "cv_variant", "cv_reference_year", "cv_journal_names", "cv_merge_preprints",
-             "cv_citation_style", "language", "cv_numbered")
+             "cv_citation_style", "language", "cv_numbered", "cv_labels")
     # of the variants, the active one's settings only: editing another leaves this build's lists alone
     values = [config[n] for n in names] + [config.cv_variants.get(active) if active else None]
     style = (variants[active].citation_style if active and variants[active].citation_style else None) \
         or config.cv_citation_style
     values.append(style_digest(style))  # a CV's own style, edited, renders again
+    values.append(labels.digest_items())  # a translation changed with the extension's .po files
     digest = hashlib.sha256(repr(values).encode()).hexdigest()
     _VALIDATED[id(config)] = CVConfig(
-        owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles], config.cv_legend_prefix, confpath, digest,
+        owner, roster, groups, [os.path.join(app.srcdir, b) for b in bibfiles],
+        labels(config.cv_legend_prefix) if isinstance(config.cv_legend_prefix, str) else "", confpath, digest,
         marks, config.cv_show_isbn, frozenset(f.strip().lower() for f in keep), variants,
         variants.get(active) if active else None, config.cv_journal_names, config.cv_merge_preprints,
-        style, config.language or "", config.cv_numbered,
+        style, config.language or "", config.cv_numbered, labels,
     )
     remember_variant(config, variants.get(active) if active else None)
 
@@ -354,7 +355,24 @@ def cv_config(config: Config) -> CVConfig:
     return _VALIDATED[id(config)]
 
 
+def _translated(value: object, labels: Labels, keys: tuple[str, ...]) -> object:
+    """Roles' labels and groups' titles in the CV's language: a default ("Journal Articles") is a message of the
+    catalog, and a CV's own English title that happens to be one is translated alike; anything else stays."""
+    def one(item: object) -> object:
+        if not isinstance(item, dict):
+            return item
+        return {k: labels(v) if k in keys and isinstance(v, str) and v else v for k, v in item.items()}
+
+    if isinstance(value, dict):
+        return {k: one(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [one(v) for v in value]
+    return value
+
+
 def setup_config(app: Sphinx) -> None:
+    setup_catalog(app)
+    app.add_config_value("cv_labels", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_owner", "", "env", types=frozenset({str}))
     app.add_config_value("cv_owner_aliases", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("cv_bibfiles", ["refs.bib"], "env", types=frozenset({list, tuple}))
@@ -362,7 +380,7 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_roster", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("cv_role_lag_years", 2, "env", types=frozenset({int}))
     app.add_config_value("cv_publication_groups", DEFAULT_GROUPS, "env", types=frozenset({list, tuple}))
-    app.add_config_value("cv_legend_prefix", "Supervised", "env", types=frozenset({str}))
+    app.add_config_value("cv_legend_prefix", N_("Supervised"), "env", types=frozenset({str}))
     app.add_config_value("cv_pdf_url", "", "env", types=frozenset({str}))  # a directive reads it
     app.add_config_value("cv_author_marks", {}, "env", types=frozenset({dict}))
     app.add_config_value("cv_show_isbn", False, "env", types=frozenset({bool}))

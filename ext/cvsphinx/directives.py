@@ -29,6 +29,7 @@ from . import pdftools
 from .catalog import Item, load, load_fresh, warn_problems
 from .config import cv_config
 from .groups import Group, split_pages
+from .labels import ENGLISH, N_
 from .ledger import consistency_check
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
@@ -151,7 +152,7 @@ class LegendDirective(SphinxDirective):
         roles = {key: role for key, role in cfg.roster.roles.items() if key in held}  # a role nobody holds: no line
         result: list[nodes.Node] = []
         if roles:
-            text = legend(roles, cfg.legend_prefix)
+            text = legend(roles, cfg.legend_prefix, cfg.labels or ENGLISH)
             result.append(nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"]))
         marks = marks_legend(cfg.author_marks or DEFAULT_MARKS, load(self.env).marks_used)
         if len(marks):  # only when some shown entry carries an authorship mark
@@ -178,7 +179,8 @@ class SupervisedDirective(SphinxDirective):
                 if not stints:
                     continue
                 if role.show_periods:
-                    periods = ", ".join(s.period.display() for s in stints)
+                    present = (cfg.labels or ENGLISH)("{start}–present")
+                    periods = ", ".join(s.period.display(present) for s in stints)
                     names.append(f"{person.name} ({periods})")
                 else:
                     names.append(person.name)
@@ -256,21 +258,23 @@ class PdfLinkDirective(SphinxDirective):
     optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        label = self.arguments[0] if self.arguments else "Download as PDF"
+        cfg = cv_config(self.config)
+        words = cfg.labels or ENGLISH
+        # the label a new CV's index.md writes is a message too: it follows the language like the default
+        label = words(self.arguments[0] if self.arguments else "Download as PDF")
         url = pdf_url(self.config)
         only = addnodes.only(expr="html")
         if not self.config.cv_pdf_url:
             self.env.note_dependency(str(Path(self.env.doctreedir) / PDF_STATE))
         if getattr(self.env, "cvsphinx_pdf_problem", None):  # its last LaTeX run failed: no link to a cut-off PDF
-            only += nodes.paragraph("", f"{label}: the PDF is not available at the moment.",
+            only += nodes.paragraph("", words("{label}: the PDF is not available at the moment.", label=label),
                                     classes=["cv-pdf", "cv-pdf-missing"])
         else:
             ref = nodes.reference(label, label, refuri=url, classes=["cv-pdf-link"])
             only += nodes.paragraph("", "", ref, classes=["cv-pdf"])
-        cfg = cv_config(self.config)
         if cfg.variant is None and cfg.variants:
             # the full CV's page links to every variant's PDF, which the variants' build puts in variants/<name>/
-            para = nodes.paragraph("", "Also as PDF: ", classes=["cv-pdf", "cv-pdf-variants"])
+            para = nodes.paragraph("", words("Also as PDF: "), classes=["cv-pdf", "cv-pdf-variants"])
             for index, variant in enumerate(cfg.variants.values()):
                 if index:
                     para += nodes.Text(" · ")
@@ -280,6 +284,8 @@ class PdfLinkDirective(SphinxDirective):
             only += para
         return [only]
 
+
+N_("Download this CV as PDF")  # the label cv.sh new writes into index.md
 
 PDF_STATE = "cvsphinx-pdf-state.txt"  # in the doctree folder (output.note_pdf_state); the PDF link depends on it
 

@@ -36,6 +36,7 @@ from .files import write_atomic
 from .forks import map_in_forks
 from .formats import OWNER, Pub, bib_file, bibtex_entry, coins, csl_item, csl_json, head_roles
 from .groups import Group
+from .labels import ENGLISH, N_
 from .nodes import cv_publication_list, entries
 from .records import Record
 
@@ -210,9 +211,14 @@ def add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     here = app.builder.get_target_uri(docname)
     bib, csl = (escape(relative_uri(here, name), quote=True) for name in (BIB_NAME, JSON_NAME))
-    html = (f'<p class="cv-exports">Export this list: <a href="{bib}" type="application/x-bibtex" download>BibTeX '
-            f'(publications.bib)</a> · <a href="{csl}" type="application/vnd.citationstyles.csl+json" download>'
-            'CSL-JSON (publications.json)</a>, for reference managers such as Zotero, Mendeley or JabRef.</p>\n')
+    words = cv_config(app.config).labels or ENGLISH
+    sentence = escape(words("Export this list: {bibtex} · {csl}, for reference managers such as Zotero, Mendeley or "
+                            "JabRef."))
+    sentence = sentence.replace("{bibtex}", f'<a href="{bib}" type="application/x-bibtex" download>BibTeX '
+                                            '(publications.bib)</a>')
+    sentence = sentence.replace("{csl}", f'<a href="{csl}" type="application/vnd.citationstyles.csl+json" download>'
+                                         'CSL-JSON (publications.json)</a>')
+    html = f'<p class="cv-exports">{sentence}</p>\n'
     last = lists[-1]
     last.parent.insert(last.parent.index(last) + 1, nodes.raw("", html, format="html"))
 
@@ -226,10 +232,12 @@ def head_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     if not any("cv-publications" in n["classes"] for n in doctree.findall(nodes.container)):
         return
     here = app.builder.get_target_uri(pagename)
+    words = cv_config(app.config).labels or ENGLISH
     tags = "".join(
-        f'<link rel="alternate" type="{kind}" href="{escape(relative_uri(here, name), quote=True)}" title="{label}">\n'
-        for kind, name, label in (("application/x-bibtex", BIB_NAME, "Publications (BibTeX)"),
-                                  ("application/vnd.citationstyles.csl+json", JSON_NAME, "Publications (CSL-JSON)")))
+        f'<link rel="alternate" type="{kind}" href="{escape(relative_uri(here, name), quote=True)}" '
+        f'title="{escape(words(label), quote=True)}">\n'
+        for kind, name, label in (("application/x-bibtex", BIB_NAME, N_("Publications (BibTeX)")),
+                                  ("application/vnd.citationstyles.csl+json", JSON_NAME, N_("Publications (CSL-JSON)"))))
     context["metatags"] = context.get("metatags", "") + tags
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .identifiers import paper_url
+from .labels import N_
 from .records import Record
 
 _SAFE = re.compile(r"^(?:https?|ftp)://[^\s<>\"'`]+$", re.IGNORECASE)
@@ -24,8 +25,9 @@ _RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?!//)[^\s<>\"'`]+$", re.IGNOREC
 
 # (field, label), in the order they are shown
 LINK_FIELDS = (
-    ("pdf", "PDF"), ("code", "Code"), ("data", "Data"), ("slides", "Slides"), ("poster", "Poster"),
-    ("video", "Video"), ("supp", "Supplement"), ("html", "Website"), ("website", "Website"), ("blog", "Blog"),
+    ("pdf", N_("PDF")), ("code", N_("Code")), ("data", N_("Data")), ("slides", N_("Slides")), ("poster", N_("Poster")),
+    ("video", N_("Video")), ("supp", N_("Supplement")), ("html", N_("Website")), ("website", N_("Website")),
+    ("blog", N_("Blog")),
 )
 PRIVATE_FIELDS = frozenset({
     "file", "abstract", "annote", "annotation", "owner", "timestamp", "groups", "mendeley-tags", "mendeley-groups",

@@ -27,10 +27,11 @@ from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import texescape
 
-from .config import _ORCID, _SCHOLAR
+from .config import _ORCID, _SCHOLAR, cv_config
 from .directives import page_of, split_pages_of
 from .exports import facts, placed_groups
 from .formats import Pub
+from .labels import ENGLISH
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -79,28 +80,32 @@ def description(config: Config, sections: list[str] | None = None) -> str:
     if config.cv_description.strip():
         return " ".join(config.cv_description.split())
     who = person(config)
-    text = f"Curriculum vitae of {who['name']}"
+    words = cv_config(config).labels or ENGLISH
+    text = words("Curriculum vitae of {name}", name=who["name"])
     if who.get("job_title"):
         text += f", {who['job_title']}"
     if who["affiliation"]:
         text += f", {who['affiliation'][0]}"
     if sections:
         names = [re.sub(r"\s*\([^)]*\)", "", s).strip() for s in sections]
-        names = [" ".join(w.lower() if w[1:].islower() else w for w in n.split()) for n in names if n]
+        if words.english:  # "Honors and Awards" -> "honors and awards" in the sentence; German keeps its nouns
+            names = [" ".join(w.lower() if w[1:].islower() else w for w in n.split()) for n in names if n]
+        names = [n for n in names if n]
+        more = words(", and more")
         shown_names: list[str] = []
         for name in names:
-            if len(text) + len(": ") + len(", ".join([*shown_names, name])) + len(", and more.") > LIMIT:
+            if len(text) + len(": ") + len(", ".join([*shown_names, name])) + len(more) + 1 > LIMIT:
                 break
             shown_names.append(name)
         if shown_names:
-            rest = ", and more" if len(shown_names) < len(names) else ""
+            rest = more if len(shown_names) < len(names) else ""
             text += ": " + ", ".join(shown_names) + rest
     return text + ("" if text.endswith(".") else ".")
 
 
 def keywords(config: Config) -> list[str]:
     words = [k.strip() for k in config.cv_keywords if k.strip()]
-    return words or ["curriculum vitae", person(config)["name"]]
+    return words or [(cv_config(config).labels or ENGLISH)("curriculum vitae"), person(config)["name"]]
 
 
 def _section_titles(doctree: nodes.document) -> list[str]:
@@ -153,7 +158,7 @@ def pdf_metadata(config: Config) -> str:
     """``\\hypersetup`` with the document's title, author, subject, keywords and language."""
     who = person(config)
     values = {
-        "pdftitle": f"{who['name']} — Curriculum Vitae",
+        "pdftitle": (cv_config(config).labels or ENGLISH)("{name} — Curriculum Vitae", name=who["name"]),
         "pdfauthor": who["name"],
         "pdfsubject": description(config),
         "pdfkeywords": ", ".join(keywords(config)),
@@ -206,6 +211,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     config = app.config
+    context["cv_label"] = cv_config(config).labels or ENGLISH  # the sidebar template's words
     tags = []
     preview = os.environ.get("READTHEDOCS") == "True" and os.environ.get("READTHEDOCS_VERSION_TYPE") == "external"
     if pagename in GENERATED_PAGES or doctree is None or preview:  # a pull request's preview is no page to find

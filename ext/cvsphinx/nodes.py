@@ -17,6 +17,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import glyphs
+from .config import cv_config
+from .dates import number
+from .labels import ENGLISH, Labels
 from .links import Extras
 
 if TYPE_CHECKING:
@@ -109,56 +112,63 @@ def depart_date_html(self, node: cv_date) -> None:
 
 def visit_publications_html(self, node: cv_publication_list) -> None:
     start = first_number(self.builder.env, node)
+    words = cv_config(self.builder.config).labels or ENGLISH
     if node.get("pages"):
-        self.body.append(pages_html(self.builder, self.builder.current_docname, start, node["pages"]))
+        self.body.append(pages_html(self.builder, self.builder.current_docname, start, node["pages"], words))
     else:
         items = entries(self.builder.env, node)
         self.body.append(list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items],
-                                   numbered(self.builder.env)))
+                                   numbered(self.builder.env), words))
     raise nodes.SkipNode
 
 
-def list_html(start: int, items: list[tuple[str, str]], extras: list[Extras | None], numbered: bool = True) -> str:
+def list_html(start: int, items: list[tuple[str, str]], extras: list[Extras | None], numbered: bool = True,
+              words: Labels = ENGLISH) -> str:
     """A numbered list of (anchor, HTML) entries, on the page or on a page of its own (pages.py); an author-date
     style's list has no numbers (``cv-unnumbered``), unless ``cv_numbered`` says otherwise."""
     kind = "arabic" if numbered else "cv-unnumbered"
     out = [f'<ol class="{kind} cv-publication-list" start="{start}">\n']
     for (anchor, html), extra in zip(items, extras, strict=True):
-        out.append(f'<li id="{escape(anchor, quote=True)}"><p>{html}</p>{_extras_html(anchor, extra)}</li>\n')
+        out.append(f'<li id="{escape(anchor, quote=True)}"><p>{html}</p>{_extras_html(anchor, extra, words)}</li>\n')
     out.append("</ol>\n")
     return "".join(out)
 
 
-def pages_html(builder: object, here: str, start: int, pages: list[tuple[str, int, int, str]]) -> str:
+def pages_html(builder: object, here: str, start: int, pages: list[tuple[str, int, int, str]],
+               words: Labels = ENGLISH) -> str:
     """In place of a list too long for one page: a link to each of its pages, with its numbers and years."""
-    total = pages[-1][2] - pages[0][1]
-    where = "on a page of its own" if len(pages) == 1 else f"on {len(pages)} pages of their own"
-    out = [f'<p class="cv-pages-note">{total:,} {"entry" if total == 1 else "entries"}, {where}:</p>\n'
-           '<ul class="cv-pages">\n']
+    total = number(pages[-1][2] - pages[0][1], words)
+    note = (words("{count} entries, on a page of its own:", count=total) if len(pages) == 1
+            else words("{count} entries, on {pages} pages of their own:", count=total, pages=len(pages)))
+    out = [f'<p class="cv-pages-note">{escape(note)}</p>\n<ul class="cv-pages">\n']
     for pagename, lo, hi, years in pages:
         href = builder.get_relative_uri(here, pagename)  # type: ignore[attr-defined]
-        label = f"Nos. {start + lo:,}\u2013{start + hi - 1:,}" + (f" ({years})" if years else "")
+        label = words("Nos. {first}\u2013{last}", first=number(start + lo, words), last=number(start + hi - 1, words))
+        label += f" ({years})" if years else ""
         out.append(f'<li><a class="reference internal" href="{escape(href, quote=True)}">{escape(label)}</a></li>\n')
     out.append("</ul>\n")
     return "".join(out)
 
 
-def _extras_html(anchor: str, extra: Extras | None) -> str:
+def _extras_html(anchor: str, extra: Extras | None, words: Labels = ENGLISH) -> str:
     """After the entry's paragraph (which holds its text alone): permalink, award, labelled links, BibTeX."""
     if extra is None:
         return ""
     more = [f'<a class="cv-permalink" href="#{escape(anchor, quote=True)}">'
-            '<span aria-hidden="true">#</span><span class="cv-sr-only">Link to this publication</span></a>']
+            f'<span aria-hidden="true">#</span><span class="cv-sr-only">{escape(words("Link to this publication"))}'
+            '</span></a>']
     if extra.award:
         more.append(f'<span class="cv-award">{escape(extra.award)}</span>')
     for label, url in extra.links:
-        more.append(f'<a class="cv-link reference external" href="{escape(url, quote=True)}">{escape(label)}</a>')
+        more.append(f'<a class="cv-link reference external" href="{escape(url, quote=True)}">{escape(words(label))}</a>')
     if extra.bibtex:
         code_id = f"{anchor}-bibtex"
         more.append(
             f'<details class="cv-bibtex"><summary>BibTeX</summary>'
             f'<pre id="{escape(code_id, quote=True)}">{escape(extra.bibtex)}</pre>'
-            f'<button type="button" class="cv-copy" data-copy="{escape(code_id, quote=True)}">Copy BibTeX</button>'
+            f'<button type="button" class="cv-copy" data-copy="{escape(code_id, quote=True)}" '
+            f'data-copied="{escape(words("Copied"), quote=True)}" '
+            f'data-selected="{escape(words("Selected: press Ctrl+C"), quote=True)}">{escape(words("Copy BibTeX"))}</button>'
             '</details>')
     return f'<div class="cv-extras">{"".join(more)}</div>'
 

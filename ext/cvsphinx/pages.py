@@ -12,8 +12,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from .catalog import load
+from .config import cv_config
 from .directives import SplitPage, _pages
 from .exports import WEB_BUILDERS, coins_html, facts
+from .labels import ENGLISH, N_, Labels
 from .nodes import list_html
 
 if TYPE_CHECKING:
@@ -28,38 +30,43 @@ def collect(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     store = load(app.env)
     by_key = {p.key: p for p in facts(app.env).pubs()} if app.config.cv_exports else {}
+    words = cv_config(app.config).labels or ENGLISH
     for docname in sorted(found):
         for page in found[docname]:
             items = store.groups.get(page.group, [])[page.lo : page.hi]
             yield (
                 page.pagename,
-                {"title": _title(page), "body": _body(app, docname, page, items, store, by_key), "toc": "", "display_toc": False},
+                {"title": _title(page, words), "body": _body(app, docname, page, items, store, by_key, words), "toc": "",
+                 "display_toc": False},
                 "page.html",
             )
 
 
-def _title(page: SplitPage) -> str:
-    years = f" ({page.years})" if page.years else ""
-    return f"{page.title}{years}, page {page.part} of {page.parts}"
+def _title(page: SplitPage, words: Labels) -> str:
+    title = f"{page.title} ({page.years})" if page.years else page.title
+    return words("{title}, page {part} of {parts}", title=title, part=page.part, parts=page.parts)
 
 
-def _body(app: Sphinx, docname: str, page: SplitPage, items: list, store: Any, by_key: dict) -> str:
+def _body(app: Sphinx, docname: str, page: SplitPage, items: list, store: Any, by_key: dict, words: Labels) -> str:
     uri = app.builder.get_relative_uri
     siblings = [p for p in _pages(app.env)[docname] if p.group == page.group]
-    nav = [f'<a class="reference internal" href="{escape(uri(page.pagename, docname), quote=True)}">Back to the CV</a>']
+
+    def link(target: str, text: str, rel: str = "") -> str:
+        rel = f' rel="{rel}"' if rel else ""
+        return (f'<a class="reference internal"{rel} href="{escape(uri(page.pagename, target), quote=True)}">'
+                f'{escape(words(text))}</a>')
+
+    nav = [link(docname, N_("Back to the CV"))]
     if page.part > 1:
-        prev = siblings[page.part - 2].pagename
-        nav.append(
-            f'<a class="reference internal" rel="prev" href="{escape(uri(page.pagename, prev), quote=True)}">Previous page</a>'
-        )
+        nav.append(link(siblings[page.part - 2].pagename, N_("Previous page"), "prev"))
     if page.part < page.parts:
-        nxt = siblings[page.part].pagename
-        nav.append(f'<a class="reference internal" rel="next" href="{escape(uri(page.pagename, nxt), quote=True)}">Next page</a>')
+        nav.append(link(siblings[page.part].pagename, N_("Next page"), "next"))
     start = store.starts[page.group] + page.lo
-    entries = list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items], store.numbered)
+    entries = list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items], store.numbered,
+                        words)
     coins = coins_html([by_key[i.key] for i in items if i.key in by_key])
     return (
-        f'<section id="cv-{escape(page.group, quote=True)}-{page.part}">\n<h1>{escape(_title(page))}</h1>\n'
+        f'<section id="cv-{escape(page.group, quote=True)}-{page.part}">\n<h1>{escape(_title(page, words))}</h1>\n'
         f'<p class="cv-pages-nav">{" · ".join(nav)}</p>\n'
         f'<div class="cv-publications cv-group-{escape(page.group, quote=True)}">\n{entries}</div>\n'
         + (f'<div class="cv-coins">{coins}</div>\n' if coins else "")

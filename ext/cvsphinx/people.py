@@ -17,6 +17,7 @@ from functools import lru_cache
 from pybtex.database import Person as BibPerson
 
 from .configerrors import ConfigError, report, shown, unknown_key
+from .labels import N_
 from .latex import decode_plain
 
 
@@ -151,10 +152,10 @@ class Period:
     def covers(self, year: int, lag: int = 0) -> bool:
         return self.start <= year and (self.end is None or year <= self.end + lag)
 
-    def display(self) -> str:
-        """The CV's own style: 2015, 2016–17, 2016–present."""
+    def display(self, present: str = "{start}–present") -> str:
+        """The CV's own style: 2015, 2016–17, 2016–present (``present``: that message in the CV's language)."""
         if self.end is None:
-            return f"{self.start}–present"
+            return present.replace("{start}", str(self.start))
         if self.end == self.start:
             return str(self.start)
         if self.end // 100 == self.start // 100:
@@ -175,9 +176,9 @@ class Role:
 
 
 DEFAULT_ROLES: dict[str, dict[str, object]] = {
-    "student": {"label": "graduate student", "symbol": "*"},
-    "postdoc": {"label": "postdoc", "symbol": "×"},
-    "visitor": {"label": "visiting student", "symbol": "◊"},
+    "student": {"label": N_("graduate student"), "symbol": "*"},
+    "postdoc": {"label": N_("postdoc"), "symbol": "×"},
+    "visitor": {"label": N_("visiting student"), "symbol": "◊"},
 }
 
 # The keys each entry may have; the README's configuration reference lists the same (a test compares them).

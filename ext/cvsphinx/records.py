@@ -104,15 +104,16 @@ class Date:
     circa: bool = False
     uncertain: bool = False
 
-    def display(self) -> str:
-        """``2019``, ``2019–2020``, ``2019–``, ``ca. 2019``, ``2019?``: years only, as the CV shows dates."""
+    def display(self, circa: str = "ca. {year}") -> str:
+        """``2019``, ``2019–2020``, ``2019–``, ``ca. 2019``, ``2019?``: years only, as the CV shows dates
+        (``circa``: the CV's language's "ca.", a message of labels.py)."""
         text = str(self.year)
         if self.end_year is not None and self.end_year != self.year:
             text += f"–{self.end_year}"
         elif self.open_end:
             text += "–"
         if self.circa:
-            text = "ca. " + text
+            text = circa.replace("{year}", text)
         if self.uncertain:
             text += "?"
         return text

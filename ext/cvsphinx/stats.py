@@ -31,6 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .config import cv_config
 from .exports import facts, save
+from .labels import ENGLISH, N_, Labels
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -259,7 +260,8 @@ class StatsDirective(SphinxDirective):
         numbers = count(chosen, found.titles, found.role_labels)
         if not numbers.groups:
             return []
-        caption = self.options.get("caption") or "Publications per year, by group"
+        words = cfg.labels or ENGLISH
+        caption = self.options.get("caption") or words("Publications per year, by group")
         engine = self.config.latex_engine
         digest = hashlib.sha256(f"{numbers.digest()} {engine} {caption}".encode()).hexdigest()
         drawn = found.charts.get(digest)
@@ -274,27 +276,35 @@ class StatsDirective(SphinxDirective):
         titles = [t for _, t in numbers.groups]
         per_year = [[str(y), *map(str, row), str(sum(row))] for y, row in zip(numbers.years, numbers.per_year, strict=True)]
         if any(numbers.undated):
-            per_year.append(["No year", *map(str, numbers.undated), str(sum(numbers.undated))])
-        per_year.append(["All years", *map(str, numbers.totals), str(sum(numbers.totals))])
-        result += _table(caption, ["Year", *titles, "All"], per_year, ["cv-stats-years"])
-        role_heads = [f"With a {label}" for _, label in numbers.roles]
+            per_year.append([words("No year"), *map(str, numbers.undated), str(sum(numbers.undated))])
+        per_year.append([words("All years"), *map(str, numbers.totals), str(sum(numbers.totals))])
+        result += _table(caption, [words("Year"), *titles, words("All")], per_year, ["cv-stats-years"])
+        role_heads = [words("With a {role}", role=label) for _, label in numbers.roles]
         summary = []
         for index, title in enumerate(titles):
             summary.append([title, str(numbers.totals[index]), str(numbers.first_author[index]),
                             *map(str, numbers.with_role[index])])
-        summary.append(["All", str(sum(numbers.totals)), str(sum(numbers.first_author)),
+        summary.append([words("All"), str(sum(numbers.totals)), str(sum(numbers.first_author)),
                         *(str(sum(column)) for column in zip(*numbers.with_role, strict=True))])
-        result += _table("Publications by group: first-author, and with supervisees among the authors",
-                         ["Group", "Publications", "First-author", *role_heads], summary, ["cv-stats-summary"])
+        result += _table(words("Publications by group: first-author, and with supervisees among the authors"),
+                         [words("Group"), words("Publications"), words("First-author"), *role_heads], summary,
+                         ["cv-stats-summary"])
         return [result]
 
 
 # -- Builders ----------------------------------------------------------------------------------
 
 
+_TABLES_BELOW = N_("{caption}; the same numbers are in the tables below.")
+
+
+def _words(translator: Any) -> Labels:
+    return cv_config(translator.builder.config).labels or ENGLISH
+
+
 def visit_chart_html(self: Any, node: cv_chart) -> None:
     self.body.append(f'<figure class="cv-stats-chart">{node["svg"]}'
-                     f'<figcaption>{escape(node["caption"])}; the same numbers are in the tables below.</figcaption>'
+                     f'<figcaption>{escape(_words(self)(_TABLES_BELOW, caption=node["caption"]))}</figcaption>'
                      "</figure>\n")
     raise nodes.SkipNode
 
@@ -335,7 +345,7 @@ class ScrollableTables(SphinxPostTransform):
                 continue
             wrapper = table.parent
             title = next(iter(table.findall(nodes.title)), None)
-            label = title.astext() if title is not None else "Table"
+            label = title.astext() if title is not None else (cv_config(self.config).labels or ENGLISH)("Table")
             box = cv_scroll(classes=["table-wrapper", *table["classes"]], label=label)
             if isinstance(wrapper, nodes.container) and "table-wrapper" in wrapper["classes"]:
                 wrapper.replace_self(box)

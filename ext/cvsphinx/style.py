@@ -27,6 +27,7 @@ from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from .bidi import any_rtl, isolate
 from .identifiers import canonical, doi_of, paper_url, safe_url, url_value
+from .labels import ENGLISH, N_, Labels
 from .latex import decode, decode_plain
 from .people import NameKey, Owner, Role, Roster, highlighted
 from .records import Record, arxiv_base, parse_date
@@ -35,11 +36,11 @@ _ARXIV_ID = re.compile(r"^[\w.+/-]+$")
 
 # written mark -> (shown symbol, legend label); "*" is shown as "#" because "*" marks graduate students
 DEFAULT_MARKS: dict[str, tuple[str, str]] = {
-    "*": ("#", "equal contribution"),
-    "†": ("†", "corresponding author"),
-    "‡": ("‡", "equal contribution"),
-    "§": ("§", "joint senior author"),
-    "¶": ("¶", "corresponding author"),
+    "*": ("#", N_("equal contribution")),
+    "†": ("†", N_("corresponding author")),
+    "‡": ("‡", N_("equal contribution")),
+    "§": ("§", N_("joint senior author")),
+    "¶": ("¶", N_("corresponding author")),
     "+": ("+", ""),  # no settled meaning: cv_author_marks = {"+": ("+", "corresponding author")} gives it a legend line
 }
 
@@ -101,7 +102,8 @@ class StyleContext:
     roster: Roster
     marks: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_MARKS))
     show_isbn: bool = False
-    language: str = ""  # Sphinx's ``language``: a CSL style's locale (the house style writes English)
+    language: str = ""  # Sphinx's ``language``: a CSL style's locale
+    labels: Labels = ENGLISH  # the words the house style writes, in that language (labels.py)
 
 
 # -- Names --------------------------------------------------------------------------------
@@ -185,18 +187,24 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
             piece = Text(piece, *_mark_signs(marks[position], ctx))
         parts.append(piece)
     if etal:
+        etal_text = ctx.labels("et al.")
         if not parts:
-            return Text("et al."), 2
+            return Text(etal_text), 2
         # "A et al.", "A, B, et al.": never "A, B, and C et al."
-        joined = _join(parts, ", ", ", ")
-        return Text(*joined, ", et al." if len(parts) > 1 else " et al."), len(parts) + 1
-    return Text(*_join(parts)), len(parts)
+        comma = ctx.labels(", ")
+        joined = _join(parts, sep=comma)
+        return Text(*joined, comma if len(parts) > 1 else " ", etal_text), len(parts) + 1
+    return Text(*_join(parts, ctx.labels)), len(parts)
 
 
-def _join(parts: list[Text], two: str = " and ", last: str = ", and ", sep: str = ", ") -> list[Text | str]:
-    """``A and B``, ``A, B, and C``; with ``sep`` for all three, a plain list (``A; B; C``)."""
+def _join(parts: list[Text], labels: Labels = ENGLISH, sep: str | None = None) -> list[Text | str]:
+    """``A and B``, ``A, B, and C`` in the CV's language; with ``sep``, a plain list (``A; B; C``)."""
     if len(parts) <= 1:
         return list(parts)
+    if sep is not None:
+        two = last = sep
+    else:
+        two, last, sep = labels(" and "), labels(", and "), labels(", ")
     if len(parts) == 2:
         return [parts[0], two, parts[1]]
     out: list[Text | str] = []
@@ -301,12 +309,23 @@ def _with_language(entry: _Entry, block: str, text: Text) -> Text:
     names = [n for n in (_language_name(i) for i in _split_list(decode_plain(entry.record.get("language")))) if n]
     if not names:
         return text
-    return Text(text, " (in ", *_join([Text(n) for n in names]), ")")
+    labels = entry.ctx.labels
+    return labels.fill("{text} (in {languages})", text=text,
+                       languages=Text(*_join([Text(_shown_language(n, labels)) for n in names], labels)))
+
+
+def _shown_language(name: str, labels: Labels) -> str:
+    """An English language name (biblatex's ``langgerman``: "German") in the CV's language, by Babel's names."""
+    if labels.english:
+        return name
+    from .dates import language_name
+
+    return language_name(name, labels.language) or name
 
 
 # biblatex's country keys, as @patent locations use them
-_COUNTRIES = {"countryde": "Germany", "countryeu": "European Union", "countryfr": "France",
-              "countryuk": "United Kingdom", "countryus": "United States"}
+_COUNTRIES = {"countryde": N_("Germany"), "countryeu": N_("European Union"), "countryfr": N_("France"),
+              "countryuk": N_("United Kingdom"), "countryus": N_("United States")}
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
@@ -336,12 +355,18 @@ def _list_field(name: str) -> Callable[[_Entry], Text]:
         items = _split_list(raw)
         if len(items) < 2:
             return entry.text(name)
-        return Text(*_join([Text(_COUNTRIES[i.lower()]) if i.lower() in _COUNTRIES else decode(i).text
-                             for i in items]))
+        labels = entry.ctx.labels
+        return Text(*_join([Text(labels(_COUNTRIES[i.lower()])) if i.lower() in _COUNTRIES else decode(i).text
+                             for i in items], labels))
 
     block.__name__ = f"b_{name}"
     block.__doc__ = f"The ``{name}`` list."
     return block
+
+
+def _numbered(entry: _Entry, message: str, number: int) -> str:
+    """``{nth} edn.``: a message with the English ordinal (``{nth}``) and the bare number (``{n}``) to choose from."""
+    return entry.ctx.labels(message, n=number, nth=_ordinal(number))
 
 
 def _ordinal(number: int) -> str:
@@ -388,11 +413,12 @@ def b_title_italic(entry: _Entry) -> Text:
     return _with_language(entry, "title", _title(entry, italic=True))
 
 
-def _by(entry: _Entry, role: str, words: str) -> Text:
+def _by(entry: _Entry, role: str, words: str, **parts: Text) -> Text:
+    """``words`` is a message with ``{names}`` (``ed. by {names}``): the names go where the language puts them."""
     if not entry.record.persons.get(role) or entry.head_role == role:
         return Text()
     names, _ = _name_list(entry.record, role, entry.ctx, invert_first=False, nested=entry.nested)
-    return Text(words, " ", names)
+    return entry.ctx.labels.fill(words, names=names, **parts)
 
 
 def _same_people(entry: _Entry, one: str, other: str) -> bool:
@@ -403,32 +429,37 @@ def _same_people(entry: _Entry, one: str, other: str) -> bool:
 def b_editors(entry: _Entry) -> Text:
     """``ed. by A. Smith and B. Jones`` (unless the editors head the entry); ``ed. and transl. by`` when they translated."""
     if entry.head_role != "editor" and _same_people(entry, "editor", "translator"):
-        return _by(entry, "editor", "ed. and transl. by")
+        return _by(entry, "editor", N_("ed. and transl. by {names}"))
     if _same_people(entry, "editor", "commentator"):
-        return _by(entry, "editor", "ed. and comm. by")
-    return _by(entry, "editor", "ed. by")
+        return _by(entry, "editor", N_("ed. and comm. by {names}"))
+    return _by(entry, "editor", N_("ed. by {names}"))
 
 
 def b_translators(entry: _Entry) -> Text:
     """``transl. by A. Smith``; ``transl. from the German by`` with ``origlanguage``; ``transl. and comm. by``."""
     if entry.head_role != "editor" and entry.record.persons.get("editor") and _same_people(entry, "translator", "editor"):
         return Text()  # said with the editors
-    words = "transl."
-    if _same_people(entry, "translator", "commentator"):
-        words += " and comm."
+    labels = entry.ctx.labels
+    commented = _same_people(entry, "translator", "commentator")
     languages = [n for n in (_language_name(i) for i in _split_list(decode_plain(entry.record.get("origlanguage"))))
                  if n]
     if languages:
-        words += " from the " + " and ".join(languages)
-    return _by(entry, "translator", words + " by")
+        words = (N_("transl. and comm. from the {languages} by {names}") if commented
+                 else N_("transl. from the {languages} by {names}"))
+        shown = Text(*_join([Text(_shown_language(n, labels)) for n in languages], labels))
+        return _by(entry, "translator", words, languages=shown)
+    return _by(entry, "translator", N_("transl. and comm. by {names}") if commented else N_("transl. by {names}"))
 
 
 # biblatex's editor types (editoratype): the words before the names
-_EDITOR_TYPES = {"editor": "ed. by", "compiler": "comp. by", "founder": "founded by", "continuator": "continued by",
-                 "redactor": "red. by", "reviser": "rev. by", "collaborator": "in collab. with",
-                 "organizer": "org. by", "director": "dir. by"}
-_CONTRIBUTORS = (("commentator", "comm. by"), ("annotator", "annot. by"), ("introduction", "with an intro. by"),
-                 ("foreword", "with a foreword by"), ("afterword", "with an afterw. by"))
+_EDITOR_TYPES = {"editor": N_("ed. by {names}"), "compiler": N_("comp. by {names}"),
+                 "founder": N_("founded by {names}"), "continuator": N_("continued by {names}"),
+                 "redactor": N_("red. by {names}"), "reviser": N_("rev. by {names}"),
+                 "collaborator": N_("in collab. with {names}"), "organizer": N_("org. by {names}"),
+                 "director": N_("dir. by {names}")}
+_CONTRIBUTORS = (("commentator", N_("comm. by {names}")), ("annotator", N_("annot. by {names}")),
+                 ("introduction", N_("with an intro. by {names}")), ("foreword", N_("with a foreword by {names}")),
+                 ("afterword", N_("with an afterw. by {names}")))
 
 
 def b_contributors(entry: _Entry) -> Text:
@@ -437,7 +468,7 @@ def b_contributors(entry: _Entry) -> Text:
     pieces: list[Text] = []
     for role in ("editora", "editorb", "editorc"):
         kind = decode_plain(entry.record.get(f"{role}type")).strip().lower()
-        pieces.append(_by(entry, role, _EDITOR_TYPES.get(kind, "ed. by")))
+        pieces.append(_by(entry, role, _EDITOR_TYPES.get(kind, _EDITOR_TYPES["editor"])))
     for role, words in _CONTRIBUTORS:
         if role == "commentator" and (_same_people(entry, "commentator", "translator")
                                       or _same_people(entry, "commentator", "editor")):
@@ -460,7 +491,7 @@ def b_journal(entry: _Entry) -> Text:
         venue = Text(venue, ", ", series)
     if entry.pubstate == "submitted":
         entry.said_submitted = True
-        return Text("submitted to ", venue)
+        return entry.ctx.labels.fill("submitted to {venue}", venue=venue)
     return venue
 
 
@@ -479,9 +510,9 @@ def _series(entry: _Entry) -> Text:
     series = entry.text("series")
     plain = as_plain(series).strip()
     if plain.isdigit():
-        return Text(f"{_ordinal(int(plain))} ser.")
-    named = {"newseries": "new ser.", "oldseries": "old ser."}.get(plain.lower())
-    return Text(named) if named else series
+        return Text(_numbered(entry, N_("{nth} ser."), int(plain)))
+    named = {"newseries": N_("new ser."), "oldseries": N_("old ser.")}.get(plain.lower())
+    return Text(entry.ctx.labels(named)) if named else series
 
 
 def _volume(entry: _Entry) -> Text:
@@ -503,7 +534,7 @@ def b_numbers(entry: _Entry) -> Text:
         number = Text()
     if volume:
         return Text(volume, "(", number, ")") if number else volume
-    return Text("no.\u00a0", number) if number else Text()
+    return entry.ctx.labels.fill("no.\u00a0{number}", number=number) if number else Text()
 
 
 def b_pages_bare(entry: _Entry) -> Text:
@@ -523,8 +554,8 @@ def b_pages(entry: _Entry) -> Text:
     plain = as_plain(pages)
     if re.fullmatch(r"\s*(?:p|pp|pages?)\.?\s.*", plain, re.IGNORECASE):  # written with its own "pp."
         return _range(pages)
-    prefix = "pp.\u00a0" if re.search(r"[-‐‑–—,+]", plain) else "p.\u00a0"
-    return Text(prefix, _range(pages))
+    message = N_("pp.\u00a0{pages}") if re.search(r"[-‐‑–—,+]", plain) else N_("p.\u00a0{pages}")
+    return entry.ctx.labels.fill(message, pages=_range(pages))
 
 
 def b_in_book(entry: _Entry) -> Text:
@@ -544,20 +575,25 @@ def b_in_book(entry: _Entry) -> Text:
         book = Text(names, ", ", book)
     if entry.pubstate == "submitted":
         entry.said_submitted = True
-        return Text("submitted to ", book)
-    return Text("in ", book)
+        return entry.ctx.labels.fill("submitted to {venue}", venue=book)
+    return entry.ctx.labels.fill("in {book}", book=book)
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December")
 
 
-def _event_date(text: str) -> str:
-    """``1968-05-19/1968-05-25`` -> ``May 19–25, 1968``: a meeting's dates are shown in full, as biblatex does."""
+def _event_date(text: str, labels: Labels = ENGLISH) -> str:
+    """``1968-05-19/1968-05-25`` -> ``May 19–25, 1968``: a meeting's dates are shown in full, as biblatex does;
+    in another language as Babel (CLDR) writes them there (``19.–25. Mai 1968``)."""
     date = parse_date(text)
     if date is None:
         return decode_plain(text)
     end = parse_date(text.partition("/")[2]) if "/" in text else None
+    if not labels.english:
+        from .dates import date_range
+
+        return date_range(date, end, labels.language)
 
     def one(d, year: bool = True) -> str:
         if d.month and 1 <= d.month <= 12:
@@ -581,8 +617,8 @@ def b_event(entry: _Entry) -> Text:
     record = entry.record
     # a paper without a booktitle shows its event title as the book (b_in_book): not twice
     title = Text() if record.kind == "inproceedings" and not record.get("booktitle") else entry.text("eventtitle")
-    place = [p for p in (entry.text("venue"), Text(_event_date(record.get("eventdate"))) if record.get("eventdate")
-                         else Text()) if p]
+    dates = record.get("eventdate")
+    place = [p for p in (entry.text("venue"), Text(_event_date(dates, entry.ctx.labels)) if dates else Text()) if p]
     where = Text(*_comma_join(place))
     if title and where:
         return Text(title, " (", where, ")")
@@ -593,7 +629,7 @@ def _pagetotal(entry: _Entry) -> Text:
     total = entry.text("pagetotal")
     if not total:
         return Text()
-    return Text(total, "\u00a0pp.") if as_plain(total).strip().isdigit() else total
+    return entry.ctx.labels.fill("{total}\u00a0pp.", total=total) if as_plain(total).strip().isdigit() else total
 
 
 def b_edition(entry: _Entry) -> Text:
@@ -601,7 +637,7 @@ def b_edition(entry: _Entry) -> Text:
     edition = entry.text("edition")
     plain = as_plain(edition).strip()
     if plain.isdigit():
-        return Text(f"{_ordinal(int(plain))} edn.")
+        return Text(_numbered(entry, N_("{nth} edn."), int(plain)))
     return edition
 
 
@@ -612,58 +648,63 @@ def b_volume_series(entry: _Entry) -> Text:
     if main and entry.text("mainsubtitle"):
         main = Text(main, ": ", entry.text("mainsubtitle"))
     pieces: list[Text] = []
+    labels = entry.ctx.labels
     if volume and main:
-        pieces.append(Text("vol.\u00a0", volume, " of ", _italic(main)))
+        pieces.append(labels.fill("vol.\u00a0{volume} of {work}", volume=volume, work=_italic(main)))
     elif volume and series and not number:
-        pieces.append(Text("vol.\u00a0", volume, " of ", series))
+        pieces.append(labels.fill("vol.\u00a0{volume} of {work}", volume=volume, work=series))
         series = Text()
     elif volume:
-        pieces.append(Text("vol.\u00a0", volume))
+        pieces.append(labels.fill("vol.\u00a0{volume}", volume=volume))
     elif entry.text("volumes"):
-        pieces.append(Text(entry.text("volumes"), "\u00a0vols."))
+        pieces.append(labels.fill("{volumes}\u00a0vols.", volumes=entry.text("volumes")))
     if series:
         pieces.append(Text(series, " ", number) if number else series)
     elif number:
-        pieces.append(Text("no.\u00a0", number))
+        pieces.append(labels.fill("no.\u00a0{number}", number=number))
     return Text(*_comma_join(pieces))
 
 
-_THESIS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mastersthesis": "Master's thesis",
-           "candthesis": "Candidate thesis", "bathesis": "Bachelor's thesis"}
+_THESIS = {"phdthesis": N_("PhD thesis"), "mathesis": N_("Master's thesis"), "mastersthesis": N_("Master's thesis"),
+           "candthesis": N_("Candidate thesis"), "bathesis": N_("Bachelor's thesis")}
 
 
 def b_thesis_type(entry: _Entry) -> Text:
     """``*PhD thesis*``, ``*Master's thesis*``, or the ``type`` as written; in italics."""
     written = entry.record.get("type").strip()
     name = _THESIS.get(written.lower().replace(" ", ""))
-    return _italic(Text(name) if name else (entry.text("type") if written else Text("Thesis")))
+    labels = entry.ctx.labels
+    return _italic(Text(labels(name)) if name else (entry.text("type") if written else Text(labels("Thesis"))))
 
 
-_REPORT = {"techreport": "Technical report", "resreport": "Research report"}
+_REPORT = {"techreport": N_("Technical report"), "resreport": N_("Research report")}
 
 
 def b_report(entry: _Entry) -> Text:
     """``Technical report 42``: the type (``Technical report`` by default) and the number."""
     written = entry.record.get("type").strip()
     name = _REPORT.get(written.lower()) if written else "Technical report"
-    kind = Text(name) if name else entry.text("type")
+    kind = Text(entry.ctx.labels(name)) if name else entry.text("type")
     number = entry.text("number")
     return Text(kind, " ", number) if number else kind
 
 
-_COUNTRY = {"au": "Australian", "de": "German", "eu": "European", "fr": "French", "uk": "British", "us": "U.S."}
+# biblatex's patent types (patentus, patreqde...): the whole phrase, which languages order differently
+_PATENTS = {"patent": N_("Patent"), "patentau": N_("Australian patent"), "patentde": N_("German patent"),
+            "patenteu": N_("European patent"), "patentfr": N_("French patent"), "patentuk": N_("British patent"),
+            "patentus": N_("U.S. patent"), "patreq": N_("Patent request"),
+            "patreqau": N_("Australian patent request"), "patreqde": N_("German patent request"),
+            "patreqeu": N_("European patent request"), "patreqfr": N_("French patent request"),
+            "patrequk": N_("British patent request"), "patrequs": N_("U.S. patent request")}
 
 
 def b_patent(entry: _Entry) -> Text:
     """``U.S. patent 7,654,321 (Acme Corp.)``: biblatex's patent types, the number, the holders."""
     written = entry.record.get("type").strip().lower()
-    match = re.fullmatch(r"(patent|patreq)(au|de|eu|fr|uk|us)?", written)
-    if match:
-        base = "patent" if match.group(1) == "patent" else "patent request"
-        country = _COUNTRY.get(match.group(2) or "")
-        name = Text(f"{country} {base}" if country else base[:1].upper() + base[1:])
+    if written in _PATENTS:
+        name = Text(entry.ctx.labels(_PATENTS[written]))
     else:
-        name = entry.text("type") or Text("Patent")
+        name = entry.text("type") or Text(entry.ctx.labels(_PATENTS["patent"]))
     number = entry.text("number")
     out = Text(name, " ", number) if number else name
     if entry.record.persons.get("holder"):
@@ -677,7 +718,8 @@ def b_version(entry: _Entry) -> Text:
     if not version:
         return Text()
     plain = as_plain(version).strip().lower()
-    return version if plain.startswith(("version", "v", "release")) else Text("version ", version)
+    return version if plain.startswith(("version", "v", "release")) else entry.ctx.labels.fill("version {version}",
+                                                                                                   version=version)
 
 
 def _field(name: str, skip_arxiv: bool = False) -> Callable[[_Entry], Text]:
@@ -697,9 +739,11 @@ def b_pubstate(entry: _Entry) -> Text:
     state = entry.pubstate
     if not state or state == "inreview" or (state == "submitted" and entry.said_submitted):
         return Text()
-    words = {"inpress": "in press", "submitted": "submitted", "forthcoming": "forthcoming",
-             "prepublished": "prepublished", "inpreparation": "in preparation"}
-    return Text(words[state]) if state in words else entry.text("pubstate")
+    return Text(entry.ctx.labels(_PUBSTATES[state])) if state in _PUBSTATES else entry.text("pubstate")
+
+
+_PUBSTATES = {"inpress": N_("in press"), "submitted": N_("submitted"), "forthcoming": N_("forthcoming"),
+              "prepublished": N_("prepublished"), "inpreparation": N_("in preparation")}
 
 
 def b_isbn(entry: _Entry) -> Text:
@@ -732,10 +776,12 @@ def b_eprint(entry: _Entry) -> Text:
 
 
 # biblatex's related types: the words before the related entries (english.lbx's, in this style's abbreviations)
-_RELATED = {"origpubas": "orig. pub. as", "origpubin": "orig. pub. in", "reprint": "repr. of",
-            "reprintas": "repr. as", "reprintfrom": "repr. from", "reviewof": "review of",
-            "translationas": "transl. as", "translationfrom": "transl. from", "translationof": "transl. of",
-            "bytranslator": "transl.", "multivolume": "", "default": ""}
+_RELATED = {"origpubas": N_("orig. pub. as {works}"), "origpubin": N_("orig. pub. in {works}"),
+            "reprint": N_("repr. of {works}"), "reprintas": N_("repr. as {works}"),
+            "reprintfrom": N_("repr. from {works}"), "reviewof": N_("review of {works}"),
+            "translationas": N_("transl. as {works}"), "translationfrom": N_("transl. from {works}"),
+            "translationof": N_("transl. of {works}"), "bytranslator": N_("transl. {works}"), "multivolume": "",
+            "default": ""}
 
 
 def b_related(entry: _Entry) -> Text:
@@ -745,15 +791,17 @@ def b_related(entry: _Entry) -> Text:
     if not record.related or entry.nested:
         return Text()
     kind = decode_plain(record.get("relatedtype")).strip().lower()
-    words = entry.text("relatedstring") or Text(_RELATED.get(kind, ""))
+    written = entry.text("relatedstring")
+    words = _RELATED.get(kind, "")
     cited = []
     own = [str(p) for p in record.persons.get(entry.head_role or "author", [])]
     for other in record.related:
         if kind == "multivolume":  # the volumes of a set: "vol. A: The TeXbook (1984)"
             title = _title(_Entry(other, entry.ctx, False, other.year), italic=True)
             volume = other.text("volume")
-            year = _year_text(other)
-            cited.append(Text(*(["vol.\u00a0", volume, ": "] if volume else []), title,
+            year = _year_text(other, entry.ctx.labels)
+            cited.append(Text(*([entry.ctx.labels.fill("vol.\u00a0{volume}", volume=volume), ": "] if volume else []),
+                              title,
                               *([" (", year, ")"] if year else [])))
             continue
         omit = {"translators"} if kind == "bytranslator" else set()
@@ -763,9 +811,12 @@ def b_related(entry: _Entry) -> Text:
         cited.append(format_entry(other, entry.ctx, markers=False, nested=True, end=False, omit=frozenset(omit)))
     if kind == "bytranslator" and record.related and record.related[0].persons.get("translator"):
         names, _ = _name_list(record.related[0], "translator", entry.ctx, invert_first=False, nested=True)
-        words = Text("transl. by ", names, " as")
-    joined = _join(cited, "; ", "; ", "; ")
-    return Text(words, " ", *joined) if words else Text(*joined)
+        words = N_("transl. by {names} as {works}")
+        return entry.ctx.labels.fill(words, names=names, works=Text(*_join(cited, sep="; ")))
+    works = Text(*_join(cited, sep="; "))
+    if written:
+        return Text(written, " ", works)
+    return entry.ctx.labels.fill(words, works=works) if words else works
 
 
 def b_preprint(entry: _Entry) -> Text:
@@ -774,7 +825,7 @@ def b_preprint(entry: _Entry) -> Text:
     if not found:
         return Text()
     server, doi = found
-    return Text(f"preprint: {server}, doi:", HRef(f"https://doi.org/{doi}", doi))
+    return entry.ctx.labels.fill("preprint: {server}, doi:{doi}", server=server, doi=HRef(f"https://doi.org/{doi}", doi))
 
 
 def b_link(entry: _Entry) -> Text:
@@ -794,7 +845,11 @@ def b_link(entry: _Entry) -> Text:
         return Text()
     link = _link(url, url)
     urldate = decode_plain(record.get("urldate")).strip()
-    return Text(link, f", accessed {urldate}") if urldate else link
+    if not urldate:
+        return link
+    from .dates import iso_date
+
+    return entry.ctx.labels.fill("{link}, accessed {date}", link=link, date=iso_date(urldate, entry.ctx.labels))
 
 
 # -- The tables ------------------------------------------------------------------------------
@@ -861,9 +916,9 @@ def layout_of(record: Record) -> tuple[str, ...]:
 # -- The entry ------------------------------------------------------------------------------
 
 
-def _year_text(record: Record) -> Text:
+def _year_text(record: Record, labels: Labels = ENGLISH) -> Text:
     if record.date is not None:
-        return Text(record.date.display())
+        return Text(record.date.display(labels("ca. {year}")))
     return record.text("year")
 
 
@@ -890,7 +945,7 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
     if not head:  # no names: the title heads the entry, as biblatex's author-year styles do
         head = BLOCKS[blocks.pop(0)](entry)
     if show_year and entry.pubstate not in _NO_YEAR_YET:
-        shown = _year_text(record)
+        shown = _year_text(record, ctx.labels)
         if shown:
             head = Text(head, " (", shown, ")") if head else shown
     pieces = [head] + [BLOCKS[name](entry) for name in blocks]
@@ -911,8 +966,10 @@ def _head(entry: _Entry) -> Text:
                                       year=entry.year, surname_only=bool(contribution))
             entry.head_role = role
             if role == "editor":
-                names = Text(names, " (eds.)" if count > 1 else " (ed.)")
-            return Text(contribution, " to ", names) if contribution else names
+                names = entry.ctx.labels.fill("{names} (eds.)" if count > 1 else "{names} (ed.)", names=names)
+            if contribution:
+                return entry.ctx.labels.fill("{contribution} to {names}", contribution=contribution, names=names)
+            return names
     return Text()
 
 
@@ -996,10 +1053,10 @@ def style_problem(name: object, where: str = "cv_citation_style") -> str | None:
 # -- Legends ----------------------------------------------------------------------------------
 
 
-def legend(roles: dict[str, Role], prefix: str = "Supervised") -> Text:
+def legend(roles: dict[str, Role], prefix: str = "Supervised", labels: Labels = ENGLISH) -> Text:
     """``Supervised graduate student*, postdoc×, and visiting student◊``, from the roles."""
     parts = [Text(role.label, Marker(role)) for role in roles.values()]
-    return Text(prefix, " ", *_join(parts))
+    return labels.fill("{prefix} {roles}", prefix=prefix, roles=Text(*_join(parts, labels)))
 
 
 def used_marks(records: Iterable[Record]) -> set[str]:
@@ -1020,7 +1077,7 @@ def marks_legend(marks: Mapping[str, tuple[str, str]], used: set[str]) -> Text:
         if written in used and label and (shown, label) not in seen:
             seen.add((shown, label))
             items.append(Text(MarkSign(shown, label), " ", label))
-    return Text(*_join(items, "; ", "; ", "; "))
+    return Text(*_join(items, sep="; "))
 
 
 __all__ = [

@@ -7,7 +7,7 @@ document.addEventListener("click", async (event) => {
   const label = button.textContent;
   try {
     await navigator.clipboard.writeText(source.textContent);
-    button.textContent = "Copied";
+    button.textContent = button.dataset.copied || "Copied";
   } catch (err) {
     // no clipboard (an insecure origin): select the text so Ctrl+C copies it
     const range = document.createRange();
@@ -15,7 +15,7 @@ document.addEventListener("click", async (event) => {
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    button.textContent = "Selected: press Ctrl+C";
+    button.textContent = button.dataset.selected || "Selected: press Ctrl+C";
   }
   setTimeout(() => { button.textContent = label; }, 2000);
 });

@@ -1,0 +1,115 @@
+"""The CV's language: the extension's words through Sphinx's message catalogs, and ``cv_labels``.
+
+The translations are ``locale/<language>/LC_MESSAGES/cvsphinx.po`` in the package; the ``.mo``
+that gettext reads is compiled from it by the build (into the doctree folder, when the ``.po`` is
+newer), never committed.  ``setup`` registers the catalog with Sphinx for ``language``; ``labels``
+then looks up every message of ``locale/cvsphinx.pot`` once through ``get_translation`` and lays
+the CV's own ``cv_labels`` over them: the ``Labels`` table the core formats with.  Warnings stay
+English.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import get_translation
+
+from .configerrors import shown
+from .labels import Labels, fields
+
+CATALOG = "cvsphinx"
+LOCALE_DIR = Path(__file__).parent / "locale"
+TEMPLATE = LOCALE_DIR / f"{CATALOG}.pot"
+LANGUAGES = ("de", "fr", "es", "pt", "it", "zh_CN", "ja")  # complete: tests/unit/test_i18n.py checks each
+
+
+def po_file(language: str) -> Path | None:
+    """The ``.po`` for Sphinx's ``language`` (``pt_BR`` falls back to ``pt``), or None."""
+    for name in (language, language.split("_")[0]):
+        path = LOCALE_DIR / name / "LC_MESSAGES" / f"{CATALOG}.po"
+        if name and path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, mtime: float):
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as handle:
+        return read_po(handle)
+
+
+def message_ids() -> list[str]:
+    """Every message the extension writes: the catalog's template."""
+    return [m.id for m in _read(str(TEMPLATE), TEMPLATE.stat().st_mtime) if m.id]
+
+
+def compile_catalog(language: str, target: Path) -> Path | None:
+    """``<target>/<language>/LC_MESSAGES/cvsphinx.mo`` from its ``.po``, when missing or older; the folder."""
+    source = po_file(language)
+    if source is None:
+        return None
+    mo = target / language / "LC_MESSAGES" / f"{CATALOG}.mo"
+    if not mo.is_file() or mo.stat().st_mtime < source.stat().st_mtime:
+        from babel.messages.mofile import write_mo
+
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+        with open(partial, "wb") as handle:
+            write_mo(handle, _read(str(source), source.stat().st_mtime))
+        os.replace(partial, mo)
+    return target
+
+
+def setup_catalog(app: Sphinx) -> None:
+    """Registered in ``setup``: Sphinx knows ``language`` by then (its ``-D language=`` too)."""
+    language = app.config.language or ""
+    folder = None
+    if language and not language.startswith("en"):
+        try:
+            folder = compile_catalog(language, Path(app.doctreedir) / "cvsphinx-locale")
+        except OSError:  # a read-only build folder: English, and the build says so through its own checks
+            folder = None
+    app.add_message_catalog(CATALOG, folder or LOCALE_DIR)
+
+
+_ = get_translation(CATALOG)
+
+
+def labels(config: Config, problems: list[str]) -> Labels:
+    """The table for this build: the catalog's translations, then ``cv_labels`` (checked here, once)."""
+    language = config.language or ""
+    table: dict[str, str] = {}
+    ids = message_ids()
+    if language and not language.startswith("en"):
+        for msgid in ids:
+            text = _(msgid)
+            if text != msgid:
+                table[msgid] = text
+    own = config.cv_labels
+    if not isinstance(own, dict):
+        problems.append(f"cv_labels must be a dict from the English text to this CV's own, not {shown(own)}; "
+                        "e.g. {'Download as PDF': 'PDF version'}")
+        return Labels(table, language)
+    known = set(ids)
+    for msgid, text in own.items():
+        if not isinstance(msgid, str) or msgid not in known:
+            close = difflib.get_close_matches(str(msgid), ids, n=2, cutoff=0.5)
+            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            problems.append(f"cv_labels has {shown(msgid)}, which the extension never writes; {hint}the keys are "
+                            f"the English texts of {TEMPLATE.name} (README, 'Languages')")
+        elif not isinstance(text, str):
+            problems.append(f"cv_labels[{msgid!r}] must be text, not {shown(text)}")
+        elif not fields(text) <= fields(msgid):
+            extra = ", ".join("{" + f + "}" for f in sorted(fields(text) - fields(msgid)))
+            problems.append(f"cv_labels[{msgid!r}] has {extra}, which {msgid!r} does not fill; "
+                            f"use only {', '.join('{' + f + '}' for f in sorted(fields(msgid))) or 'plain text'}")
+        else:
+            table[msgid] = text
+    return Labels(table, language)

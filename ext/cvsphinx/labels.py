@@ -1,0 +1,101 @@
+"""The words the extension writes into a CV, looked up in one place.
+
+Every string a reader sees (on the page, in the PDF, in the text output) is a message id written
+in English, at the one place it is used, as ``labels("in {book}", book=...)`` or, in a table,
+marked with ``N_``.  The catalog of all of them is ``locale/cvsphinx.pot``, which a test compares
+with the ids in the code; each language's ``.po`` beside it translates them.  i18n.py (the
+Sphinx side) reads the translations through Sphinx's message catalogs for the CV's ``language``,
+adds the CV's own ``cv_labels`` and hands a finished ``Labels`` to the core, which stays free of
+Sphinx: a table from message id to text, so it pickles, forks and hashes like the rest of the
+configuration.  Without a language the table is empty and every id is its own English text, so
+an English CV is unchanged.
+
+Placeholders are ``{name}`` (Python's brace format): a translation may put them in any order, or
+leave one out (Japanese ordinals need no suffix), and ``fill`` puts rich text (italics, links,
+bold names) where they stand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pybtex.richtext import BaseText, Text
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def N_(msgid: str) -> str:  # noqa: N802  (gettext's name for "mark, translate later")
+    """Marks a message id where a table defines it; the lookup happens where it is shown."""
+    return msgid
+
+
+def fields(template: str) -> set[str]:
+    """The placeholders of a message: a translation must not invent new ones."""
+    return set(_FIELD.findall(template))
+
+
+class Labels:
+    """Message id -> the text this CV shows; an id not in the table is shown as written (English)."""
+
+    __slots__ = ("language", "table")
+
+    def __init__(self, table: Mapping[str, str] | None = None, language: str = "") -> None:
+        self.table = dict(table or {})
+        self.language = language  # Sphinx's ``language`` ("" or "en": English), for Babel's dates
+
+    def __call__(self, msgid: str, **values: object) -> str:
+        """The plain text of a message, its placeholders filled with plain values."""
+        text = self.table.get(msgid, msgid)
+        return text.format_map(_Missing(values)) if values else text
+
+    def fill(self, msgid: str, **parts: BaseText | str) -> Text:
+        """The message as rich text, each ``{name}`` replaced by its part; an empty part leaves nothing."""
+        template = self.table.get(msgid, msgid)
+        pieces: list[BaseText | str] = []
+        at = 0
+        for match in _FIELD.finditer(template):
+            if match.start() > at:
+                pieces.append(template[at:match.start()])
+            part = parts.get(match.group(1))
+            if part:
+                pieces.append(part)
+            at = match.end()
+        if at < len(template):
+            pieces.append(template[at:])
+        return Text(*pieces)
+
+    @property
+    def english(self) -> bool:
+        return not self.language or self.language == "en" or self.language.startswith("en_")
+
+    def digest_items(self) -> tuple[tuple[str, str], ...]:
+        """What the rendered entries depend on: part of the configuration digest."""
+        return (("", self.language), *sorted(self.table.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Labels) and (self.table, self.language) == (other.table, other.language)
+
+    def __hash__(self) -> int:
+        return hash(self.digest_items())
+
+    def __repr__(self) -> str:
+        return f"Labels(language={self.language!r}, {len(self.table)} translated)"
+
+    def __getstate__(self) -> tuple[dict[str, str], str]:
+        return self.table, self.language
+
+    def __setstate__(self, state: tuple[dict[str, str], str]) -> None:
+        self.table, self.language = state
+
+
+class _Missing(dict):
+    """``format_map`` that leaves an unknown placeholder as written instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+ENGLISH = Labels()
+
+__all__ = ["ENGLISH", "N_", "Labels", "fields"]
