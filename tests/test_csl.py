@@ -13,10 +13,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from cvsphinx import csl
+from cvsphinx import csl, i18n
 from cvsphinx.bibfile import read_bib
 from cvsphinx.formats import csl_item
+from cvsphinx.labels import Labels
 from cvsphinx.records import build_records
 from sphinx.testing.util import SphinxTestApp
 
@@ -44,11 +46,20 @@ def _reference(style: str, lang: str = "") -> dict[str, str]:
     records, _ = build_records(entries)
     items = []
     for record in records:
-        item = {k: v for k, v in csl_item(record, (), {}, "", "", 0).items() if k != "custom"}
+        item = {k: v for k, v in csl_item(record, (), {}, "", "", 0, _words(lang)).items() if k != "custom"}
         item["id"] = record.key
         items.append(item)
     found = csl.run_citeproc(items, csl.style_path(style), lang)
     return {key: _plain(BeautifulSoup(html, "html.parser").get_text()) for key, html in found.items()}
+
+
+def _words(lang: str) -> Labels:
+    """The extension's own words (a thesis's genre, a state) in that language, as the build has them."""
+    po = i18n.po_file(lang) if lang else None
+    if po is None:
+        return Labels()
+    with open(po, "rb") as handle:
+        return Labels({m.id: m.string for m in read_po(handle) if m.id and m.string}, lang)
 
 
 def _plain(text: str) -> str:

@@ -87,7 +87,7 @@ class CSLStyle:
         mark_chars = {written: chr(_MARK_BASE + i) for i, written in enumerate(ctx.marks)}
         items = []
         for record, markers, _year in jobs:
-            item = {k: v for k, v in csl_item(record, (), {}, "", "", 0).items() if k != "custom"}
+            item = {k: v for k, v in csl_item(record, (), {}, "", "", 0, ctx.labels).items() if k != "custom"}
             field = "author" if record.persons.get("author") else "editor"
             names = item.get(field, [])
             marked: dict[int, tuple[str, str]] = {}  # position -> (start, end) around the family name

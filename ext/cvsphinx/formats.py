@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .identifiers import doi_url, export_url
+from .labels import ENGLISH, N_, Labels
 from .latex import decode_plain
 from .links import bibtex as written_bibtex
 from .people import NameKey, highlighted
@@ -35,9 +36,9 @@ CSL_TYPES = {
     "patent": "patent", "unpublished": "manuscript", "manual": "report", "booklet": "pamphlet", "misc": "document",
 }
 _IN_BOOK = {"chapter", "paper-conference", "entry-encyclopedia"}
-_THESIS_GENRE = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mastersthesis": "Master's thesis"}
-_PUBSTATE = {"inpress": "in press", "submitted": "submitted", "inreview": "in review", "forthcoming": "forthcoming",
-             "inpreparation": "in preparation", "prepublished": "prepublished"}
+_THESIS_GENRE = {"phdthesis": N_("PhD thesis"), "mathesis": N_("Master's thesis"), "mastersthesis": N_("Master's thesis")}
+_PUBSTATE = {"inpress": N_("in press"), "submitted": N_("submitted"), "inreview": N_("in review"),
+             "forthcoming": N_("forthcoming"), "inpreparation": N_("in preparation"), "prepublished": N_("prepublished")}
 _SEASONS = {21: "1", 22: "2", 23: "3", 24: "4"}
 # BibTeX's own entry types, whose fields keep BibTeX's names when an entry is written out whole
 _BIBTEX_TYPES = {"article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference", "manual",
@@ -184,8 +185,11 @@ def _date(record: Record) -> dict[str, Any] | None:
 
 
 def csl_item(record: Record, roles: tuple[tuple[int, str, str], ...], labels: dict[str, str],
-             group: str, group_title: str, number: int) -> dict[str, Any]:
-    """One CSL-JSON item (CSL 1.0.2 input schema); what CSL has no variable for goes into ``custom``."""
+             group: str, group_title: str, number: int, words: Labels = ENGLISH) -> dict[str, Any]:
+    """One CSL-JSON item (CSL 1.0.2 input schema); what CSL has no variable for goes into ``custom``.
+
+    ``words``: the CV's language for the genre and the state a CSL style prints as given ("Dissertation"); the
+    exported file keeps English, which reference managers read."""
     kind = CSL_TYPES.get(record.kind) or CSL_TYPES.get(record.type) or "document"
     item: dict[str, Any] = {"id": record.key, "citation-key": record.key, "type": kind}
     title = _plain(record, "title")
@@ -224,12 +228,13 @@ def csl_item(record: Record, roles: tuple[tuple[int, str, str], ...], labels: di
         publisher = _plain(record, "howpublished")
     if publisher:
         item["publisher"] = publisher
-    genre = _THESIS_GENRE.get(record.get("type").strip().lower()) or _plain(record, "type")
+    genre = _THESIS_GENRE.get(record.get("type").strip().lower())
+    genre = words(genre) if genre else _plain(record, "type")
     if genre and kind in ("thesis", "report", "document", "dataset", "software", "webpage", "manuscript"):
         item["genre"] = genre
     pubstate = record.get("pubstate").strip().lower()
     if pubstate:
-        item["status"] = _PUBSTATE.get(pubstate, decode_plain(pubstate))
+        item["status"] = words(_PUBSTATE[pubstate]) if pubstate in _PUBSTATE else decode_plain(pubstate)
     notes = [n for n in (_plain(record, "note"), _plain(record, "addendum")) if n]
     if notes:
         item["note"] = ". ".join(notes)

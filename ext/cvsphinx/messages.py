@@ -72,8 +72,9 @@ def pot_text(found: dict[str, list[str]] | None = None) -> str:
     return "\n".join(out)
 
 
-def update(language: str, found: dict[str, list[str]] | None = None) -> Path:
-    """``locale/<language>/LC_MESSAGES/cvsphinx.po`` with every message, keeping the translations it has."""
+def update(language: str, found: dict[str, list[str]] | None = None, new: dict[str, str] | None = None) -> Path:
+    """``locale/<language>/LC_MESSAGES/cvsphinx.po`` with every message, keeping the translations it has
+    (``new``: translations to add or change)."""
     from babel.messages.pofile import read_po
 
     found = extract() if found is None else found
@@ -82,6 +83,7 @@ def update(language: str, found: dict[str, list[str]] | None = None) -> Path:
     if path.is_file():
         with open(path, "rb") as handle:
             old = {m.id: m.string for m in read_po(handle) if m.id}
+    old.update(new or {})
     out = ['msgid ""', 'msgstr ""', '"Project-Id-Version: cvsphinx\\n"', f'"Language: {language}\\n"',
            '"Content-Type: text/plain; charset=UTF-8\\n"', '"Content-Transfer-Encoding: 8bit\\n"', ""]
     for msgid in found:
