@@ -93,7 +93,8 @@ def test_the_wheel_installs_into_a_fresh_environment_and_builds_a_cv(tmp_path: P
     assert wheel.name.startswith(f"cvsphinx-{__version__}-")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("cvsphinx/static/cvsphinx.css", "cvsphinx/templates/sidebar/cv-sections.html",
-                   "cvsphinx/CHANGELOG.md", "cvsphinx/cli.py"):
+                   "cvsphinx/CHANGELOG.md", "cvsphinx/cli.py", "cvsphinx/locale/cvsphinx.pot",
+                   "cvsphinx/locale/de/LC_MESSAGES/cvsphinx.po"):
         assert needed in names, needed
     entry_points = zipfile.ZipFile(wheel).read(f"cvsphinx-{__version__}.dist-info/entry_points.txt").decode()
     assert "cvsphinx = cvsphinx.cli:main" in entry_points

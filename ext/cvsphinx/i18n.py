@@ -46,7 +46,9 @@ def _read(path: str, mtime: float):
 
 
 def message_ids() -> list[str]:
-    """Every message the extension writes: the catalog's template."""
+    """Every message the extension writes: the catalog's template (none, so English, if it was not installed)."""
+    if not TEMPLATE.is_file():
+        return []
     return [m.id for m in _read(str(TEMPLATE), TEMPLATE.stat().st_mtime) if m.id]
 
 
