@@ -30,7 +30,6 @@ from .files import write_atomic
 from .forks import map_in_forks
 from .groups import Assignment, assign, selector_fields
 from .identifiers import doi_of
-from .labels import ENGLISH
 from .latex import preamble_macros
 from .links import Extras, extras
 from .links import anchor as link_anchor
@@ -349,7 +348,7 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
     problems.extend(check_records(records, cfg))
 
     ctx = StyleContext(cfg.owner, cfg.roster, dict(cfg.author_marks or DEFAULT_MARKS), cfg.show_isbn, cfg.language,
-                       cfg.labels or ENGLISH)
+                       cfg.labels)
     marks_used: set[str] = set()
     rendered: dict[str, Rendered] = {}
     groups: dict[str, list[Item]] = {}

@@ -24,7 +24,7 @@ from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
 from .i18n import labels as build_labels
 from .i18n import setup_catalog
-from .labels import N_, Labels
+from .labels import ENGLISH, N_, Labels
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
 from .style import DEFAULT_MARKS, register_csl, style_digest, style_problem
 from .tailor import Variant, build_variants, main_pdf, remember_variant
@@ -91,7 +91,7 @@ class CVConfig:
     citation_style: str = "house"  # a name in style.STYLES: cv_citation_style, or the variant's own
     language: str = ""  # Sphinx's own setting, for the locale of a CSL style
     numbered: bool | None = None  # cv_numbered: None as the citation style does (the house style numbers)
-    labels: Labels | None = None  # the words the extension writes, in that language, with cv_labels (i18n.py)
+    labels: Labels = ENGLISH  # the words the extension writes, in that language, with cv_labels (i18n.py)
 
 
 def validate(app: Sphinx, config: Config) -> None:

@@ -29,7 +29,7 @@ from . import pdftools
 from .catalog import Item, load, load_fresh, warn_problems
 from .config import cv_config
 from .groups import Group, split_pages
-from .labels import ENGLISH, N_
+from .labels import N_
 from .ledger import consistency_check
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
@@ -152,7 +152,7 @@ class LegendDirective(SphinxDirective):
         roles = {key: role for key, role in cfg.roster.roles.items() if key in held}  # a role nobody holds: no line
         result: list[nodes.Node] = []
         if roles:
-            text = legend(roles, cfg.legend_prefix, cfg.labels or ENGLISH)
+            text = legend(roles, cfg.legend_prefix, cfg.labels)
             result.append(nodes.paragraph("", "", *to_nodes(Text("(", text, ")")), classes=["cv-legend"]))
         marks = marks_legend(cfg.author_marks or DEFAULT_MARKS, load(self.env).marks_used)
         if len(marks):  # only when some shown entry carries an authorship mark
@@ -179,8 +179,7 @@ class SupervisedDirective(SphinxDirective):
                 if not stints:
                     continue
                 if role.show_periods:
-                    present = (cfg.labels or ENGLISH)("{start}–present")
-                    periods = ", ".join(s.period.display(present) for s in stints)
+                    periods = ", ".join(s.period.display(cfg.labels) for s in stints)
                     names.append(f"{person.name} ({periods})")
                 else:
                     names.append(person.name)
@@ -259,7 +258,7 @@ class PdfLinkDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         cfg = cv_config(self.config)
-        words = cfg.labels or ENGLISH
+        words = cfg.labels
         # the label a new CV's index.md writes is a message too: it follows the language like the default
         label = words(self.arguments[0] if self.arguments else "Download as PDF")
         url = pdf_url(self.config)

@@ -36,7 +36,7 @@ from .files import write_atomic
 from .forks import map_in_forks
 from .formats import OWNER, Pub, bib_file, bibtex_entry, coins, csl_item, csl_json, head_roles
 from .groups import Group
-from .labels import ENGLISH, N_
+from .labels import N_
 from .nodes import cv_publication_list, entries
 from .records import Record
 
@@ -211,7 +211,7 @@ def add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     here = app.builder.get_target_uri(docname)
     bib, csl = (escape(relative_uri(here, name), quote=True) for name in (BIB_NAME, JSON_NAME))
-    words = cv_config(app.config).labels or ENGLISH
+    words = cv_config(app.config).labels
     sentence = escape(words("Export this list: {bibtex} · {csl}, for reference managers such as Zotero, Mendeley or "
                             "JabRef."))
     sentence = sentence.replace("{bibtex}", f'<a href="{bib}" type="application/x-bibtex" download>BibTeX '
@@ -232,7 +232,7 @@ def head_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     if not any("cv-publications" in n["classes"] for n in doctree.findall(nodes.container)):
         return
     here = app.builder.get_target_uri(pagename)
-    words = cv_config(app.config).labels or ENGLISH
+    words = cv_config(app.config).labels
     tags = "".join(
         f'<link rel="alternate" type="{kind}" href="{escape(relative_uri(here, name), quote=True)}" '
         f'title="{escape(words(label), quote=True)}">\n'

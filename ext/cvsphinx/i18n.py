@@ -20,7 +20,7 @@ from sphinx.config import Config
 from sphinx.locale import get_translation
 
 from .configerrors import shown
-from .labels import Labels, fields
+from .labels import Labels, fields, is_english
 
 CATALOG = "cvsphinx"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -73,7 +73,7 @@ def setup_catalog(app: Sphinx) -> None:
     """Registered in ``setup``: Sphinx knows ``language`` by then (its ``-D language=`` too)."""
     language = app.config.language or ""
     folder = None
-    if language and not language.startswith("en"):
+    if not is_english(language):
         try:
             folder = compile_catalog(language, Path(app.doctreedir) / "cvsphinx-locale")
         except OSError:  # a read-only build folder: English, and the build says so through its own checks
@@ -89,7 +89,7 @@ def labels(config: Config, problems: list[str]) -> Labels:
     language = config.language or ""
     table: dict[str, str] = {}
     ids = message_ids()
-    if language and not language.startswith("en"):
+    if not is_english(language):
         for msgid in ids:
             text = _(msgid)
             if text != msgid:

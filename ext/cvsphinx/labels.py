@@ -30,6 +30,11 @@ def N_(msgid: str) -> str:  # noqa: N802  (gettext's name for "mark, translate l
     return msgid
 
 
+def is_english(language: str) -> bool:
+    """Sphinx's ``language`` that needs no translation: none, ``en``, ``en_GB``, ``en-US``."""
+    return not language or language == "en" or language.startswith(("en_", "en-"))
+
+
 def fields(template: str) -> set[str]:
     """The placeholders of a message: a translation must not invent new ones."""
     return set(_FIELD.findall(template))
@@ -67,26 +72,14 @@ class Labels:
 
     @property
     def english(self) -> bool:
-        return not self.language or self.language == "en" or self.language.startswith("en_")
+        return is_english(self.language)
 
     def digest_items(self) -> tuple[tuple[str, str], ...]:
         """What the rendered entries depend on: part of the configuration digest."""
         return (("", self.language), *sorted(self.table.items()))
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Labels) and (self.table, self.language) == (other.table, other.language)
-
-    def __hash__(self) -> int:
-        return hash(self.digest_items())
-
     def __repr__(self) -> str:
         return f"Labels(language={self.language!r}, {len(self.table)} translated)"
-
-    def __getstate__(self) -> tuple[dict[str, str], str]:
-        return self.table, self.language
-
-    def __setstate__(self, state: tuple[dict[str, str], str]) -> None:
-        self.table, self.language = state
 
 
 class _Missing(dict):
@@ -98,4 +91,4 @@ class _Missing(dict):
 
 ENGLISH = Labels()
 
-__all__ = ["ENGLISH", "N_", "Labels", "fields"]
+__all__ = ["ENGLISH", "N_", "Labels", "fields", "is_english"]

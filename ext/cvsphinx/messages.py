@@ -1,7 +1,7 @@
 """The catalog of the extension's words, read from its code: ``locale/cvsphinx.pot`` and the ``.po`` files.
 
 A message is an English string literal handed to a ``Labels`` lookup (``labels("...")``,
-``words.fill("...")``, ``(... .labels or ENGLISH)("...")``), marked with ``N_("...")`` in a table,
+``words.fill("...")``, ``cfg.labels("...")``), marked with ``N_("...")`` in a table,
 or ``cv_label('...')`` in a template.  ``python -m cvsphinx.messages`` writes the template and
 brings every language's ``.po`` up to date (new messages untranslated, old ones dropped); the
 test suite checks that the committed files are what this reads.  No Sphinx import.
@@ -15,18 +15,14 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent
 _TEMPLATE_CALL = re.compile(r"""cv_label\(\s*'([^']+)'\s*\)""")
-_LOOKUPS = {"labels", "words", "fill", "N_", "_words"}
+_LOOKUPS = {"labels", "words", "N_"}
 
 
 def _is_lookup(func: ast.expr) -> bool:
     if isinstance(func, ast.Name):
         return func.id in _LOOKUPS
     if isinstance(func, ast.Attribute):
-        return func.attr in ("labels", "fill") or (func.attr == "fill" and _is_lookup(func.value))
-    if isinstance(func, ast.BoolOp):  # (cfg.labels or ENGLISH)("...")
-        return any(isinstance(v, ast.Attribute) and v.attr == "labels" for v in func.values)
-    if isinstance(func, ast.Call):  # _words(self)("...")
-        return isinstance(func.func, ast.Name) and func.func.id == "_words"
+        return func.attr in ("labels", "fill")
     return False
 
 

@@ -31,7 +31,6 @@ from .config import _ORCID, _SCHOLAR, cv_config
 from .directives import page_of, split_pages_of
 from .exports import facts, placed_groups
 from .formats import Pub
-from .labels import ENGLISH
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -80,7 +79,7 @@ def description(config: Config, sections: list[str] | None = None) -> str:
     if config.cv_description.strip():
         return " ".join(config.cv_description.split())
     who = person(config)
-    words = cv_config(config).labels or ENGLISH
+    words = cv_config(config).labels
     text = words("Curriculum vitae of {name}", name=who["name"])
     if who.get("job_title"):
         text += f", {who['job_title']}"
@@ -105,7 +104,7 @@ def description(config: Config, sections: list[str] | None = None) -> str:
 
 def keywords(config: Config) -> list[str]:
     words = [k.strip() for k in config.cv_keywords if k.strip()]
-    return words or [(cv_config(config).labels or ENGLISH)("curriculum vitae"), person(config)["name"]]
+    return words or [cv_config(config).labels("curriculum vitae"), person(config)["name"]]
 
 
 def _section_titles(doctree: nodes.document) -> list[str]:
@@ -158,7 +157,7 @@ def pdf_metadata(config: Config) -> str:
     """``\\hypersetup`` with the document's title, author, subject, keywords and language."""
     who = person(config)
     values = {
-        "pdftitle": (cv_config(config).labels or ENGLISH)("{name} — Curriculum Vitae", name=who["name"]),
+        "pdftitle": cv_config(config).labels("{name} — Curriculum Vitae", name=who["name"]),
         "pdfauthor": who["name"],
         "pdfsubject": description(config),
         "pdfkeywords": ", ".join(keywords(config)),
@@ -211,7 +210,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     config = app.config
-    context["cv_label"] = cv_config(config).labels or ENGLISH  # the sidebar template's words
+    context["cv_label"] = cv_config(config).labels  # the sidebar template's words
     tags = []
     preview = os.environ.get("READTHEDOCS") == "True" and os.environ.get("READTHEDOCS_VERSION_TYPE") == "external"
     if pagename in GENERATED_PAGES or doctree is None or preview:  # a pull request's preview is no page to find

@@ -112,7 +112,7 @@ def depart_date_html(self, node: cv_date) -> None:
 
 def visit_publications_html(self, node: cv_publication_list) -> None:
     start = first_number(self.builder.env, node)
-    words = cv_config(self.builder.config).labels or ENGLISH
+    words = cv_config(self.builder.config).labels
     if node.get("pages"):
         self.body.append(pages_html(self.builder, self.builder.current_docname, start, node["pages"], words))
     else:

@@ -15,7 +15,7 @@ from .catalog import load
 from .config import cv_config
 from .directives import SplitPage, _pages
 from .exports import WEB_BUILDERS, coins_html, facts
-from .labels import ENGLISH, N_, Labels
+from .labels import N_, Labels
 from .nodes import list_html
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def collect(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     store = load(app.env)
     by_key = {p.key: p for p in facts(app.env).pubs()} if app.config.cv_exports else {}
-    words = cv_config(app.config).labels or ENGLISH
+    words = cv_config(app.config).labels
     for docname in sorted(found):
         for page in found[docname]:
             items = store.groups.get(page.group, [])[page.lo : page.hi]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pybtex.database import Person as BibPerson
 
 from .configerrors import ConfigError, report, shown, unknown_key
-from .labels import N_
+from .labels import ENGLISH, N_, Labels
 from .latex import decode_plain
 
 
@@ -152,10 +152,10 @@ class Period:
     def covers(self, year: int, lag: int = 0) -> bool:
         return self.start <= year and (self.end is None or year <= self.end + lag)
 
-    def display(self, present: str = "{start}–present") -> str:
-        """The CV's own style: 2015, 2016–17, 2016–present (``present``: that message in the CV's language)."""
+    def display(self, labels: Labels = ENGLISH) -> str:
+        """The CV's own style: 2015, 2016–17, 2016–present, in the CV's language."""
         if self.end is None:
-            return present.replace("{start}", str(self.start))
+            return labels("{start}–present", start=self.start)
         if self.end == self.start:
             return str(self.start)
         if self.end // 100 == self.start // 100:

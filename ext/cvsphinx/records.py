@@ -26,6 +26,7 @@ from pybtex.scanner import PybtexError
 
 from .bibfile import Entry, Problem
 from .journals import journal_macro
+from .labels import ENGLISH, Labels
 from .latex import decode, decode_plain
 
 # -- The field table -----------------------------------------------------------------
@@ -104,16 +105,16 @@ class Date:
     circa: bool = False
     uncertain: bool = False
 
-    def display(self, circa: str = "ca. {year}") -> str:
-        """``2019``, ``2019–2020``, ``2019–``, ``ca. 2019``, ``2019?``: years only, as the CV shows dates
-        (``circa``: the CV's language's "ca.", a message of labels.py)."""
+    def display(self, labels: Labels = ENGLISH) -> str:
+        """``2019``, ``2019–2020``, ``2019–``, ``ca. 2019``, ``2019?``: years only, as the CV shows dates, in the CV's
+        language."""
         text = str(self.year)
         if self.end_year is not None and self.end_year != self.year:
             text += f"–{self.end_year}"
         elif self.open_end:
             text += "–"
         if self.circa:
-            text = circa.replace("{year}", text)
+            text = labels("ca. {year}", year=text)
         if self.uncertain:
             text += "?"
         return text

@@ -31,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .config import cv_config
 from .exports import facts, save
-from .labels import ENGLISH, N_, Labels
+from .labels import N_, Labels
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ class StatsDirective(SphinxDirective):
         numbers = count(chosen, found.titles, found.role_labels)
         if not numbers.groups:
             return []
-        words = cfg.labels or ENGLISH
+        words = cfg.labels
         caption = self.options.get("caption") or words("Publications per year, by group")
         engine = self.config.latex_engine
         digest = hashlib.sha256(f"{numbers.digest()} {engine} {caption}".encode()).hexdigest()
@@ -299,7 +299,7 @@ _TABLES_BELOW = N_("{caption}; the same numbers are in the tables below.")
 
 
 def _words(translator: Any) -> Labels:
-    return cv_config(translator.builder.config).labels or ENGLISH
+    return cv_config(translator.builder.config).labels
 
 
 def visit_chart_html(self: Any, node: cv_chart) -> None:
@@ -345,7 +345,7 @@ class ScrollableTables(SphinxPostTransform):
                 continue
             wrapper = table.parent
             title = next(iter(table.findall(nodes.title)), None)
-            label = title.astext() if title is not None else (cv_config(self.config).labels or ENGLISH)("Table")
+            label = title.astext() if title is not None else cv_config(self.config).labels("Table")
             box = cv_scroll(classes=["table-wrapper", *table["classes"]], label=label)
             if isinstance(wrapper, nodes.container) and "table-wrapper" in wrapper["classes"]:
                 wrapper.replace_self(box)

@@ -26,6 +26,7 @@ from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from .bidi import any_rtl, isolate
+from .dates import date_range, iso_date, language_name
 from .identifiers import canonical, doi_of, paper_url, safe_url, url_value
 from .labels import ENGLISH, N_, Labels
 from .latex import decode, decode_plain
@@ -318,8 +319,6 @@ def _shown_language(name: str, labels: Labels) -> str:
     """An English language name (biblatex's ``langgerman``: "German") in the CV's language, by Babel's names."""
     if labels.english:
         return name
-    from .dates import language_name
-
     return language_name(name, labels.language) or name
 
 
@@ -591,8 +590,6 @@ def _event_date(text: str, labels: Labels = ENGLISH) -> str:
         return decode_plain(text)
     end = parse_date(text.partition("/")[2]) if "/" in text else None
     if not labels.english:
-        from .dates import date_range
-
         return date_range(date, end, labels.language)
 
     def one(d, year: bool = True) -> str:
@@ -847,8 +844,6 @@ def b_link(entry: _Entry) -> Text:
     urldate = decode_plain(record.get("urldate")).strip()
     if not urldate:
         return link
-    from .dates import iso_date
-
     return entry.ctx.labels.fill("{link}, accessed {date}", link=link, date=iso_date(urldate, entry.ctx.labels))
 
 
@@ -918,7 +913,7 @@ def layout_of(record: Record) -> tuple[str, ...]:
 
 def _year_text(record: Record, labels: Labels = ENGLISH) -> Text:
     if record.date is not None:
-        return Text(record.date.display(labels("ca. {year}")))
+        return Text(record.date.display(labels))
     return record.text("year")
 
 
