@@ -369,11 +369,40 @@ def test_new_project_builds_and_tests_green(marie, venv, tmp_path):
     assert f"{datetime.date.today().year}, Marie Curie" in page
 
 
+# -- a CV in another language (cv.sh new --language) -------------------------------------------
+
+
+def test_language_refused_or_noted():
+    assert scaffold.make_owner("Marie Curie", language="zh-cn").language == "zh_CN"
+    assert scaffold.make_owner("Marie Curie", language="pt_BR").language == "pt_BR"
+    with pytest.raises(scaffold.ScaffoldError, match=r"--language 'german' is not a language code; write e\.g\. de"):
+        scaffold.make_owner("Marie Curie", language="german")
+    assert scaffold.language_note(scaffold.make_owner("Marie Curie", language="de")) is None
+    note = scaffold.language_note(scaffold.make_owner("Maria Skłodowska", language="pl"))
+    assert note and "language = 'pl'" in note and "no Polish translation yet" in note and "cv_labels" in note
+
+
+def test_new_project_in_german_has_german_headings(tmp_path):
+    owner = scaffold.make_owner("Lise Meitner", language="de")
+    scaffold.create(tmp_path / "cv", owner, out=open(os.devnull, "w"))  # noqa: SIM115
+    project = tmp_path / "cv"
+    conf = _conf_values((project / "conf.py").read_text(encoding="utf-8"))
+    assert conf["language"] == "de"
+    assert conf["html_title"] == "Lise Meitner — Lebenslauf"
+    headings = [(project / "sections" / f"{file}.md").read_text(encoding="utf-8").split("\n")[0]
+                for file, _, _ in scaffold.SECTIONS]
+    assert headings == ["## Ausbildung", "## Berufliche Stationen", "## Veröffentlichungen", "## Betreuung", "## Lehre",
+                        "## Gremien und Gutachtertätigkeit", "## Preise und Auszeichnungen"]
+    assert "```{cv-pdf-link} Diesen Lebenslauf als PDF herunterladen\n" in (project / "index.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "pdf"), [("Marie Skłodowska-Curie", "marie-sklodowska-curie-cv.pdf"),
-                                           ("刘林", "cv.pdf")])
-def test_names_with_accents_or_in_chinese(tmp_path, venv, name, pdf):
-    made = cv_new(tmp_path, venv, "cv", "--name", name)
+@pytest.mark.parametrize(("name", "pdf", "language", "heading"), [
+    ("Marie Skłodowska-Curie", "marie-sklodowska-curie-cv.pdf", "en", "Publications"),
+    ("刘林", "cv.pdf", "zh_CN", None)])
+def test_names_with_accents_or_in_chinese(tmp_path, venv, name, pdf, language, heading):
+    """Chinese in its own language: headings and the extension's words from the catalog, in the page and the PDF."""
+    made = cv_new(tmp_path, venv, "cv", "--name", name, "--language", language)
     assert made.returncode == 0, _tail(made)
     project = tmp_path / "cv"
     assert_layout(project)
@@ -382,7 +411,11 @@ def test_names_with_accents_or_in_chinese(tmp_path, venv, name, pdf):
     text = subprocess.run(["pdftotext", str(project / "_build" / "latex" / pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert text.lstrip().startswith(name), text[:200]
-    assert name in (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    page = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert name in page
+    heading = heading or scaffold.translated(language)("Publications")
+    assert heading != "Publications" or language == "en"
+    assert f"{heading}<a class=\"headerlink\"" in page and heading in text, heading
 
 
 # -- bibliographies ---------------------------------------------------------------------------

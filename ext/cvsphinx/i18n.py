@@ -12,44 +12,18 @@ from __future__ import annotations
 
 import difflib
 import os
-from functools import lru_cache
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import get_translation
+from sphinx.util import logging
 
 from .configerrors import shown
-from .labels import Labels, fields, is_english
+from .labels import CATALOG, LOCALE_DIR, TEMPLATE, Labels, fields, is_english, message_ids, po_file, read_catalog
 
-CATALOG = "cvsphinx"
-LOCALE_DIR = Path(__file__).parent / "locale"
-TEMPLATE = LOCALE_DIR / f"{CATALOG}.pot"
 LANGUAGES = ("de",)  # complete: tests/test_i18n.py checks each
-
-
-def po_file(language: str) -> Path | None:
-    """The ``.po`` for Sphinx's ``language`` (``pt_BR`` falls back to ``pt``), or None."""
-    for name in (language, language.split("_")[0]):
-        path = LOCALE_DIR / name / "LC_MESSAGES" / f"{CATALOG}.po"
-        if name and path.is_file():
-            return path
-    return None
-
-
-@lru_cache(maxsize=16)
-def _read(path: str, mtime: float):
-    from babel.messages.pofile import read_po
-
-    with open(path, "rb") as handle:
-        return read_po(handle)
-
-
-def message_ids() -> list[str]:
-    """Every message the extension writes: the catalog's template (none, so English, if it was not installed)."""
-    if not TEMPLATE.is_file():
-        return []
-    return [m.id for m in _read(str(TEMPLATE), TEMPLATE.stat().st_mtime) if m.id]
+logger = logging.getLogger(__name__)
 
 
 def compile_catalog(language: str, target: Path) -> Path | None:
@@ -64,7 +38,7 @@ def compile_catalog(language: str, target: Path) -> Path | None:
         mo.parent.mkdir(parents=True, exist_ok=True)
         partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
         with open(partial, "wb") as handle:
-            write_mo(handle, _read(str(source), source.stat().st_mtime))
+            write_mo(handle, read_catalog(source))
         os.replace(partial, mo)
     return target
 
@@ -74,6 +48,9 @@ def setup_catalog(app: Sphinx) -> None:
     language = app.config.language or ""
     folder = None
     if not is_english(language):
+        if po_file(language) is None:  # said, not warned: the CV builds, in English words, as before
+            logger.info(f"cvsphinx: no translation of its words for language = {language!r} (it has "
+                        f"{', '.join(LANGUAGES)}); they stay English unless conf.py gives them as cv_labels")
         try:
             folder = compile_catalog(language, Path(app.doctreedir) / "cvsphinx-locale")
         except OSError:  # a read-only build folder: English, and the build says so through its own checks

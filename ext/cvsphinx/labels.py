@@ -19,10 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 
 from pybtex.richtext import BaseText, Text
 
 _FIELD = re.compile(r"\{(\w+)\}")
+CATALOG = "cvsphinx"
+LOCALE_DIR = Path(__file__).parent / "locale"
+TEMPLATE = LOCALE_DIR / f"{CATALOG}.pot"
 
 
 def N_(msgid: str) -> str:  # noqa: N802  (gettext's name for "mark, translate later")
@@ -91,4 +96,45 @@ class _Missing(dict):
 
 ENGLISH = Labels()
 
-__all__ = ["ENGLISH", "N_", "Labels", "fields", "is_english"]
+
+# -- The catalog's files: read by the build (i18n.py) and by ``cv.sh new``, which runs without Sphinx ------------
+
+
+def po_file(language: str) -> Path | None:
+    """The ``.po`` for Sphinx's ``language`` (``pt_BR`` falls back to ``pt``), or None."""
+    for name in (language, language.replace("-", "_").split("_")[0]):
+        path = LOCALE_DIR / name / "LC_MESSAGES" / f"{CATALOG}.po"
+        if name and path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, mtime: float):
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as handle:
+        return read_po(handle)
+
+
+def read_catalog(path: Path):
+    """The parsed ``.po`` or ``.pot`` (Babel's Catalog), read once per change of the file."""
+    return _read(str(path), path.stat().st_mtime)
+
+
+def message_ids() -> list[str]:
+    """Every message the extension writes: the catalog's template (none, so English, if it was not installed)."""
+    if not TEMPLATE.is_file():
+        return []
+    return [m.id for m in read_catalog(TEMPLATE) if m.id]
+
+
+def translated(language: str) -> Labels:
+    """The language's table straight from its ``.po``: for what is written before any build (``cv.sh new``)."""
+    path = None if is_english(language) else po_file(language)
+    if path is None:
+        return Labels({}, language)
+    return Labels({m.id: m.string for m in read_catalog(path) if m.id and m.string}, language)
+
+__all__ = ["ENGLISH", "LOCALE_DIR", "N_", "TEMPLATE", "Labels", "fields", "is_english", "message_ids", "po_file",
+           "translated"]

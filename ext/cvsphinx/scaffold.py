@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import read_summary
+from .labels import N_, Labels, is_english, po_file, translated
 from .pdftools import pdf_name_in, pdf_pages
 
 HERE = Path(__file__).resolve().parent
@@ -56,16 +57,18 @@ _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_c
 # The example text of the starter files: the build warns while any of it is left (cv.starter_text).
 STARTER_TEXT = ("Your University", "Your Field", "course code")
 
-# Starter sections, in CV order: (file, heading, body with one example line).
+# Starter sections, in CV order: (file, heading, body with one example line).  The headings in the CV's
+# language (--language); the example lines stay English: the build asks for each to be replaced.
 SECTIONS = (
-    ("education", "Education", "```{cv-entries}\nPh.D. in Your Field, Your University, Country | 2010\n```\n"),
-    ("positions", "Positions", "```{cv-entries}\nProfessor, Department of Your Field, Your University | 2015–present\n```\n"),
-    ("publications", "Publications", "```{publication-legend}\n```\n\n```{publications}\n```\n"),
-    ("supervision", "Supervision",
+    ("education", N_("Education"), "```{cv-entries}\nPh.D. in Your Field, Your University, Country | 2010\n```\n"),
+    ("positions", N_("Positions"), "```{cv-entries}\nProfessor, Department of Your Field, Your University | 2015–present\n```\n"),
+    ("publications", N_("Publications"), "```{publication-legend}\n```\n\n```{publications}\n```\n"),
+    ("supervision", N_("Supervision"),
      "```{supervised-people}\n```\n\n```{cv-entries}\nUndergraduate research projects, Your University | 2016–present\n```\n"),
-    ("teaching", "Teaching", "```{cv-entries}\nIntroduction to Your Field (course code), Your University | Fall 2016–2020\n```\n"),
-    ("service", "Service", "```{cv-entries}\nReviewer for *Journal of Your Field* | 2012–present\n```\n"),
-    ("awards", "Honors and Awards", "```{cv-entries}\nEarly Career Award, Society of Your Field | 2018\n```\n"),
+    ("teaching", N_("Teaching"),
+     "```{cv-entries}\nIntroduction to Your Field (course code), Your University | Fall 2016–2020\n```\n"),
+    ("service", N_("Service"), "```{cv-entries}\nReviewer for *Journal of Your Field* | 2012–present\n```\n"),
+    ("awards", N_("Honors and Awards"), "```{cv-entries}\nEarly Career Award, Society of Your Field | 2018\n```\n"),
 )
 
 # Letters that NFKD does not take apart, for the PDF's ASCII file name.
@@ -91,6 +94,11 @@ class Owner:
     website: str = ""
     affiliation: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # other spellings of the name in the .bib file
+    language: str = "en"  # Sphinx's ``language``: the extension's words, dates and CSL locale
+
+    @property
+    def words(self) -> Labels:
+        return translated(self.language)
 
     @property
     def pdf_tex(self) -> str:
@@ -98,7 +106,7 @@ class Owner:
 
 
 def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", affiliation: list[str] | None = None,
-               bibtex: str = "") -> Owner:
+               bibtex: str = "", language: str = "en") -> Owner:
     from pybtex.database import Person
 
     name = " ".join((name or "").split())
@@ -123,7 +131,33 @@ def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", a
         raise ScaffoldError(f"--orcid {orcid!r} is not an ORCID iD; write e.g. 0000-0002-1825-0097")
     if website and not re.match(r"https?://", website):
         website = "https://" + website
-    return Owner(name, bibtex, slugify(name), email, orcid, website, list(affiliation or []))
+    return Owner(name, bibtex, slugify(name), email, orcid, website, list(affiliation or []),
+                 language=check_language(language))
+
+
+def check_language(language: str) -> str:
+    """Sphinx's spelling of a language Babel knows (``zh-cn`` -> ``zh_CN``), or one line saying what to write."""
+    from babel import Locale, UnknownLocaleError
+
+    code = (language or "en").strip().replace("-", "_")
+    try:
+        locale = Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        raise ScaffoldError(f"--language {language!r} is not a language code; write e.g. de, fr, es, pt_BR, it, "
+                            "zh_CN or ja (Sphinx's 'language')") from None
+    return f"{locale.language}_{locale.territory}" if locale.territory and "_" in code else locale.language
+
+
+def language_note(owner: Owner) -> str | None:
+    """What ``new`` says about a language whose words the extension does not have (they stay English)."""
+    if is_english(owner.language) or po_file(owner.language) is not None:
+        return None
+    from babel import Locale
+
+    name = Locale.parse(owner.language).get_display_name("en")
+    return (f"language = {owner.language!r}: dates and CSL styles are in {name}, but the extension's own words "
+            f"(headings, 'ed. by', 'Download as PDF') have no {name} translation yet and stay English; give yours "
+            "in conf.py as cv_labels (README, 'Languages')")
 
 
 def slugify(name: str) -> str:
@@ -194,7 +228,8 @@ def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
         "project": f"project = {py(owner.name)}\n",
         "author": f"author = {py(owner.name)}\n",
         "copyright": f"copyright = {py(f'{year}, {owner.name}')}\n",
-        "html_title": f"html_title = {py(owner.name + ' — Curriculum Vitae')}\n",
+        "language": f"language = {py(owner.language)}\n",
+        "html_title": f"html_title = {py(owner.words('{name} — Curriculum Vitae', name=owner.name))}\n",
         "cv_owner": f"cv_owner = {py(owner.bibtex)}\n" + (
             "# Other spellings of your name that cv.sh new found in refs.bib: bold as well (delete any that is not you)\n"
             f"cv_owner_aliases = {py(owner.aliases)}\n" if owner.aliases else ""),
@@ -273,7 +308,7 @@ def make_index(owner: Owner) -> str:
         block += "\n" + "\\\n".join(contact) + "\n"
     includes = "".join(f"```{{include}} sections/{file}.md\n```\n\n" for file, _, _ in SECTIONS)
     return (f"---\nhide-toc: true\n---\n\n# {owner.name}\n\n:::{{container}} cv-contact\n{block}:::\n\n"
-            f"```{{cv-pdf-link}} Download this CV as PDF\n```\n\n{includes}").rstrip("\n") + "\n"
+            f"```{{cv-pdf-link}} {owner.words('Download this CV as PDF')}\n```\n\n{includes}").rstrip("\n") + "\n"
 
 
 def initials(name: str) -> str:
@@ -602,7 +637,7 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
     (dest / "index.md").write_text(make_index(owner), encoding="utf-8")
     (dest / "sections").mkdir()
     for file, heading, body in SECTIONS:
-        (dest / "sections" / f"{file}.md").write_text(make_section(heading, body), encoding="utf-8")
+        (dest / "sections" / f"{file}.md").write_text(make_section(owner.words(heading), body), encoding="utf-8")
     if bib is not None:
         shutil.copyfile(bib, dest / "refs.bib")  # as it is, bytes and all: the build says what is wrong with it
     else:
@@ -629,6 +664,9 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
               file=out)
     print(f"PDF: {owner.pdf_tex.replace('.tex', '.pdf')}; the owner in refs.bib: cv_owner = {owner.bibtex!r} in conf.py",
           file=out)
+    note = language_note(owner)
+    if note:
+        print(note, file=out)
     print(f"Next: cd {dest} && bash cv.sh build", file=out)
     return report
 
@@ -795,6 +833,8 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--affiliation", action="append", default=[],
                      help="a line of the contact block (repeat it for more lines)")
     new.add_argument("--owner", default="", help='the name as refs.bib spells it, if not "Surname, Given" of --name')
+    new.add_argument("--language", default="en",
+                     help="the CV's language (Sphinx's 'language'): de, fr, es, pt, it, zh_CN, ja, ...; default en")
     done = commands.add_parser("summary", help="what the last build holds (bash cv.sh build ends with it)")
     done.add_argument("build", type=Path, nargs="?", default=Path("_build"))
     done.add_argument("--prune", action="store_true",
@@ -802,7 +842,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "new":
-            owner = make_owner(args.name, args.email, args.orcid, args.website, args.affiliation, args.owner)
+            owner = make_owner(args.name, args.email, args.orcid, args.website, args.affiliation, args.owner,
+                               args.language)
             create(args.dir, owner, args.bib)
         else:
             print(summary(args.build, prune=args.prune))
