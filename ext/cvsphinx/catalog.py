@@ -33,7 +33,7 @@ from .identifiers import doi_of
 from .latex import preamble_macros
 from .links import Extras, extras
 from .links import anchor as link_anchor
-from .records import BIBTEX_NAMES, Record, build_records
+from .records import BIBTEX_NAMES, Record, RecordCache, build_records
 from .render import Rendered, render
 from .style import DEFAULT_MARKS, STYLES, StyleContext, used_marks
 from .validate import check_records, preprint_pairs, preprint_problems
@@ -42,7 +42,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 11
+STORE_VERSION = 12
 
 
 @dataclass
@@ -68,6 +68,8 @@ class Store:
     problems: list[Problem] = field(default_factory=list)  # said again whenever the lists are read again
     marks_used: set[str] = field(default_factory=set)  # written authorship marks on shown entries, for the legend
     numbered: bool = True  # the lists carry numbers (cv_numbered, or as the citation style does)
+    records: dict[str, Record] = field(default_factory=dict)  # RecordCache: reused by the next reading
+    extras: dict[str, Extras] = field(default_factory=dict)  # render key -> the links and BibTeX shown beside it
     version: int = STORE_VERSION
 
 
@@ -170,9 +172,8 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     if store is not None and store.signature == signature and store.config_digest == cfg.digest:
         _MEMO[key] = store
         return store, False
-    old = store.rendered if store is not None else {}
     with few_collections():
-        store = build_store(cfg, signature, old, env.config.latex_engine)
+        store = build_store(cfg, signature, store, env.config.latex_engine)
     warn_problems(store)
     _MEMO[key] = store
     _write_store(path, store, quiet=unopened)
@@ -182,19 +183,21 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
 _LAST_READ: dict[tuple, tuple[list[Record], list[Problem]]] = {}  # this process's last reading of the .bib files
 
 
-def read_records(cfg: CVConfig, signature: tuple | None = None) -> tuple[list[Record], list[Problem]]:
+def read_records(cfg: CVConfig, signature: tuple | None = None, cache: RecordCache | None = None
+                 ) -> tuple[list[Record], list[Problem]]:
     """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about).
 
-    Read once per content and configuration in a process: the lists and the exports of one build share it."""
+    Read once per content and configuration in a process: the lists and the exports of one build share it;
+    ``cache``: the records of the last reading, reused where an entry is as it was."""
     key = (tuple(cfg.bibfiles), signature or _signature(cfg.bibfiles), cfg.digest)
     found = _LAST_READ.get(key)
     if found is None:
         _LAST_READ.clear()
-        found = _LAST_READ[key] = _read_records(cfg)
+        found = _LAST_READ[key] = _read_records(cfg, cache)
     return found[0], list(found[1])
 
 
-def _read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
+def _read_records(cfg: CVConfig, cache: RecordCache | None = None) -> tuple[list[Record], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Entry] = {}
@@ -220,7 +223,8 @@ def _read_records(cfg: CVConfig) -> tuple[list[Record], list[Problem]]:
                 ))
             seen[entry.key.lower()] = entry
             entries.append(entry)
-    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)), cfg.journal_names)
+    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)), cfg.journal_names,
+                                             cache)
     problems.extend(record_problems)
     return records, problems
 
@@ -322,10 +326,13 @@ def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_e
     return map_in_forks(lambda job: _render_one(*job, ctx, latex_engine, style), todo)
 
 
-def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
-                latex_engine: str = "xelatex") -> Store:
-    """Read, check, group, number and render; entries already rendered are reused."""
-    records, problems = read_records(cfg, signature)
+def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_engine: str = "xelatex") -> Store:
+    """Read, check, group, number and render; what the last store read or rendered of an entry as it was is
+    reused."""
+    old = before.rendered if before is not None else {}
+    old_extras = before.extras if before is not None else {}
+    made = RecordCache(before.records if before is not None else None)
+    records, problems = read_records(cfg, signature, made)
     pairs = preprint_pairs(records)
     problems.extend(preprint_problems(pairs, cfg.merge_preprints))
     if cfg.merge_preprints and pairs:
@@ -351,6 +358,7 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
                        cfg.labels)
     marks_used: set[str] = set()
     rendered: dict[str, Rendered] = {}
+    shown_extras: dict[str, Extras] = {}
     groups: dict[str, list[Item]] = {}
     starts: dict[str, int] = {}
     anchors: set[str] = set()
@@ -371,12 +379,14 @@ def build_store(cfg: CVConfig, signature: tuple, old: dict[str, Rendered],
             cache_key = keys[group.name, record.key]
             done = old.get(cache_key) or fresh[cache_key]
             rendered[cache_key] = done
+            beside = shown_extras[cache_key] = old_extras.get(cache_key) or extras(record, cfg.bibtex_fields)
             anchor = link_anchor(record.key)  # unique: keys are (renamed as duplicates otherwise)
             anchors.add(anchor)
             items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}",
-                              extras(record, cfg.bibtex_fields), record.year))
+                              beside, record.year))
             marks_used |= used_marks([record])
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0
     numbered = cfg.numbered if cfg.numbered is not None else getattr(formatter, "numbered", True)
-    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used, numbered)
+    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used, numbered, made.new,
+                 shown_extras)

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-FACTS_VERSION = 2  # 2: COinS made when a page is written, not kept
+FACTS_VERSION = 3  # 2: COinS made when a page is written, not kept; 3: each Pub says what it was made from
 BIB_NAME = "publications.bib"
 JSON_NAME = "publications.json"
 STAMP_NAME = ".cvsphinx-exports.json"
@@ -82,8 +82,10 @@ def facts(env: BuildEnvironment) -> Facts:
         _MEMO[str(path)] = found
         return found
     charts = found.charts if found is not None else {}
+    # the same configuration: the facts of every entry that is as it was, at the same place, are kept
+    before = [p for pubs in found.groups.values() for p in pubs] if found is not None and found.key[1:] == key[1:] else []
     with few_collections():
-        built = _derive(cfg, store, key, charts)
+        built = _derive(cfg, store, key, charts, before)
     _MEMO[str(path)] = built
     save(env, built)
     return built
@@ -104,9 +106,10 @@ def _read(path: Path) -> Facts | None:
     return found if isinstance(found, Facts) and found.version == FACTS_VERSION else None
 
 
-def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any]) -> Facts:
+def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any], before: list[Pub] | None = None) -> Facts:
     records, _problems = read_records(cfg)  # the catalog reported the problems already
     by_key = {r.key: r for r in records}
+    kept = {(p.key, p.group, p.number, p.anchor, p.made_from): p for p in before or ()}
     labels = {k: r.label for k, r in cfg.roster.roles.items()}
     titles = {g.name: g.shown_title for g in cfg.groups}
     jobs = [(group, store.starts[group.name] + offset, item.anchor, by_key[item.key]) for group in cfg.groups
@@ -118,10 +121,14 @@ def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any]) -> Fa
         csl = csl_item(record, roles, labels, group.name, titles[group.name], number)
         return Pub(record.key, group.name, number, anchor, record.year,
                    any(pos == 1 and role == OWNER for pos, role, _ in roles), roles, csl,
-                   bibtex_entry(record, roles, cfg.bibtex_fields))
+                   bibtex_entry(record, roles, cfg.bibtex_fields), record.digest)
 
+    found = [kept.get((record.key, group.name, number, anchor, record.digest)) for group, number, anchor, record in jobs]
+    todo = [job for job, old in zip(jobs, found, strict=True) if old is None]
+    made = iter(map_in_forks(pub, todo))  # an institute's list: one forked process per core
     groups: dict[str, list[Pub]] = {g.name: [] for g in cfg.groups}
-    for done in map_in_forks(pub, jobs):  # an institute's list: one forked process per core
+    for old in found:
+        done = old or next(made)
         groups[done.group].append(done)
     return Facts(key, groups, titles, labels, charts)
 

@@ -62,6 +62,7 @@ class Pub:
     roles: tuple[tuple[int, str, str], ...]  # (1-based position, "owner" or a role key, the name as shown)
     csl: dict[str, Any]
     bibtex: str
+    made_from: str = ""  # the record's digest: a Pub of the same entry at the same place is reused (exports.py)
 
 
 

@@ -13,11 +13,13 @@ read the same typed ``Record``.  No Sphinx imports.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from pybtex.bibtex.utils import split_name_list, split_tex_string
 from pybtex.database import Person
@@ -445,8 +447,40 @@ class Record:
         return self.date.year if self.date else None
 
 
+class RecordCache:
+    """Records made before, by what they were made from: a one-entry edit of a 5,000-entry file decodes one
+    entry, not 5,000 (2.5 s of a 4 s rebuild).  ``old`` comes from the catalog's saved store; ``new`` holds
+    the records of this reading, for the next one."""
+
+    def __init__(self, old: Mapping[str, Record] | None = None) -> None:
+        self.old = old or {}
+        self.new: dict[str, Record] = {}
+        self.reused = 0
+
+
+@lru_cache(maxsize=1)
+def _reader_code() -> str:
+    """The code a record is made by: a change to it (a new version, or an edit while developing) makes every
+    record again, as a change of the configuration does."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("records.py", "latex.py", "journals.py", "identifiers.py", "people.py", "labels.py"):
+        path = here / name
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _made_from(entry: Entry, fields: Mapping[str, str], notes: list[str], macros_key: str) -> str:
+    """Everything ``_record`` reads, but where the entry stands (file, line, position), which it only copies."""
+    parts = (entry.key, entry.type, sorted(fields.items()), notes, sorted(entry.fields.items()), entry.problems,
+             entry.bad_chars, entry.read_errors, macros_key)
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = None,
-                  journal_names: str = "abbreviated") -> tuple[list[Record], list[Problem]]:
+                  journal_names: str = "abbreviated", cache: RecordCache | None = None
+                  ) -> tuple[list[Record], list[Problem]]:
     """Entries to records: inheritance, aliases, dates, names, decoding; @xdata and @set are not records.
 
     ``journal_names`` says how AASTeX's journal macros (``\\apj``) read: "abbreviated" (ApJ) or "full"."""
@@ -456,9 +490,22 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
     by_key = {e.key.lower(): e for e in entries}
     records: list[Record] = []
     everything: dict[str, Record] = {}
+    macros_key = repr((_reader_code(), journal_names, sorted(macros.items())))
     for entry in entries:
         fields, notes = _resolve(entry, by_key)
-        record = _record(entry, fields, notes, macros, journal_names)
+        if cache is None:
+            record = _record(entry, fields, notes, macros, journal_names)
+        else:
+            made_from = _made_from(entry, fields, notes, macros_key)
+            made = cache.old.get(made_from)
+            if made is None:
+                made = _record(entry, fields, notes, macros, journal_names)
+            else:
+                cache.reused += 1
+            cache.new[made_from] = made
+            # a copy: the related entries below, the preprint merge and the place in the file are this reading's
+            record = dataclasses.replace(made, path=entry.path, line=entry.line, index=entry.index,
+                                         problems=list(made.problems), related=[])
         everything.setdefault(entry.key.lower(), record)
         if entry.type not in NOT_PUBLICATIONS:
             records.append(record)
@@ -569,7 +616,9 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
             decoded = decode(value, macros)
             rich[name] = decoded.text
             unknown.extend((macro, name) for macro in decoded.unknown)
-    digest = hashlib.sha256(repr((entry.type, entry.key, sorted(fields.items()))).encode("utf-8", "surrogatepass"))
+    # the fields as written too: the BibTeX shown beside the entry and in the exports is the entry's own
+    digest = hashlib.sha256(repr((entry.type, entry.key, sorted(fields.items()), sorted(entry.fields.items())))
+                            .encode("utf-8", "surrogatepass"))
     return Record(entry.key, entry.type, fields, persons, entry.path, entry.line, entry.index, problems,
                   digest.hexdigest(), entry.key, list(entry.bad_chars), entry.read_errors, kind, date, marks, rich,
                   unknown, arxiv, dict(entry.fields), advice, preprint_server(kind, fields, arxiv))
