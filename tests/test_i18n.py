@@ -147,6 +147,8 @@ def _english_left(english: str, translated: str, data: str, language: str) -> di
             seen += 1
             if piece in table[msgid]:  # the translation keeps the word ("PDF", "et al.")
                 continue
+            if any(_count(text, piece) for text in table.values()):  # the language's own word for another
+                continue  # message (Italian "ed." for an edition, where the English "ed." is an editor)
             if _count(translated, piece):
                 left[piece] = _count(translated, piece)
     left["(pieces seen in English)"] = seen

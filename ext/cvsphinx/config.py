@@ -22,8 +22,8 @@ from sphinx.util import logging
 
 from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
+from .i18n import cjk_fonts, setup_catalog
 from .i18n import labels as build_labels
-from .i18n import setup_catalog
 from .labels import ENGLISH, N_, Labels
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
 from .style import DEFAULT_MARKS, register_csl, style_digest, style_problem
@@ -398,3 +398,4 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_description", "", "html", types=frozenset({str}))
     app.add_config_value("cv_keywords", [], "html", types=frozenset({list, tuple}))
     app.connect("config-inited", validate, priority=400)
+    app.connect("config-inited", cjk_fonts, priority=420)  # a Chinese, Japanese or Korean CV's font

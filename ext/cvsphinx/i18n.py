@@ -20,9 +20,9 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from .configerrors import shown
-from .labels import CATALOG, LOCALE_DIR, TEMPLATE, Labels, fields, is_english, message_ids, po_file, read_catalog
+from .labels import CATALOG, LOCALE_DIR, TEMPLATE, Labels, cjk_region, fields, is_english, message_ids, po_file, read_catalog
 
-LANGUAGES = ("de",)  # complete: tests/test_i18n.py checks each
+LANGUAGES = ("de", "es", "fr", "it", "ja", "pt_BR", "zh_CN")  # complete: tests/test_i18n.py checks each
 logger = logging.getLogger(__name__)
 
 
@@ -56,6 +56,44 @@ def setup_catalog(app: Sphinx) -> None:
         except OSError:  # a read-only build folder: English, and the build says so through its own checks
             folder = None
     app.add_message_catalog(CATALOG, folder or LOCALE_DIR)
+
+
+def cjk_font_block(language: str) -> str:
+    """xeCJK with Noto CJK for a Chinese, Japanese or Korean CV whose ``fontpkg`` loads no CJK font: the
+    extension's own words are in that script, so the PDF needs one (``tailor.fast_tex`` drops it again when
+    the text has no CJK character).  Empty for other languages."""
+    region = cjk_region(language)
+    if not region:
+        return ""
+    return ("\n% cvsphinx: the CV's language is written in CJK characters, so they fall back to Noto CJK\n"
+            "\\usepackage{xeCJK}\n"
+            f"\\setCJKmainfont{{Noto Serif CJK {region}}}\n\\setCJKsansfont{{Noto Sans CJK {region}}}\n"
+            f"\\setCJKmonofont{{Noto Sans Mono CJK {region}}}\n")
+
+
+def cjk_fonts(app: Sphinx, config: Config) -> None:
+    """On ``config-inited``: the CJK fallback font for xelatex, unless the CV chose its own (``xeCJK`` in
+    ``fontpkg``)."""
+    language = config.language or ""
+    if config.latex_engine != "xelatex":
+        return
+    # Sphinx gives Japanese pLaTeX's classes (jreport, jsbook), which xelatex has not: its own ones then
+    docclass = dict(config.latex_docclass or {})
+    if language.startswith("ja") and {docclass.get("howto"), docclass.get("manual")} & {"jreport", "jsbook"}:
+        config.latex_docclass = {**docclass, "howto": "article", "manual": "report"}
+    block = cjk_font_block(language)
+    if not block:
+        return
+    elements = dict(config.latex_elements or {})
+    fontpkg = elements.get("fontpkg")
+    if fontpkg is None:  # Sphinx's own default for xelatex, FreeSerif, which the block adds to
+        from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
+
+        fontpkg = XELATEX_DEFAULT_FONTPKG
+    if "xeCJK" in fontpkg or "xeCJK" in (elements.get("fontenc") or ""):
+        return
+    elements["fontpkg"] = fontpkg + block
+    config.latex_elements = elements
 
 
 _ = get_translation(CATALOG)

@@ -100,9 +100,21 @@ ENGLISH = Labels()
 # -- The catalog's files: read by the build (i18n.py) and by ``cv.sh new``, which runs without Sphinx ------------
 
 
+# Noto CJK (Debian's fonts-noto-cjk, which cv.sh and Read the Docs install) in a region's glyph forms
+_CJK_REGIONS = {"zh_TW": "TC", "zh_HK": "HK", "zh": "SC", "ja": "JP", "ko": "KR"}
+
+
+def cjk_region(language: str) -> str:
+    """Noto CJK's region for Sphinx's ``language`` ("SC", "JP"...), or "" for a language not written in CJK."""
+    code = language.replace("-", "_")
+    return _CJK_REGIONS.get(code) or _CJK_REGIONS.get(code.split("_")[0], "")
+
+
 def po_file(language: str) -> Path | None:
-    """The ``.po`` for Sphinx's ``language`` (``pt_BR`` falls back to ``pt``), or None."""
-    for name in (language, language.replace("-", "_").split("_")[0]):
+    """The ``.po`` for Sphinx's ``language`` (``de_AT`` falls back to ``de``; ``pt`` and ``pt_PT`` to
+    ``pt_BR``, the only Portuguese there is), or None."""
+    base = language.replace("-", "_").split("_")[0]
+    for name in (language, base, *(n.name for n in sorted(LOCALE_DIR.glob(f"{base}_*")) if base)):
         path = LOCALE_DIR / name / "LC_MESSAGES" / f"{CATALOG}.po"
         if name and path.is_file():
             return path

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import read_summary
-from .labels import N_, Labels, is_english, po_file, translated
+from .labels import N_, Labels, cjk_region, is_english, po_file, translated
 from .pdftools import pdf_name_in, pdf_pages
 
 HERE = Path(__file__).resolve().parent
@@ -268,6 +268,9 @@ def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
     out = "".join(lines)
     for name in [n for n in (*new_values, "latex_documents") if n not in seen]:  # not in the template: at the end
         out += "\n" + new_values.get(name, pdf_line)
+    region = cjk_region(owner.language)
+    if region:  # Japanese kanji, Korean hanja and traditional Chinese in their own glyph forms
+        out = re.sub(r"(Noto (?:Serif|Sans|Sans Mono) CJK) SC\b", rf"\1 {region}", out)
     out = _drop_empty_headers(re.sub(r"\n{3,}", "\n\n", out))
     body = out.lstrip("\n")
     while body.startswith("#"):  # the template's header comment: about its own owner
@@ -834,7 +837,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="a line of the contact block (repeat it for more lines)")
     new.add_argument("--owner", default="", help='the name as refs.bib spells it, if not "Surname, Given" of --name')
     new.add_argument("--language", default="en",
-                     help="the CV's language (Sphinx's 'language'): de, fr, es, pt, it, zh_CN, ja, ...; default en")
+                     help="the CV's language (Sphinx's 'language'): de, fr, es, pt_BR, it, zh_CN, ja, ...; default en")
     done = commands.add_parser("summary", help="what the last build holds (bash cv.sh build ends with it)")
     done.add_argument("build", type=Path, nargs="?", default=Path("_build"))
     done.add_argument("--prune", action="store_true",
