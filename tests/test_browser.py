@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 from conftest import open_page
 
 HEIGHT = 800
 VIEWS = [(375, "light"), (375, "dark"), (1280, "light"), (1280, "dark")]
-PDF_LINK_TEXT = "Download this CV as PDF"
+
+
+def _pdf_link_text() -> str:
+    """The PDF link's words as index.md has them: a CV made by ``cv.sh new --language`` writes them in its language."""
+    index = Path(__file__).resolve().parent.parent / "index.md"
+    found = re.search(r"```\{cv-pdf-link\}[ \t]*(.*)", index.read_text(encoding="utf-8")) if index.is_file() else None
+    return found.group(1).strip() if found and found.group(1).strip() else "Download this CV as PDF"
+
+
+PDF_LINK_TEXT = _pdf_link_text()
 
 pytestmark = pytest.mark.slow
 

@@ -200,3 +200,26 @@ def test_the_pdf_has_the_style_the_bold_and_the_markers(tmp_path, style) -> None
     reference = _reference(style)
     assert _plain(reference["article-bib"])[:40] in _plain(text)
     assert re.search(r"Chen,? X?\.?\s*\*|X\. Chen\s*\*", text), text[:3000]
+
+
+@pytest.mark.slow
+def test_a_japanese_pdf_in_a_csl_style(tmp_path) -> None:
+    """APA in Japanese: the style's Japanese terms and the extension's words in the PDF, in the CJK font the
+    extension adds when the CV's fontpkg has none (the root's is empty), the owner still bold."""
+    import subprocess
+
+    app = _build(tmp_path, "latex", "apa", "ja")
+    out = Path(app.outdir)
+    tex = (out / "types.tex").read_text(encoding="utf-8")
+    assert "\\setCJKmainfont{Noto Serif CJK JP}" in tex and "jreport" not in tex
+    assert re.search(r"\\sphinxstylestrong\{(?:Liu, L\.|L\. Liu)\}", tex)
+    done = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "types.tex"],
+                          cwd=out, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:]
+    text = subprocess.run(["pdftotext", str(out / "types.pdf"), "-"], capture_output=True, text=True).stdout
+    reference = _reference("apa", "ja")
+    assert "編" in reference["inproceedings-bib"]
+    flat = _plain(" ".join(text.split()))
+    assert "編" in flat and "Liu" in flat, flat[:2000]
+    assert " ".join(_plain(reference["article-bib"]).split())[:20] in flat, (reference["article-bib"], flat[:2000])
+    assert "Missing character" not in (out / "types.log").read_text(encoding="utf-8", errors="replace")

@@ -461,8 +461,9 @@ def test_latexmk_runs_xelatex_once_and_the_pdf_has_bookmarks(tmp_path: Path) -> 
 # -- Live preview: the PDFs rebuilt in the background, and the page says so --------------------------
 
 
-def _html(src: Path, env: dict[str, str]) -> None:
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(src / "_build" / "html")],
+def _html(src: Path, env: dict[str, str], *options: str) -> None:
+    run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", *options, str(src),
+                          str(src / "_build" / "html")],
                          capture_output=True, text=True, env={"PYTHONPATH": str(PROJECT / "ext"), "PATH": "/usr/bin:/bin", **env})
     assert run.returncode == 0, run.stderr
 
@@ -564,3 +565,35 @@ def partial_status(html: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(status), encoding="utf-8")
     return write
+
+
+@pytest.mark.slow
+def test_preview_note_speaks_the_cvs_language(tmp_path: Path, browser) -> None:
+    """The live-preview note's words come from the catalog: German with language = "de"."""
+    src = _project(tmp_path)
+    _html(src, {"CVSPHINX_PREVIEW": "1"}, "-D", "language=de")
+    html = src / "_build" / "html"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        write_status = partial_status(html)
+        write_status({"state": "building", "time": time.time()})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+        note = page.locator("p.cv-pdf .cv-pdf-status")
+        note.filter(has_text="Die PDFs werden neu erstellt").wait_for(timeout=10_000)
+        write_status({"state": "done", "time": time.time(), "pdfs": [
+            {"name": "brief", "pdf": "tester-cv-brief.pdf", "pages": 3, "limit": 1, "ok": True},
+            {"name": "grant", "pdf": "", "pages": None, "limit": None, "ok": False}]})
+        note.filter(has_text="tester-cv-brief.pdf hat 3 Seiten, über seiner Grenze von 1").wait_for(timeout=10_000)
+        text = note.inner_text()
+        assert text.startswith("PDFs neu erstellt um "), text
+        assert "grant ist fehlgeschlagen (siehe _build/cvsphinx-pdf.log)" in text, text
+        assert "rebuilt" not in text and "failed" not in text, text
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()

@@ -16,6 +16,7 @@ once.  The CJK fonts (xeCJK), slow to load, are loaded only when the text has a 
 from __future__ import annotations
 
 import functools
+import json
 import math
 import os
 import re
@@ -29,6 +30,7 @@ from sphinx.transforms import SphinxTransform
 
 from .configerrors import ConfigError, shown, unknown_key
 from .groups import Selection, compile_selector
+from .labels import N_
 from .ledger import consistency_check
 from .pdftools import pdf_pages
 from .style import style_problem
@@ -600,28 +602,40 @@ def warn_if_over(app: Sphinx, variant: Variant, pdf: Path) -> int | None:
 # In live preview (``bash cv.sh preview`` sets CVSPHINX_PREVIEW), the PDFs are rebuilt in the background
 # after each save (``python -m cvsphinx.variants --preview``); the page says so beside its PDF links,
 # from the status file that build keeps (variants.STATUS).
+# Its words, in the CV's language: the script fills their {placeholders} (``window.cvPreviewWords``)
+PREVIEW_WORDS = {
+    "building": N_("The PDFs are being rebuilt…"),
+    "over": N_("{pdf} has {pages} pages, over its limit of {limit}"),
+    "full": N_("the full CV"),
+    "failed_all": N_("The PDFs could not be rebuilt ({message})."),
+    "terminal": N_("see the terminal"),
+    "failed": N_("{name} failed (see {log})"),
+    "done": N_("PDFs rebuilt at {time}"),
+}
 PREVIEW_JS = """
 document.addEventListener("DOMContentLoaded", () => {
   const links = document.querySelector("p.cv-pdf");
   if (!links) return;
+  const words = window.cvPreviewWords || {};
+  const fill = (id, values = {}) => (words[id] || id).replace(/\\{(\\w+)\\}/g, (m, k) => (k in values ? values[k] : m));
   const root = document.documentElement.dataset.content_root || "./";
   const url = new URL(root + "_cvsphinx/pdf-status.json", document.baseURI);
   const note = document.createElement("span");
   note.className = "cv-pdf-status";
   note.setAttribute("role", "status");
   links.append(" ", note);
-  const clock = (t) => new Date(t * 1000).toLocaleTimeString();
+  const clock = (t) => new Date(t * 1000).toLocaleTimeString(document.documentElement.lang || undefined);
   const say = (s) => {
-    if (s.state === "building") return "The PDFs are being rebuilt…";
+    if (s.state === "building") return fill("building");
     const pdfs = s.pdfs || [];
     const over = pdfs.filter((p) => p.limit && p.pages > p.limit)
-      .map((p) => `${p.pdf} has ${p.pages} pages, over its limit of ${p.limit}`);
-    const failed = pdfs.filter((p) => !p.ok).map((p) => p.name || "the full CV");
+      .map((p) => fill("over", {pdf: p.pdf, pages: p.pages, limit: p.limit}));
+    const failed = pdfs.filter((p) => !p.ok).map((p) => p.name || fill("full"));
     if (s.state === "failed" && !failed.length && !over.length) {
-      return `The PDFs could not be rebuilt (${s.message || "see the terminal"}).`;
+      return fill("failed_all", {message: s.message || fill("terminal")});
     }
-    const problems = [...over, ...failed.map((n) => `${n} failed (see _build/cvsphinx-pdf.log)`)];
-    return `PDFs rebuilt at ${clock(s.time)}` + (problems.length ? `: ${problems.join("; ")}.` : ".");
+    const problems = [...over, ...failed.map((n) => fill("failed", {name: n, log: "_build/cvsphinx-pdf.log"}))];
+    return fill("done", {time: clock(s.time)}) + (problems.length ? `: ${problems.join("; ")}.` : ".");
   };
   const poll = async () => {
     try {
@@ -639,6 +653,19 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
+def add_preview_script(app: Sphinx, config: Config) -> None:
+    """The live-preview note, its words in the CV's language (after validation, which makes the labels)."""
+    from .config import cv_config  # config imports this module
+
+    try:
+        labels = cv_config(config).labels
+    except KeyError:  # the configuration was refused: the build stops before any page
+        return
+    words = {key: labels(msgid) for key, msgid in PREVIEW_WORDS.items()}
+    body = "window.cvPreviewWords = " + json.dumps(words, ensure_ascii=True).replace("</", "<\\/") + ";" + PREVIEW_JS
+    app.add_js_file(None, body=body)
+
+
 # -- Wiring -------------------------------------------------------------------------------------
 
 
@@ -651,4 +678,4 @@ def setup_variants(app: Sphinx) -> None:
     app.connect("build-finished", speed_up_latex)
     app.connect("build-finished", check_page_limit)
     if os.environ.get("CVSPHINX_PREVIEW"):
-        app.add_js_file(None, body=PREVIEW_JS)
+        app.connect("config-inited", add_preview_script, priority=460)
