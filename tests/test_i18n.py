@@ -241,3 +241,34 @@ def test_pdf_in_the_language(tmp_path, language) -> None:
         shown = shown.split("{")[0].strip() or shown.split("}")[-1].strip()
         assert shown and shown in flat, (msgid, shown)
     assert "ed. by" not in flat and "PhD thesis" not in flat
+
+
+@pytest.mark.parametrize("spelling", ["zh-cn", "pt", "pt_BR"])
+def test_every_spelling_of_a_language_finds_its_catalog(tmp_path, spelling) -> None:
+    """Read the Docs passes ``zh-cn``; Portuguese has one catalog, pt_BR, for pt and pt_BR alike."""
+    out = _build(tmp_path, "test-cv-hub", "html", spelling, suppress_warnings=["docutils"])  # docutils: no "pt"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    table = _po(spelling)
+    assert table["Journal Articles"] in page and "Journal Articles" not in page
+
+
+def test_read_the_docs_language_over_the_cvs_own_is_a_warning(tmp_path, monkeypatch) -> None:
+    """Read the Docs' ``-D language=en`` (its project's setting) over conf.py's German: one warning that says
+    where to set it; built locally, the same override says nothing."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-cv-hub", src)
+    with open(src / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('\nlanguage = "de"\n')
+
+    def build(env: dict[str, str]) -> str:
+        out = tmp_path / f"out-{len(env)}"
+        run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", "language=en", str(src),
+                              str(out)], capture_output=True, text=True, timeout=300,
+                             env={"PYTHONPATH": str(HERE.parent / "ext"), "PATH": "/usr/bin:/bin", **env})
+        assert run.returncode == 0, run.stderr
+        return run.stderr
+
+    said = build({"READTHEDOCS": "True"})
+    assert "Read the Docs builds this CV with language = 'en'" in said and "[cv.language]" in said, said
+    assert "Admin > Settings > Language" in said and "conf.py" in said
+    assert "cv.language" not in build({})

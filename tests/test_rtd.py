@@ -117,7 +117,9 @@ def rtd_env(src: Path, version: str, version_type: str) -> dict[str, str]:
         "NO_COLOR": "1",
         "READTHEDOCS": "True",
         "READTHEDOCS_PROJECT": SLUG,
-        "READTHEDOCS_LANGUAGE": "en",
+        # the project's Language setting, set to the CV's own (cv.language warns otherwise), as Read the Docs
+        # writes it: lower case with a hyphen (zh-cn)
+        "READTHEDOCS_LANGUAGE": str(conf_values(src).get("language") or "en").lower().replace("_", "-"),
         "READTHEDOCS_VERSION": version,
         "READTHEDOCS_VERSION_NAME": version,
         "READTHEDOCS_VERSION_TYPE": version_type,

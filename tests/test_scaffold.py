@@ -404,6 +404,7 @@ def test_names_with_accents_or_in_chinese(tmp_path, venv, name, pdf, language, h
     """Chinese in its own language: headings and the extension's words from the catalog, in the page and the PDF."""
     made = cv_new(tmp_path, venv, "cv", "--name", name, "--language", language)
     assert made.returncode == 0, _tail(made)
+    assert ("set the project's Language (Admin > Settings) to zh_CN" in made.stdout) == (language == "zh_CN"), made.stdout
     project = tmp_path / "cv"
     assert_layout(project)
     out = assert_green(project, venv, tmp_path)

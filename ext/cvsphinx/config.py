@@ -22,7 +22,7 @@ from sphinx.util import logging
 
 from .configerrors import shown, unknown_key
 from .groups import Group, build_groups
-from .i18n import cjk_fonts, setup_catalog
+from .i18n import cjk_fonts, read_the_docs_language, setup_catalog
 from .i18n import labels as build_labels
 from .labels import ENGLISH, N_, Labels
 from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
@@ -399,3 +399,4 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_keywords", [], "html", types=frozenset({list, tuple}))
     app.connect("config-inited", validate, priority=400)
     app.connect("config-inited", cjk_fonts, priority=420)  # a Chinese, Japanese or Korean CV's font
+    app.connect("config-inited", read_the_docs_language)  # Read the Docs' -D language= over conf.py's

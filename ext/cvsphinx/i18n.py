@@ -31,15 +31,18 @@ def compile_catalog(language: str, target: Path) -> Path | None:
     source = po_file(language)
     if source is None:
         return None
-    mo = target / language / "LC_MESSAGES" / f"{CATALOG}.mo"
-    if not mo.is_file() or mo.stat().st_mtime < source.stat().st_mtime:
-        from babel.messages.mofile import write_mo
+    # as Sphinx was given it (zh-cn, Read the Docs' spelling, which gettext does not expand) and under the bare
+    # language (zh, pt), which gettext tries last for the other spellings: zh_CN, pt (whose catalog is pt_BR)
+    for folder in dict.fromkeys((language, language.replace("-", "_").split("_")[0])):
+        mo = target / folder / "LC_MESSAGES" / f"{CATALOG}.mo"
+        if not mo.is_file() or mo.stat().st_mtime < source.stat().st_mtime:
+            from babel.messages.mofile import write_mo
 
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
-        with open(partial, "wb") as handle:
-            write_mo(handle, read_catalog(source))
-        os.replace(partial, mo)
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+            with open(partial, "wb") as handle:
+                write_mo(handle, read_catalog(source))
+            os.replace(partial, mo)
     return target
 
 
@@ -94,6 +97,40 @@ def cjk_fonts(app: Sphinx, config: Config) -> None:
         return
     elements["fontpkg"] = fontpkg + block
     config.latex_elements = elements
+
+
+def read_the_docs_language(app: Sphinx, config: Config) -> None:
+    """Read the Docs builds the page with ``-D language=<its project's Language setting>``, English unless
+    changed, which overrides conf.py's: a German CV would be published with English words and no warning."""
+    if not os.environ.get("READTHEDOCS"):
+        return
+    own = getattr(config, "_raw_config", {}).get("language")  # conf.py's own value, before -D
+    given = config.language or ""
+    if not isinstance(own, str) or not own or _same_language(own, given):
+        return
+    logger.warning(f"Read the Docs builds this CV with language = {given!r} (its project's Language setting), "
+                   f"but conf.py says language = {own!r}, so the page would not be in the CV's language; in Read "
+                   f"the Docs, set Admin > Settings > Language to the CV's ({own})",
+                   location=f"{os.path.relpath(Path(app.confdir, 'conf.py'))}:{_assigned_at(app.confdir, 'language')}",
+                   type="cv", subtype="language")
+
+
+def _assigned_at(confdir: str | os.PathLike[str], name: str) -> int:
+    """The line of conf.py that sets ``name`` (1 when it cannot be read)."""
+    import ast
+
+    try:
+        tree = ast.parse(Path(confdir, "conf.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return 1
+    lines = [stmt.lineno for stmt in tree.body if isinstance(stmt, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)]
+    return lines[-1] if lines else 1
+
+
+def _same_language(one: str, other: str) -> bool:
+    """``zh-cn`` (as Read the Docs writes it) and ``zh_CN`` (as Sphinx does) are one language."""
+    return one.lower().replace("-", "_") == other.lower().replace("-", "_")
 
 
 _ = get_translation(CATALOG)

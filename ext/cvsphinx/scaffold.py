@@ -670,6 +670,9 @@ def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROO
     note = language_note(owner)
     if note:
         print(note, file=out)
+    if not is_english(owner.language):  # its build passes -D language=<the project's setting>, English by default
+        print(f"On Read the Docs, set the project's Language (Admin > Settings) to {owner.language}: its build "
+              "overrides conf.py's, and warns (cv.language) until they agree", file=out)
     print(f"Next: cd {dest} && bash cv.sh build", file=out)
     return report
 

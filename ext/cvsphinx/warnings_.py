@@ -74,6 +74,8 @@ class Subtype(enum.StrEnum):
     """A preprint whose published version is in the .bib files too (same DOI, arXiv id, or title and authors)."""
     starter_text = "starter_text"
     """A section still holds the example text cv.sh new wrote ("Your University"); it is published as it is."""
+    language = "language"
+    """Read the Docs builds the CV in another language (its project's Language setting) than conf.py's."""
 
 
 def describe(subtype: str) -> str:
