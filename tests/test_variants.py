@@ -7,6 +7,7 @@ a year window on papers and on one section's lines, its own title, PDF name and 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -527,10 +528,10 @@ def test_page_has_no_preview_note_outside_preview(tmp_path: Path) -> None:
     assert "pdf-status.json" not in (src / "_build" / "html" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.slow
-def test_preview_page_says_when_a_pdf_is_being_rebuilt(tmp_path: Path, browser) -> None:
-    src = _project(tmp_path)
-    _html(src, {"CVSPHINX_PREVIEW": "1"})
+@contextlib.contextmanager
+def _preview_page(src: Path, browser):
+    """The built page served on localhost in a browser, "building" written to its status file first; yields the
+    note beside the PDF links and the function that writes the status."""
     html = src / "_build" / "html"
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
     handler.log_message = lambda *args: None
@@ -542,7 +543,18 @@ def test_preview_page_says_when_a_pdf_is_being_rebuilt(tmp_path: Path, browser) 
         write_status({"state": "building", "time": time.time()})
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
-        note = page.locator("p.cv-pdf .cv-pdf-status")
+        yield page.locator("p.cv-pdf .cv-pdf-status"), write_status
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.slow
+def test_preview_page_says_when_a_pdf_is_being_rebuilt(tmp_path: Path, browser) -> None:
+    src = _project(tmp_path)
+    _html(src, {"CVSPHINX_PREVIEW": "1"})
+    with _preview_page(src, browser) as (note, write_status):
         note.filter(has_text="The PDFs are being rebuilt").wait_for(timeout=10_000)
         assert note.get_attribute("role") == "status"
         write_status({"state": "done", "time": time.time(), "pdfs": [
@@ -553,10 +565,6 @@ def test_preview_page_says_when_a_pdf_is_being_rebuilt(tmp_path: Path, browser) 
         write_status({"state": "failed", "time": time.time(), "pdfs": [
             {"name": "grant", "pdf": "", "pages": None, "limit": None, "ok": False}]})
         note.filter(has_text="grant failed").wait_for(timeout=10_000)
-    finally:
-        context.close()
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def partial_status(html: Path):
@@ -572,18 +580,7 @@ def test_preview_note_speaks_the_cvs_language(tmp_path: Path, browser) -> None:
     """The live-preview note's words come from the catalog: German with language = "de"."""
     src = _project(tmp_path)
     _html(src, {"CVSPHINX_PREVIEW": "1"}, "-D", "language=de")
-    html = src / "_build" / "html"
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    context = browser.new_context()
-    try:
-        write_status = partial_status(html)
-        write_status({"state": "building", "time": time.time()})
-        page = context.new_page()
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
-        note = page.locator("p.cv-pdf .cv-pdf-status")
+    with _preview_page(src, browser) as (note, write_status):
         note.filter(has_text="Die PDFs werden neu erstellt").wait_for(timeout=10_000)
         write_status({"state": "done", "time": time.time(), "pdfs": [
             {"name": "brief", "pdf": "tester-cv-brief.pdf", "pages": 3, "limit": 1, "ok": True},
@@ -593,7 +590,3 @@ def test_preview_note_speaks_the_cvs_language(tmp_path: Path, browser) -> None:
         assert text.startswith("PDFs neu erstellt um "), text
         assert "grant ist fehlgeschlagen (siehe _build/cvsphinx-pdf.log)" in text, text
         assert "rebuilt" not in text and "failed" not in text, text
-    finally:
-        context.close()
-        httpd.shutdown()
-        httpd.server_close()
