@@ -388,6 +388,7 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
         {"name": "conference", "title": "Conference Papers", "select": "type == 'inproceedings'"},
         {"name": "talks", "title": "Talks", "select": "type == 'unpublished'"}]}),
     "pdf_failed": ("cv-validation", {}),  # with the log of a failed LaTeX run in place (PREPARE)
+    "language": ("cv-validation", {"language": "en"}),  # conf.py's German, on Read the Docs (PREPARE, ENVIRON)
 }
 
 
@@ -419,7 +420,13 @@ def _failed_latex(src: Path) -> None:
                                              "!  ==> Fatal error occurred, no output PDF file produced!\n")
 
 
-PREPARE = {"cache": _damaged_cache, "page_limit": _two_page_pdf, "pdf_failed": _failed_latex}
+def _german_conf(src: Path) -> None:
+    with open(src / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('\nlanguage = "de"\n')
+
+
+PREPARE = {"cache": _damaged_cache, "page_limit": _two_page_pdf, "pdf_failed": _failed_latex, "language": _german_conf}
+ENVIRON = {"language": {"READTHEDOCS": "True"}}  # set for the test's builds only
 
 
 def test_every_subtype_has_a_scenario() -> None:
@@ -429,8 +436,10 @@ def test_every_subtype_has_a_scenario() -> None:
 
 @pytest.mark.parametrize("subtype", [s.value for s in Subtype])
 def test_suppress_warnings_silences_exactly_that_subtype(subtype: str, make_app, sphinx_test_tempdir: Path,
-                                                         rootdir: Path) -> None:
+                                                         rootdir: Path, monkeypatch) -> None:
     assert subtype in SCENARIOS, f"no scenario gives a cv.{subtype} warning"
+    for name, value in ENVIRON.get(subtype, {}).items():
+        monkeypatch.setenv(name, value)
     root, overrides = SCENARIOS[subtype]
 
     def build(name: str, suppress: list[str]) -> list[CvWarning]:
