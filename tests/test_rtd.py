@@ -106,9 +106,16 @@ def copy_project(dest: Path) -> Path:
     return src
 
 
+def rtd_language(src: Path) -> str:
+    """The project's Language setting, set to the CV's own (cv.language warns otherwise), as Read the Docs writes
+    it: lower case with a hyphen (zh-cn)."""
+    return str(conf_values(src).get("language") or "en").lower().replace("_", "-")
+
+
 def rtd_env(src: Path, version: str, version_type: str) -> dict[str, str]:
-    canonical = (f"https://{HOST}/en/{version}/" if version_type != "external"
-                 else f"https://{SLUG}--{version}.org.readthedocs.build/en/{version}/")
+    lang = rtd_language(src)
+    canonical = (f"https://{HOST}/{lang}/{version}/" if version_type != "external"
+                 else f"https://{SLUG}--{version}.org.readthedocs.build/{lang}/{version}/")
     venv_bin = str(Path(sys.executable).parent)
     return {
         **os.environ,
@@ -117,9 +124,7 @@ def rtd_env(src: Path, version: str, version_type: str) -> dict[str, str]:
         "NO_COLOR": "1",
         "READTHEDOCS": "True",
         "READTHEDOCS_PROJECT": SLUG,
-        # the project's Language setting, set to the CV's own (cv.language warns otherwise), as Read the Docs
-        # writes it: lower case with a hyphen (zh-cn)
-        "READTHEDOCS_LANGUAGE": str(conf_values(src).get("language") or "en").lower().replace("_", "-"),
+        "READTHEDOCS_LANGUAGE": lang,
         "READTHEDOCS_VERSION": version,
         "READTHEDOCS_VERSION_NAME": version,
         "READTHEDOCS_VERSION_TYPE": version_type,
@@ -414,10 +419,10 @@ def test_published_html_is_the_local_html(rtd: RTDBuild, local: Path) -> None:
 @pytest.mark.slow
 def test_pdf_link_points_at_the_pdf_read_the_docs_serves(rtd: RTDBuild) -> None:
     links = pdf_links(rtd.out / "html" / "index.html")
-    assert links == ["/_/downloads/en/latest/pdf/"]
+    assert links == [f"/_/downloads/{rtd_language(rtd.src)}/latest/pdf/"]
     assert rtd.served(links[0]) == rtd.out / "pdf" / f"{SLUG}.pdf"
     assert rtd.served("index.html") == rtd.out / "html" / "index.html"  # the emulation serves pages too
-    assert rtd.served("/_/downloads/en/stable/pdf/") is None
+    assert rtd.served(f"/_/downloads/{rtd_language(rtd.src)}/stable/pdf/") is None
 
 
 @pytest.mark.slow
