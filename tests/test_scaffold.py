@@ -626,3 +626,11 @@ def test_a_bib_with_problems_builds_green_and_its_list_only_shrinks(tmp_path, ve
     assert built.returncode == 1
     assert "entry 'curie1911': has no year" in built.stderr and "1 new warning" in built.stdout
     assert (project / "_build" / "html" / "index.html").is_file()
+
+
+def test_a_cjk_name_is_family_name_first_in_conf_py() -> None:
+    """``--name "小山 翔一"``: cv_owner as the build reads the same name in refs.bib (family name first), not
+    BibTeX's given-name-first reading ('翔一, 小山'), which left the owner unbold in 106 entries of a real file."""
+    assert scaffold.make_owner("小山 翔一", language="ja").bibtex == "小山, 翔一"
+    assert scaffold.make_owner("小山, 翔一", language="ja").name == "小山 翔一"
+    assert scaffold.make_owner("Curie, Marie").name == "Marie Curie"

@@ -696,3 +696,20 @@ def test_old_doi_resolver_links_go_to_doi_org() -> None:
     assert 'href="https://doi.org/10.3334/ORNLDAAC/1355"' in out
     assert "dx.doi.org/10.3334/ORNLDAAC/1355</a>" in out  # shown as written
     assert 'href="http://dx.doi.org' not in out
+
+
+def test_cjk_names_family_first_whole_and_the_owner_bold() -> None:
+    """A name in Han, kana or hangul without a comma is family name first, as its language writes it (BibTeX's
+    rule would make 小山 the given name and show "翔一, 小."); it is shown as written, never as initials. Real
+    case: a Japanese researcher's own file (sh01k/sh01k.github.io, docs/assets/js/skoyama_ja.bib, 1d3bcad)."""
+    ctx = StyleContext(build_owner("小山, 翔一", ["Koyama, Shoichi"]), ROSTER)
+    rec = record(authors="羽田 陽一 and 小山 翔一 and 김 민준 and Jorge Treviño", journal="日本音響学会誌",
+                 title="音場推定", year="2015")
+    shown = text(rec, ctx)
+    assert shown.startswith("羽田 陽一, 小山 翔一, 김 민준, and J. Treviño (2015)"), shown
+    assert "<strong>小山 翔一</strong>" in html(rec, ctx)
+    assert "<strong>Koyama, S.</strong>" in html(record(authors="Koyama, Shoichi", journal="J", title="T",
+                                                        year="2015"), ctx)
+    person = rec.persons["author"][0]
+    assert (person.last_names, person.first_names) == (["羽田"], ["陽一"])
+    assert text(record(authors="刘林", journal="J", title="T", year="2015")).startswith("刘林 (2015)")

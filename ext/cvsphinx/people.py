@@ -75,7 +75,10 @@ class NameKey:
 
     @classmethod
     def parse(cls, name: str) -> NameKey:
-        return cls.from_person(BibPerson(name))
+        """A name in conf.py, read by the records' one name parser, as the same name in a .bib file is."""
+        from .records import read_name  # records reads names for the whole project; it imports nothing of here
+
+        return cls.from_person(read_name(name))
 
     def matches(self, other: NameKey) -> bool:
         """Same surname and compatible given names; an initial matches any name it starts."""

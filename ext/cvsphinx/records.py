@@ -276,8 +276,22 @@ def _new_person(first: list[str], middle: list[str], last: list[str]) -> Person:
 _PLAIN_NAME = re.compile(r"[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*)*(?:\s*,\s*[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*)*)?")
 
 
+# Han, kana, hangul: a name written in them alone puts the family name first ("小山 翔一", "김 민준")
+_CJK_LETTER = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def is_cjk_name(text: str) -> bool:
+    """Written in Chinese, Japanese or Korean letters, with no Latin ones: family name first, never initials."""
+    return bool(_CJK_LETTER.search(text)) and not _LATIN_LETTER.search(text)
+
+
 def _plain_person(part: str) -> Person | None:
-    """``Last, First Middle`` or ``First Middle Last`` as pybtex reads it, when ``_PLAIN_NAME`` matches."""
+    """``Last, First Middle`` or ``First Middle Last`` as pybtex reads it, when ``_PLAIN_NAME`` matches; a CJK
+    name without a comma, ``Family Given`` (BibTeX would take 小山 for the given name)."""
+    if "," not in part and "{" not in part and is_cjk_name(part):
+        family, *given = part.split()
+        return _new_person(given[:1], given[1:], [family])
     if not _PLAIN_NAME.fullmatch(part):
         return None
     last_text, comma, first_text = part.partition(",")
@@ -357,6 +371,11 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
 
 # BibTeX's "von Last, Jr, First": the middle part of three is a generation, not a second author
 _LINEAGE = re.compile(r"(?:Jr|Sr|Jun|Sen|Jnr|Snr)\.?|[IVX]{1,4}|\d(?:st|nd|rd|th)", re.IGNORECASE)
+
+
+def read_name(text: str) -> Person:
+    """One name, as a name list of a .bib file holding only it would read it (conf.py's cv_owner, the roster)."""
+    return _parse_name(text, True, ())[0].person
 
 
 @lru_cache(maxsize=65536)

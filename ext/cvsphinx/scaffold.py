@@ -36,6 +36,7 @@ from pathlib import Path
 from .files import read_summary
 from .labels import N_, Labels, cjk_region, is_english, po_file, translated
 from .pdftools import pdf_name_in, pdf_pages
+from .records import is_cjk_name, read_name
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent  # the project this extension lives in
@@ -107,8 +108,6 @@ class Owner:
 
 def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", affiliation: list[str] | None = None,
                bibtex: str = "", language: str = "en") -> Owner:
-    from pybtex.database import Person
-
     name = " ".join((name or "").split())
     if not name or not any(c.isalpha() for c in name):
         raise ScaffoldError("--name must be a person's name, e.g. --name \"Marie Curie\"")
@@ -116,12 +115,12 @@ def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", a
     if bad:
         raise ScaffoldError(f"the name may not hold {' '.join(bad)}: they are LaTeX syntax; write the letters themselves "
                             "(é, not \\'e)")
-    person = Person(bibtex or name)
+    person = read_name(bibtex or name)  # as the build reads it: 小山 翔一 is family name first
     given = " ".join(person.first_names + person.middle_names)
     surname = " ".join(person.prelast_names + person.last_names)
     lineage = " ".join(person.lineage_names)
-    if "," in name:  # given as "Curie, Marie": show it as "Marie Curie"
-        name = " ".join(p for p in (given, surname, lineage) if p)
+    if "," in name:  # given as "Curie, Marie": show it as "Marie Curie" (a CJK name family name first)
+        name = " ".join(p for p in ((surname, given) if is_cjk_name(name) else (given, surname, lineage)) if p)
     if not bibtex:
         bibtex = ", ".join(p for p in (surname, lineage, given) if p) if given else name
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):

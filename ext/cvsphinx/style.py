@@ -31,7 +31,7 @@ from .identifiers import canonical, doi_of, paper_url, safe_url, url_value
 from .labels import ENGLISH, N_, Labels
 from .latex import decode, decode_plain
 from .people import NameKey, Owner, Role, Roster, highlighted
-from .records import Record, arxiv_base, parse_date
+from .records import Record, arxiv_base, is_cjk_name, parse_date
 
 _ARXIV_ID = re.compile(r"^[\w.+/-]+$")
 
@@ -141,9 +141,18 @@ def _is_others(person: BibPerson) -> bool:
     return str(person).strip().lower() == "others"
 
 
+@lru_cache(maxsize=4096)
+def _cjk_shown(surname_parts: tuple[str, ...], given_parts: tuple[str, ...]) -> str:
+    """A Chinese, Japanese or Korean name as its language writes it: family name first, the given name whole."""
+    return " ".join(_plain_part(p) for p in surname_parts + given_parts)
+
+
 def _person_text(person: BibPerson, inverted: bool) -> Text:
-    last, given = _shown_name(tuple(person.prelast_names + person.last_names + person.lineage_names),
-                              tuple(person.first_names + person.middle_names))
+    surname_parts = tuple(person.prelast_names + person.last_names + person.lineage_names)
+    given_parts = tuple(person.first_names + person.middle_names)
+    if is_cjk_name("".join(surname_parts + given_parts)):
+        return Text(_cjk_shown(surname_parts, given_parts))
+    last, given = _shown_name(surname_parts, given_parts)
     if not given:
         return Text(last)
     return Text(last, ", ", given) if inverted else Text(given, " ", last)
