@@ -336,6 +336,11 @@ def _assignments(confpath: str) -> dict[str, ast.stmt]:
     return found
 
 
+def conf_line(confpath: str | os.PathLike[str], name: str) -> int | None:
+    """The line of conf.py that sets ``name`` last, or None: a warning about a setting's value points at it."""
+    return _line_of(_assignments(os.fspath(confpath)).get(name), None)
+
+
 def _line_of(stmt: ast.stmt | None, subscript: str | None) -> int | None:
     """The statement's line, or the line of item ``subscript`` when the value is a literal list or dict."""
     if stmt is None:

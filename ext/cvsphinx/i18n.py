@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from io import BytesIO
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -20,7 +21,20 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from .configerrors import shown
-from .labels import CATALOG, LOCALE_DIR, TEMPLATE, Labels, cjk_region, fields, is_english, message_ids, po_file, read_catalog
+from .labels import (
+    CATALOG,
+    LOCALE_DIR,
+    TEMPLATE,
+    Labels,
+    cjk_region,
+    fields,
+    is_english,
+    language_code,
+    message_ids,
+    po_file,
+    read_catalog,
+    same_language,
+)
 
 LANGUAGES = ("de", "es", "fr", "it", "ja", "pt_BR", "zh_CN")  # complete: tests/test_i18n.py checks each
 logger = logging.getLogger(__name__)
@@ -33,15 +47,18 @@ def compile_catalog(language: str, target: Path) -> Path | None:
         return None
     # as Sphinx was given it (zh-cn, Read the Docs' spelling, which gettext does not expand) and under the bare
     # language (zh, pt), which gettext tries last for the other spellings: zh_CN, pt (whose catalog is pt_BR)
-    for folder in dict.fromkeys((language, language.replace("-", "_").split("_")[0])):
-        mo = target / folder / "LC_MESSAGES" / f"{CATALOG}.mo"
-        if not mo.is_file() or mo.stat().st_mtime < source.stat().st_mtime:
-            from babel.messages.mofile import write_mo
+    stale = [mo for mo in (target / folder / "LC_MESSAGES" / f"{CATALOG}.mo"
+                           for folder in dict.fromkeys((language, language_code(language)[1])))
+             if not mo.is_file() or mo.stat().st_mtime < source.stat().st_mtime]
+    if stale:
+        from babel.messages.mofile import write_mo
 
+        compiled = BytesIO()
+        write_mo(compiled, read_catalog(source))
+        for mo in stale:
             mo.parent.mkdir(parents=True, exist_ok=True)
             partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
-            with open(partial, "wb") as handle:
-                write_mo(handle, read_catalog(source))
+            partial.write_bytes(compiled.getvalue())
             os.replace(partial, mo)
     return target
 
@@ -82,7 +99,7 @@ def cjk_fonts(app: Sphinx, config: Config) -> None:
         return
     # Sphinx gives Japanese pLaTeX's classes (jreport, jsbook), which xelatex has not: its own ones then
     docclass = dict(config.latex_docclass or {})
-    if language.startswith("ja") and {docclass.get("howto"), docclass.get("manual")} & {"jreport", "jsbook"}:
+    if language_code(language)[1] == "ja" and {docclass.get("howto"), docclass.get("manual")} & {"jreport", "jsbook"}:
         config.latex_docclass = {**docclass, "howto": "article", "manual": "report"}
     block = cjk_font_block(language)
     if not block:
@@ -106,31 +123,16 @@ def read_the_docs_language(app: Sphinx, config: Config) -> None:
         return
     own = getattr(config, "_raw_config", {}).get("language")  # conf.py's own value, before -D
     given = config.language or ""
-    if not isinstance(own, str) or not own or _same_language(own, given):
+    if not isinstance(own, str) or not own or same_language(own, given):
         return
+    from .config import conf_line  # config imports this module
+
+    confpath = Path(app.confdir, "conf.py")
     logger.warning(f"Read the Docs builds this CV with language = {given!r} (its project's Language setting), "
                    f"but conf.py says language = {own!r}, so the page would not be in the CV's language; in Read "
                    f"the Docs, set Admin > Settings > Language to the CV's ({own})",
-                   location=f"{os.path.relpath(Path(app.confdir, 'conf.py'))}:{_assigned_at(app.confdir, 'language')}",
+                   location=f"{os.path.relpath(confpath)}:{conf_line(confpath, 'language') or 1}",
                    type="cv", subtype="language")
-
-
-def _assigned_at(confdir: str | os.PathLike[str], name: str) -> int:
-    """The line of conf.py that sets ``name`` (1 when it cannot be read)."""
-    import ast
-
-    try:
-        tree = ast.parse(Path(confdir, "conf.py").read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
-        return 1
-    lines = [stmt.lineno for stmt in tree.body if isinstance(stmt, ast.Assign)
-             and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)]
-    return lines[-1] if lines else 1
-
-
-def _same_language(one: str, other: str) -> bool:
-    """``zh-cn`` (as Read the Docs writes it) and ``zh_CN`` (as Sphinx does) are one language."""
-    return one.lower().replace("-", "_") == other.lower().replace("-", "_")
 
 
 _ = get_translation(CATALOG)

@@ -104,16 +104,28 @@ ENGLISH = Labels()
 _CJK_REGIONS = {"zh_TW": "TC", "zh_HK": "HK", "zh": "SC", "ja": "JP", "ko": "KR"}
 
 
+def language_code(language: str) -> tuple[str, str]:
+    """Sphinx's ``language`` in its underscore form and its bare language: ``zh-cn`` (Read the Docs' spelling)
+    and ``zh_CN`` are ``("zh_cn", "zh")`` and ``("zh_CN", "zh")``."""
+    code = language.replace("-", "_")
+    return code, code.split("_")[0]
+
+
+def same_language(one: str, other: str) -> bool:
+    """``zh-cn`` (as Read the Docs writes it) and ``zh_CN`` (as Sphinx does) are one language."""
+    return language_code(one)[0].lower() == language_code(other)[0].lower()
+
+
 def cjk_region(language: str) -> str:
     """Noto CJK's region for Sphinx's ``language`` ("SC", "JP"...), or "" for a language not written in CJK."""
-    code = language.replace("-", "_")
-    return _CJK_REGIONS.get(code) or _CJK_REGIONS.get(code.split("_")[0], "")
+    code, base = language_code(language)
+    return _CJK_REGIONS.get(code) or _CJK_REGIONS.get(base, "")
 
 
 def po_file(language: str) -> Path | None:
     """The ``.po`` for Sphinx's ``language`` (``de_AT`` falls back to ``de``; ``pt`` and ``pt_PT`` to
     ``pt_BR``, the only Portuguese there is), or None."""
-    base = language.replace("-", "_").split("_")[0]
+    base = language_code(language)[1]
     for name in (language, base, *(n.name for n in sorted(LOCALE_DIR.glob(f"{base}_*")) if base)):
         path = LOCALE_DIR / name / "LC_MESSAGES" / f"{CATALOG}.po"
         if name and path.is_file():

@@ -474,16 +474,16 @@ class RecordCache:
     def __init__(self, old: Mapping[str, Record] | None = None) -> None:
         self.old = old or {}
         self.new: dict[str, Record] = {}
-        self.reused = 0
 
 
 @lru_cache(maxsize=1)
 def _reader_code() -> str:
     """The code a record is made by: a change to it (a new version, or an edit while developing) makes every
-    record again, as a change of the configuration does."""
+    record again, as a change of the configuration does.  This module and the ones it imports from the
+    package (bibfile's Entry is the input, already part of what a record is made from)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("records.py", "latex.py", "journals.py", "identifiers.py", "people.py", "labels.py"):
+    for name in ("records.py", "latex.py", "journals.py", "labels.py"):
         path = here / name
         if path.is_file():
             digest.update(path.read_bytes())
@@ -516,11 +516,7 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
             record = _record(entry, fields, notes, macros, journal_names)
         else:
             made_from = _made_from(entry, fields, notes, macros_key)
-            made = cache.old.get(made_from)
-            if made is None:
-                made = _record(entry, fields, notes, macros, journal_names)
-            else:
-                cache.reused += 1
+            made = cache.old.get(made_from) or _record(entry, fields, notes, macros, journal_names)
             cache.new[made_from] = made
             # a copy: the related entries below, the preprint merge and the place in the file are this reading's
             record = dataclasses.replace(made, path=entry.path, line=entry.line, index=entry.index,

@@ -141,17 +141,20 @@ def _is_others(person: BibPerson) -> bool:
     return str(person).strip().lower() == "others"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _cjk_shown(surname_parts: tuple[str, ...], given_parts: tuple[str, ...]) -> str:
-    """A Chinese, Japanese or Korean name as its language writes it: family name first, the given name whole."""
-    return " ".join(_plain_part(p) for p in surname_parts + given_parts)
+    """A Chinese, Japanese or Korean name as its language writes it, family name first and the given name whole;
+    "" for any other name.  Once per spelling, as ``_shown_name``."""
+    whole = " ".join(_plain_part(p) for p in surname_parts + given_parts)
+    return whole if is_cjk_name(whole) else ""
 
 
 def _person_text(person: BibPerson, inverted: bool) -> Text:
     surname_parts = tuple(person.prelast_names + person.last_names + person.lineage_names)
     given_parts = tuple(person.first_names + person.middle_names)
-    if is_cjk_name("".join(surname_parts + given_parts)):
-        return Text(_cjk_shown(surname_parts, given_parts))
+    whole = _cjk_shown(surname_parts, given_parts)
+    if whole:
+        return Text(whole)
     last, given = _shown_name(surname_parts, given_parts)
     if not given:
         return Text(last)
