@@ -317,6 +317,20 @@ def test_bib_title_edited_between_latex_and_html_builds(project: Project) -> Non
     assert "Ice velocity" in build_and_compare(project, "html")
 
 
+def test_preamble_macro_edited_renders_its_entries_again(project: Project) -> None:
+    """An entry whose journal is a @preamble macro: editing the macro alone (the entry as it was) shows the new
+    journal, on the page and in the exports (the rendering is keyed by what the record is made from)."""
+    def write(journal: str) -> None:
+        text = bib_text("refs.bib", project.bibs["refs.bib"]).replace("{Remote Sensing of Environment}", "{\\myj}")
+        project.write("refs.bib", f'@preamble{{"\\newcommand{{\\myj}}{{{journal}}}"}}\n\n' + text)
+
+    write("Journal Alpha")
+    assert "Journal Alpha" in build_and_compare(project, "html")
+    write("Journal Beta")
+    page = build_and_compare(project, "html")
+    assert "Journal Beta" in page and "Journal Alpha" not in page
+
+
 def test_section_replaced_by_one_with_an_older_mtime(project: Project) -> None:
     build_and_compare(project, "html")
     project.texts["education.md"] = "Oldest is first."

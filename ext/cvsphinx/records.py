@@ -491,7 +491,9 @@ def _reader_code() -> str:
 
 
 def _made_from(entry: Entry, fields: Mapping[str, str], notes: list[str], macros_key: str) -> str:
-    """Everything ``_record`` reads, but where the entry stands (file, line, position), which it only copies."""
+    """Everything ``_record`` reads, but where the entry stands (file, line, position), which it only copies:
+    its fields, inherited and as written (the BibTeX shown beside it), and the @preamble macros they may use
+    (an edited macro renders its entries again)."""
     parts = (entry.key, entry.type, sorted(fields.items()), notes, sorted(entry.fields.items()), entry.problems,
              entry.bad_chars, entry.read_errors, macros_key)
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -512,11 +514,11 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
     macros_key = repr((_reader_code(), journal_names, sorted(macros.items())))
     for entry in entries:
         fields, notes = _resolve(entry, by_key)
+        made_from = _made_from(entry, fields, notes, macros_key)
         if cache is None:
-            record = _record(entry, fields, notes, macros, journal_names)
+            record = _record(entry, fields, notes, macros, journal_names, made_from)
         else:
-            made_from = _made_from(entry, fields, notes, macros_key)
-            made = cache.old.get(made_from) or _record(entry, fields, notes, macros, journal_names)
+            made = cache.old.get(made_from) or _record(entry, fields, notes, macros, journal_names, made_from)
             cache.new[made_from] = made
             # a copy: the related entries below, the preprint merge and the place in the file are this reading's
             record = dataclasses.replace(made, path=entry.path, line=entry.line, index=entry.index,
@@ -593,7 +595,8 @@ def _apply_xdata(fields: dict[str, str], by_key: dict[str, Entry], seen: set[str
 
 
 def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapping[str, str],
-            journal_names: str = "abbreviated") -> Record:
+            journal_names: str, digest: str) -> Record:
+    """``digest``: what the record is made from (``_made_from``), the key of its rendering and its exports."""
     problems = list(entry.problems) + notes
     advice: list[tuple[str, str]] = []
     written = {ALIASES.get(name, name): name for name in entry.fields}  # biblatex's name -> the name as written
@@ -631,11 +634,8 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
             decoded = decode(value, macros)
             rich[name] = decoded.text
             unknown.extend((macro, name) for macro in decoded.unknown)
-    # the fields as written too: the BibTeX shown beside the entry and in the exports is the entry's own
-    digest = hashlib.sha256(repr((entry.type, entry.key, sorted(fields.items()), sorted(entry.fields.items())))
-                            .encode("utf-8", "surrogatepass"))
     return Record(entry.key, entry.type, fields, persons, entry.path, entry.line, entry.index, problems,
-                  digest.hexdigest(), entry.key, list(entry.bad_chars), entry.read_errors, kind, date, marks, rich,
+                  digest, entry.key, list(entry.bad_chars), entry.read_errors, kind, date, marks, rich,
                   unknown, arxiv, dict(entry.fields), advice, preprint_server(kind, fields, arxiv))
 
 
