@@ -9,7 +9,6 @@ through.
 
 from __future__ import annotations
 
-import ast
 import datetime
 import difflib
 import hashlib
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from .configerrors import shown, unknown_key
+from .configerrors import assignments, line_of, shown, unknown_key
 from .groups import Group, build_groups
 from .i18n import cjk_fonts, read_the_docs_language, setup_catalog
 from .i18n import labels as build_labels
@@ -300,7 +299,7 @@ _NAME = re.compile(r"(cv_\w+)(?:\[(\d+|'[^']*')\])?")
 
 def _report(problems: list[str], confpath: str, config: Config) -> None:
     """Log each mistake at its line of conf.py, in the file's order."""
-    lines = _assignments(confpath)
+    lines = assignments(confpath)
     shown_path = os.path.relpath(confpath)
     if shown_path.startswith(os.pardir):
         shown_path = os.path.abspath(confpath)
@@ -311,48 +310,13 @@ def _report(problems: list[str], confpath: str, config: Config) -> None:
         if name in getattr(config, "_overrides", {}):  # set with -D, which may or may not have taken
             located.append((0, None, f"{shown_path} or -D: {problem}"))
             continue
-        line = _line_of(lines.get(name), match[2] if match else None)
+        line = line_of(lines.get(name), match[2] if match else None)
         if line is None:
             located.append((0, None, f"{shown_path}: {problem}"))
         else:
             located.append((line, f"{shown_path}:{line}", problem))
     for _, location, message in sorted(located, key=lambda item: item[0]):
         logger.error(message, location=location)
-
-
-def _assignments(confpath: str) -> dict[str, ast.stmt]:
-    """The last top-level statement that assigns each name in conf.py."""
-    try:
-        with open(confpath, "rb") as file:
-            tree = ast.parse(file.read())
-    except (OSError, SyntaxError, ValueError):
-        return {}
-    found: dict[str, ast.stmt] = {}
-    for stmt in tree.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
-        for target in targets:
-            if isinstance(target, ast.Name):
-                found[target.id] = stmt
-    return found
-
-
-def conf_line(confpath: str | os.PathLike[str], name: str) -> int | None:
-    """The line of conf.py that sets ``name`` last, or None: a warning about a setting's value points at it."""
-    return _line_of(_assignments(os.fspath(confpath)).get(name), None)
-
-
-def _line_of(stmt: ast.stmt | None, subscript: str | None) -> int | None:
-    """The statement's line, or the line of item ``subscript`` when the value is a literal list or dict."""
-    if stmt is None:
-        return None
-    value = stmt.value if isinstance(stmt, ast.Assign) else None
-    if isinstance(value, (ast.List, ast.Tuple)) and subscript and subscript.isdigit() and int(subscript) < len(value.elts):
-        return value.elts[int(subscript)].lineno
-    if subscript is not None and isinstance(value, ast.Dict):
-        for key in value.keys:
-            if isinstance(key, ast.Constant) and repr(key.value) == subscript:
-                return key.lineno
-    return stmt.lineno
 
 
 def cv_config(config: Config) -> CVConfig:

@@ -20,7 +20,7 @@ from sphinx.config import Config
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from .configerrors import shown
+from .configerrors import conf_line, shown
 from .labels import (
     CATALOG,
     LOCALE_DIR,
@@ -125,8 +125,6 @@ def read_the_docs_language(app: Sphinx, config: Config) -> None:
     given = config.language or ""
     if not isinstance(own, str) or not own or same_language(own, given):
         return
-    from .config import conf_line  # config imports this module
-
     confpath = Path(app.confdir, "conf.py")
     logger.warning(f"Read the Docs builds this CV with language = {given!r} (its project's Language setting), "
                    f"but conf.py says language = {own!r}, so the page would not be in the CV's language; in Read "
