@@ -713,3 +713,14 @@ def test_cjk_names_family_first_whole_and_the_owner_bold() -> None:
     person = rec.persons["author"][0]
     assert (person.last_names, person.first_names) == (["羽田"], ["陽一"])
     assert text(record(authors="刘林", journal="J", title="T", year="2015")).startswith("刘林 (2015)")
+
+
+def test_scopus_citation_count_is_not_a_note() -> None:
+    """Scopus writes ``note = {cited By 317}`` (real export: swnesbitt/academic-kickstart, scopus.bib, 2d6ab77):
+    its count of the day is not shown; what follows it in the note is; a note that only mentions it stays."""
+    shown = text(record(journal="Journal of Climate", title="T", year="2000", note="cited By 317"))
+    assert "cited" not in shown and shown.endswith("Journal of Climate.")
+    rest = text(record(journal="J", title="T", year="2019", note="cited By 0; Conference of IGARSS 2019"))
+    assert "cited" not in rest and "Conference of IGARSS 2019" in rest
+    kept = text(record(journal="J", title="T", year="2019", note="Highly cited by the community"))
+    assert "Highly cited by the community" in kept

@@ -601,6 +601,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     advice: list[tuple[str, str]] = []
     written = {ALIASES.get(name, name): name for name in entry.fields}  # biblatex's name -> the name as written
     _drop_placeholders(fields, advice, written)
+    _drop_citation_count(fields)
     _journal_macro(fields, macros, journal_names)
     _venue_elsewhere(entry.type, fields, advice, written)
     persons: dict[str, list[Person]] = {}
@@ -716,6 +717,25 @@ def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], wr
             if plain:
                 advice.append(("placeholder", f"field {written.get(name, name)!r} is {value.strip()!r}, which stands "
                                "for no value; it is left out: delete the field (or write its real value)"))
+
+
+# Scopus's export puts its citation count first in ``note`` ("cited By 317", "cited By 0; Conference Code:
+# 150000"): the database's bookkeeping of the day, not a note of the work's
+_CITATION_COUNT = re.compile(r"\s*cited\s+by\s+\d+\s*(?:;\s*|$)", re.IGNORECASE)
+
+
+def _drop_citation_count(fields: dict[str, str]) -> None:
+    """Not shown, as the exporter's other bookkeeping (``source = {Scopus}``) is not; the BibTeX beside the entry
+    keeps it as written."""
+    note = fields.get("note")
+    if note is not None:
+        match = _CITATION_COUNT.match(note.strip().strip("{}"))
+        if match:
+            rest = note.strip().strip("{}")[match.end():].strip()
+            if rest:
+                fields["note"] = rest
+            else:
+                del fields["note"]
 
 
 _MACRO_ONLY = re.compile(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
