@@ -724,3 +724,11 @@ def test_scopus_citation_count_is_not_a_note() -> None:
     assert "cited" not in rest and "Conference of IGARSS 2019" in rest
     kept = text(record(journal="J", title="T", year="2019", note="Highly cited by the community"))
     assert "Highly cited by the community" in kept
+
+
+def test_hal_ampersand_escaped_twice_is_one_ampersand() -> None:
+    """HAL writes ``\\&amp;`` (real export: bebatut-research/bebatut-research.github.io, papers.bib, 4aa902d):
+    an ampersand, not the text "&amp;"."""
+    rec = record(journal="J", title="ELIXIR, GOBLET \\&amp; Galaxy Training Network", year="2019")
+    assert "GOBLET & Galaxy" in text(rec) and "amp;" not in text(rec)
+    assert "GOBLET &amp; Galaxy" in html(rec) and "&amp;amp;" not in html(rec)

@@ -602,6 +602,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     written = {ALIASES.get(name, name): name for name in entry.fields}  # biblatex's name -> the name as written
     _drop_placeholders(fields, advice, written)
     _drop_citation_count(fields)
+    _unescape_html_ampersand(fields)
     _journal_macro(fields, macros, journal_names)
     _venue_elsewhere(entry.type, fields, advice, written)
     persons: dict[str, list[Person]] = {}
@@ -717,6 +718,13 @@ def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], wr
             if plain:
                 advice.append(("placeholder", f"field {written.get(name, name)!r} is {value.strip()!r}, which stands "
                                "for no value; it is left out: delete the field (or write its real value)"))
+
+
+def _unescape_html_ampersand(fields: dict[str, str]) -> None:
+    """HAL's export escapes an ampersand twice, for LaTeX and for HTML (``GOBLET \\&amp; Galaxy``): one ``\\&``."""
+    for name, value in fields.items():
+        if "\\&amp;" in value:
+            fields[name] = value.replace("\\&amp;", "\\&")
 
 
 # Scopus's export puts its citation count first in ``note`` ("cited By 317", "cited By 0; Conference Code:
