@@ -89,18 +89,18 @@ build() {
   # which cv.sh new writes) are known to be still there or gone.  A failed step does not stop the others:
   # a new warning costs the exit status, never the page.
   local failed=""
-  PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.variants -W -E || failed="PDF"
+  PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli.variants -W -E || failed="PDF"
   # the page: sphinx-build -M html . _build -W --keep-going -E, but a full disk or a read-only _build is one line
-  PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.variants --page -W -E || failed="${failed:+$failed and }HTML"
+  PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli.variants --page -W -E || failed="${failed:+$failed and }HTML"
   if grep -l "Missing character" _build/latex/*.log _build/variants/*/latex/*.log 2>/dev/null; then
     echo "The LaTeX log above has 'Missing character' lines: a glyph is missing from the fonts" >&2
     failed="${failed:+$failed and }PDF glyphs"
   fi
   # what the page and the PDF hold, and where they are; accepted warnings now fixed leave the list
   if [ -z "$failed" ]; then
-    PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.scaffold summary _build --prune
+    PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli.new summary _build --prune
   else
-    PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.scaffold summary _build
+    PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli.new summary _build
     echo "$failed build failed: the messages above say why (the page and the PDF are built all the same)" >&2
     exit 1
   fi
@@ -123,10 +123,10 @@ case "$cmd" in
     exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' \
       --post-build "'$VENV/bin/python' '$ROOT/ext/cvsphinx/variants.py' --preview" "$@" ;;
   bench) setup_system; setup_python; "$VENV/bin/python" -m bench.run "$@" ;;
-  people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.coauthors "$@" ;;
+  people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.cli.people "$@" ;;
   # a new CV project for another person; DIR and --bib are relative to where the command was typed ($OLDPWD)
-  new) setup_python; cd "$OLDPWD"; PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.scaffold new "$@" ;;
+  new) setup_python; cd "$OLDPWD"; PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli.new new "$@" ;;
   # this version of the extension into a CV made by cv.sh new: its content and settings stay, the CHANGELOG says what changed
-  upgrade) setup_python; cd "$OLDPWD"; PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli upgrade "$@" ;;
+  upgrade) setup_python; cd "$OLDPWD"; PYTHONPATH="$ROOT/ext" "$VENV/bin/python" -m cvsphinx.cli.main upgrade "$@" ;;
   *) echo "usage: bash cv.sh [build|test|preview|bench|people|new|upgrade]" >&2; exit 2 ;;
 esac

@@ -34,11 +34,11 @@ if str(EXT) not in sys.path:
     sys.path.insert(0, str(EXT))
 
 from bs4 import BeautifulSoup  # noqa: E402
-from cvsphinx.bibfile import BibText, read_bib  # noqa: E402
-from cvsphinx.latex import preamble_macros  # noqa: E402
-from cvsphinx.links import anchor  # noqa: E402
-from cvsphinx.people import NameKey, build_owner  # noqa: E402
-from cvsphinx.records import build_records, parse_names  # noqa: E402
+from cvsphinx.core.bibfile import BibText, read_bib  # noqa: E402
+from cvsphinx.core.latex import preamble_macros  # noqa: E402
+from cvsphinx.core.links import anchor  # noqa: E402
+from cvsphinx.core.people import NameKey, build_owner  # noqa: E402
+from cvsphinx.core.records import build_records, parse_names  # noqa: E402
 
 # The files are other people's, so they are not in this repository: a folder of .bib files and a SOURCES.json
 # naming each one's repository, commit, exporter and owner (README, "Tried on real files" lists them).

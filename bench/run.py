@@ -11,7 +11,7 @@ CV the full PDF build; then the live-preview latency of sphinx-autobuild and
 ``-j auto`` against a serial build; and the seed CV's PDFs against the version
 before fast PDFs and variants (commit ``BASELINE``, checked out in a git
 worktree in the same run): its main PDF (``sphinx-build -M latexpdf``) and all
-the PDFs ``bash cv.sh build`` makes (``python -m cvsphinx.variants``).  Prints a Markdown table with the targets
+the PDFs ``bash cv.sh build`` makes (``python -m cvsphinx.cli.variants``).  Prints a Markdown table with the targets
 checked, and writes ``bench/out/results.md`` and ``bench/out/results.json``.
 """
 
@@ -386,8 +386,8 @@ def parallel_check(project: P.Project, logs: Path) -> dict:
 PDF_STEPS = [
     ("old", f"main PDF at {BASELINE} (`sphinx-build -M latexpdf`)"),
     ("main", "main PDF now (`sphinx-build -M latexpdf`)"),
-    ("driver", "main PDF now (`python -m cvsphinx.variants --no-variants`)"),
-    ("all", "all PDFs now (`python -m cvsphinx.variants`, as `bash cv.sh build`)"),
+    ("driver", "main PDF now (`python -m cvsphinx.cli.variants --no-variants`)"),
+    ("all", "all PDFs now (`python -m cvsphinx.cli.variants`, as `bash cv.sh build`)"),
 ]
 
 
@@ -478,9 +478,9 @@ def pdf_comparison(workdir: Path, logs: Path, repeat: int, baseline: str = BASEL
         commands = {
             "old": lambda out: [SPHINX_BUILD, "-M", "latexpdf", str(old_root), str(out), "-q"],
             "main": lambda out: [SPHINX_BUILD, "-M", "latexpdf", str(new_root), str(out), "-q"],
-            "driver": lambda out: [sys.executable, "-m", "cvsphinx.variants", str(new_root), "--builddir", str(out), "-q",
+            "driver": lambda out: [sys.executable, "-m", "cvsphinx.cli.variants", str(new_root), "--builddir", str(out), "-q",
                                    "--no-variants"],
-            "all": lambda out: [sys.executable, "-m", "cvsphinx.variants", str(new_root), "--builddir", str(out), "-q"],
+            "all": lambda out: [sys.executable, "-m", "cvsphinx.cli.variants", str(new_root), "--builddir", str(out), "-q"],
         }
         runs: dict[str, list[dict]] = {step: [] for step in commands}
         pdfs: dict[str, list[str]] = {}

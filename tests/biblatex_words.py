@@ -4,7 +4,7 @@ the words our CV shows for the same entry: which of biblatex's words a CV line l
 The reference is biblatex itself, so the comparison knows nothing of our code: a small LaTeX document cites every
 entry (``\\nocite{*}``), each entry starts with a marker ``[[key]]`` (the ``begentry`` bibmacro), and the PDF's text
 (``pdftotext``) is split on the markers.  Our side is a Sphinx build of ``tests/roots/test-cv-realworld`` with the
-same file as ``refs.bib``; an entry is the ``<li>`` whose id is ``cvsphinx.links.anchor(key)``, less the per-entry
+same file as ``refs.bib``; an entry is the ``<li>`` whose id is ``cvsphinx.core.links.anchor(key)``, less the per-entry
 buttons (permalink, links, BibTeX), which are not part of the citation.
 
 What biblatex prints and a CV leaves out (or writes its own way) *by design*; nothing else is discounted, so every
@@ -295,8 +295,8 @@ def build_ours(bib: Path, workdir: Path) -> Path:
 
 
 def _key_of(item_id: str) -> str:
-    """The key whose ``cvsphinx.links.anchor`` is ``item_id`` (``pub-`` and the key, other characters as ``~hex~``)."""
-    from cvsphinx.links import anchor
+    """The key whose ``cvsphinx.core.links.anchor`` is ``item_id`` (``pub-`` and the key, other characters as ``~hex~``)."""
+    from cvsphinx.core.links import anchor
 
     key = re.sub(r"~([0-9a-f]+)~", lambda m: chr(int(m.group(1), 16)), item_id.removeprefix("pub-"))
     assert anchor(key) == item_id, f"cannot tell the key of the item {item_id!r}: has links.anchor changed?"
@@ -305,7 +305,7 @@ def _key_of(item_id: str) -> str:
 
 def our_texts(html: Path | str) -> dict[str, str]:
     """{key: text} of each publication on our page (index.html, the HTML output folder, or the HTML itself): the
-    ``<li>`` tied to its key by ``cvsphinx.links.anchor``, without the permalink, link buttons and BibTeX."""
+    ``<li>`` tied to its key by ``cvsphinx.core.links.anchor``, without the permalink, link buttons and BibTeX."""
     from bs4 import BeautifulSoup
 
     if isinstance(html, Path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cvsphinx.bibfile import read_bib
+from cvsphinx.core.bibfile import read_bib
 
 
 def write(tmp_path: Path, text: str, name: str = "refs.bib") -> Path:
@@ -268,7 +268,7 @@ def test_strings_are_shared_across_files_in_order(tmp_path: Path) -> None:
 
 
 def test_comment_and_preamble_blocks_are_not_entries(tmp_path: Path) -> None:
-    from cvsphinx.bibfile import BibText
+    from cvsphinx.core.bibfile import BibText
 
     text = ("@comment{jabref-meta: @article{ghost, title={G}}}\n@preamble{ \"\\newcommand{\\noopsort}[1]{}\" }\n"
             "Some prose with an e-mail, liu@cuhk.edu.hk, between entries.\n@misc{real, title = {R}, year = 2001}\n")

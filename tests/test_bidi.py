@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx import bidi
-from cvsphinx.style import as_plain
+from cvsphinx.core import bidi
+from cvsphinx.styles.house import as_plain
 from pybtex.richtext import Tag, Text
 
 HERE = Path(__file__).parent
@@ -88,7 +88,7 @@ def test_the_pdf_orders_shapes_and_has_a_font_for_them(tmp_path: Path) -> None:
     shutil.copytree(ROOT, src)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT / "ext"), os.environ.get("PYTHONPATH", "")]),
            "CV_PROJECT_CONF": str(PROJECT / "conf.py")}
-    run = subprocess.run([sys.executable, "-m", "cvsphinx.variants", str(src), "--no-variants", "-W"],
+    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.variants", str(src), "--no-variants", "-W"],
                          capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     pdf = src / "_build" / "latex" / "rtl.pdf"

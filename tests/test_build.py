@@ -13,10 +13,10 @@ from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
-import cvsphinx.bibfile
-import cvsphinx.catalog
-import cvsphinx.directives
-import cvsphinx.style
+import cvsphinx.core.bibfile
+import cvsphinx.sphinxext.directives
+import cvsphinx.sphinxext.store
+import cvsphinx.styles.house
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.util.docutils import docutils_namespace
@@ -384,17 +384,17 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str, original: Callable,
     assert patched, f"no module calls {name}"
     for module in patched:
         monkeypatch.setattr(module, name, counting)
-    for style, formatter in list(cvsphinx.style.STYLES.items()):  # the registered styles are called by name
+    for style, formatter in list(cvsphinx.styles.house.STYLES.items()):  # the registered styles are called by name
         if formatter is original:
-            monkeypatch.setitem(cvsphinx.style.STYLES, style, counting)
+            monkeypatch.setitem(cvsphinx.styles.house.STYLES, style, counting)
     return counter
 
 
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-rebuild", freshenv=True)
 def test_no_change_rebuild_formats_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:
-    modules = [cvsphinx.style, cvsphinx.bibfile, cvsphinx.catalog, cvsphinx.directives]
-    formats = _count_calls(monkeypatch, "format_entry", cvsphinx.style.format_entry, modules)
-    reads = _count_calls(monkeypatch, "read_bib", cvsphinx.bibfile.read_bib, modules)
+    modules = [cvsphinx.styles.house, cvsphinx.core.bibfile, cvsphinx.sphinxext.store, cvsphinx.sphinxext.directives]
+    formats = _count_calls(monkeypatch, "format_entry", cvsphinx.styles.house.format_entry, modules)
+    reads = _count_calls(monkeypatch, "read_bib", cvsphinx.core.bibfile.read_bib, modules)
     read_docs: list[list[str]] = []
     app.connect("env-before-read-docs", lambda _app, _env, docnames: read_docs.append(sorted(docnames)))
 
@@ -460,8 +460,8 @@ def test_rebuild_from_saved_environment(make_app: Callable, sphinx_test_tempdir:
     journal_html = (Path(first.outdir) / "journal.html").read_text(encoding="utf-8")
     first.cleanup()
 
-    modules = [cvsphinx.style, cvsphinx.bibfile, cvsphinx.catalog, cvsphinx.directives]
-    formats = _count_calls(monkeypatch, "format_entry", cvsphinx.style.format_entry, modules)
+    modules = [cvsphinx.styles.house, cvsphinx.core.bibfile, cvsphinx.sphinxext.store, cvsphinx.sphinxext.directives]
+    formats = _count_calls(monkeypatch, "format_entry", cvsphinx.styles.house.format_entry, modules)
     second = make_app("html", srcdir=src, builddir=src / "_build")
     read_docs: list[list[str]] = []
     second.connect("env-before-read-docs", lambda _app, _env, docnames: read_docs.append(sorted(docnames)))

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from cvsphinx.coauthors import Coauthor, build_report, format_report, group_names, main, years_text
-from cvsphinx.people import NameKey
+from cvsphinx.cli.people import Coauthor, build_report, format_report, group_names, main, years_text
+from cvsphinx.core.people import NameKey
 
 PROJECT = Path(__file__).parent.parent
 
@@ -170,7 +170,7 @@ def test_years_text() -> None:
 
 
 def test_runs_on_this_project_as_cv_sh_runs_it() -> None:
-    done = subprocess.run([sys.executable, "-m", "cvsphinx.coauthors"], cwd=PROJECT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "cvsphinx.cli.people"], cwd=PROJECT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": "ext"})
     assert done.returncode == 0, done.stderr
     assert "co-authors in" in done.stdout.splitlines()[0]

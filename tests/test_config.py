@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx.groups import GROUP_KEYS
-from cvsphinx.people import ROLE_KEYS, ROSTER_KEYS
-from cvsphinx.tailor import VARIANT_KEYS
-from cvsphinx.warnings_ import Subtype
+from cvsphinx.core.groups import GROUP_KEYS
+from cvsphinx.core.people import ROLE_KEYS, ROSTER_KEYS
+from cvsphinx.sphinxext.tailor import VARIANT_KEYS
+from cvsphinx.sphinxext.warnings_ import Subtype
 from sphinx.util.docutils import docutils_namespace
 
 HERE = Path(__file__).parent

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from cvsphinx import csl, i18n
-from cvsphinx.bibfile import read_bib
-from cvsphinx.formats import csl_item
-from cvsphinx.labels import Labels
-from cvsphinx.records import build_records
+from cvsphinx.core.bibfile import read_bib
+from cvsphinx.core.labels import Labels
+from cvsphinx.core.records import build_records
+from cvsphinx.output.formats import csl_item
+from cvsphinx.sphinxext import i18n
+from cvsphinx.styles import csl
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parent / "roots" / "test-cv-types"
@@ -158,7 +159,7 @@ def test_the_style_speaks_the_cvs_language(tmp_path, language, word) -> None:
 
 
 def test_an_unknown_style_id_gets_the_closest_names() -> None:
-    from cvsphinx.style import style_problem
+    from cvsphinx.styles.house import style_problem
 
     message = style_problem("apaa")
     assert "did you mean 'apa'" in message and ".csl file" in message

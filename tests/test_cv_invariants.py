@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 from conftest import LOCAL_ONLY, open_page
-from cvsphinx.links import anchor as anchor_of
-from cvsphinx.people import NameKey, parse_annotation, plain
+from cvsphinx.core.links import anchor as anchor_of
+from cvsphinx.core.people import NameKey, parse_annotation, plain
 
 pytestmark = pytest.mark.slow
 

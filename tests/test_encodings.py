@@ -15,8 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cvsphinx.bibfile import decode, read_bib, strip_invisible
-from cvsphinx.records import build_records
+from cvsphinx.core.bibfile import decode, read_bib, strip_invisible
+from cvsphinx.core.records import build_records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_reader_biber import biber_keys

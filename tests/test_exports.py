@@ -17,9 +17,9 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 from conftest import HERE
-from cvsphinx.bibfile import read_bib
-from cvsphinx.formats import coins
-from cvsphinx.people import DEFAULT_ROLES, build_roles, parse_annotation
+from cvsphinx.core.bibfile import read_bib
+from cvsphinx.core.people import DEFAULT_ROLES, build_roles, parse_annotation
+from cvsphinx.output.formats import coins
 from fresh_docutils import fresh_docutils  # noqa: F401  (autouse)
 from hypothesis import given
 from hypothesis import strategies as st
@@ -228,12 +228,12 @@ def test_real_cv_exports(cv_build) -> None:
 def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
     """``url = {\\url{…}}`` (as JabRef and many hand-kept files write it): the title links there on the page, and
     CSL-JSON, COinS and the JSON-LD carry the same address (identifiers.py, read by all of them)."""
-    from cvsphinx.formats import csl_item
-    from cvsphinx.meta import _work
-    from cvsphinx.people import build_owner, build_roster
-    from cvsphinx.records import build_records
-    from cvsphinx.render import render
-    from cvsphinx.style import StyleContext, format_entry
+    from cvsphinx.core.people import build_owner, build_roster
+    from cvsphinx.core.records import build_records
+    from cvsphinx.output.formats import csl_item
+    from cvsphinx.sphinxext.meta import _work
+    from cvsphinx.sphinxext.render import render
+    from cvsphinx.styles.house import StyleContext, format_entry
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@article{wrapped, author = {Liu, Lin}, title = {A wrapped address}, journal = {J}, year = {2020},"
@@ -259,6 +259,6 @@ def test_coins_quoting_is_urllibs(value: str) -> None:
     """COinS values are quoted by a translation table when they are ASCII: exactly as urllib quotes them."""
     from urllib.parse import quote
 
-    from cvsphinx.formats import _quote
+    from cvsphinx.output.formats import _quote
 
     assert _quote(value) == quote(value, safe="")

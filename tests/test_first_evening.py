@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx.accepted import identity, read, write
-from cvsphinx.bibfile import Entry, read_bib
-from cvsphinx.journals import AAS_JOURNALS, journal_macro
-from cvsphinx.latex import Math, decode, decode_plain
-from cvsphinx.people import DEFAULT_ROLES, NameKey, build_owner, build_roles, build_roster, highlighted
-from cvsphinx.records import build_records
-from cvsphinx.render import render
-from cvsphinx.style import StyleContext, format_entry
-from cvsphinx.validate import preprint_pairs
+from cvsphinx.core.bibfile import Entry, read_bib
+from cvsphinx.core.checks import preprint_pairs
+from cvsphinx.core.journals import AAS_JOURNALS, journal_macro
+from cvsphinx.core.latex import Math, decode, decode_plain
+from cvsphinx.core.people import DEFAULT_ROLES, NameKey, build_owner, build_roles, build_roster, highlighted
+from cvsphinx.core.records import build_records
+from cvsphinx.sphinxext.accepted import identity, read, write
+from cvsphinx.sphinxext.render import render
+from cvsphinx.styles.house import StyleContext, format_entry
 
 ROOT = Path(__file__).parent / "roots" / "test-cv-first-evening"
 BIB = (ROOT / "refs.bib").read_text(encoding="utf-8")
@@ -256,7 +256,7 @@ BIB_KEYS = [m.group(2) for m in re.finditer(r"^@\s*([A-Za-z]\w*)\s*\{\s*([^,\s]+
 def test_first_evening_page(app) -> None:
     app.build()
     items = _items(app)
-    from cvsphinx.links import anchor
+    from cvsphinx.core.links import anchor
 
     shown = {k for k in BIB_KEYS if anchor(k).removeprefix("pub-") in items}
     assert shown == set(BIB_KEYS), set(BIB_KEYS) - shown  # every entry once (the bad type is not at a line start)
@@ -306,7 +306,7 @@ def test_first_evening_page(app) -> None:
 def test_full_journal_names_and_merged_preprints(app) -> None:
     app.build()
     items = _items(app)
-    from cvsphinx.links import anchor
+    from cvsphinx.core.links import anchor
 
     assert anchor("2024arXiv240109749P").removeprefix("pub-") not in items
     assert anchor("DBLP:journals/corr/abs-2105-00001").removeprefix("pub-") not in items
@@ -478,7 +478,7 @@ def test_and_run_into_a_command_still_separates_names() -> None:
 
 
 def test_annotations_people_write_for_themselves_and_for_other_things() -> None:
-    from cvsphinx.people import parse_annotation
+    from cvsphinx.core.people import parse_annotation
 
     roles = build_roles(DEFAULT_ROLES)
     assert highlighted("1=first,PI,me; 2=presenter") == frozenset({1})
@@ -500,7 +500,7 @@ def test_commented_out_entries_and_fields_are_comments_as_for_biber(tmp_path: Pa
 
 
 def test_spellings_with_part_of_a_compound_surname_are_suggested_not_matched() -> None:
-    from cvsphinx.people import partly_same
+    from cvsphinx.core.people import partly_same
 
     mine = NameKey.parse("Short Gianotti, Daniel J.")
     assert partly_same(mine, NameKey.parse("Gianotti, D. J."))
@@ -511,7 +511,7 @@ def test_spellings_with_part_of_a_compound_surname_are_suggested_not_matched() -
 
 
 def test_new_puts_the_other_spellings_into_cv_owner_aliases(tmp_path: Path) -> None:
-    from cvsphinx.scaffold import check_bib, make_conf, make_owner
+    from cvsphinx.cli.new import check_bib, make_conf, make_owner
 
     bib = tmp_path / "mine.bib"
     bib.write_text("@article{a, author={Short Gianotti, D. J.}, title={A}, journal={J}, year={2020}}\n"

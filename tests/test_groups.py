@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from cvsphinx.configerrors import ConfigError
-from cvsphinx.groups import assign, build_groups, compile_selector, sort_year
-from cvsphinx.records import Record
+from cvsphinx.core.configerrors import ConfigError
+from cvsphinx.core.groups import assign, build_groups, compile_selector, sort_year
+from cvsphinx.core.records import Record
 
 _counter = iter(range(10_000))
 

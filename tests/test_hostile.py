@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx import glyphs
+from cvsphinx.core import glyphs
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp

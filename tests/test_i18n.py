@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from cvsphinx import i18n, messages
-from cvsphinx.dates import date_range, iso_date, number
-from cvsphinx.labels import Labels, fields
-from cvsphinx.records import parse_date
+from cvsphinx.cli import messages
+from cvsphinx.core.dates import date_range, iso_date, number
+from cvsphinx.core.labels import Labels, fields
+from cvsphinx.core.records import parse_date
+from cvsphinx.sphinxext import i18n
 from sphinx.testing.util import SphinxTestApp
 
 HERE = Path(__file__).parent
@@ -39,8 +40,8 @@ def _po(language: str) -> dict[str, str]:
 
 
 def test_the_template_is_what_the_code_uses() -> None:
-    """A new label in the code without ``python -m cvsphinx.messages`` fails here, not silently in German."""
-    assert i18n.TEMPLATE.read_text(encoding="utf-8") == messages.pot_text(), "run: cd ext && python -m cvsphinx.messages"
+    """A new label in the code without ``python -m cvsphinx.cli.messages`` fails here, not silently in German."""
+    assert i18n.TEMPLATE.read_text(encoding="utf-8") == messages.pot_text(), "run: cd ext && python -m cvsphinx.cli.messages"
     assert len(i18n.message_ids()) >= 140
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pybtex.errors
 import pytest
-from cvsphinx.latex import Decoded, Math, decode, decode_plain, preamble_macros
-from cvsphinx.render import render, to_nodes
+from cvsphinx.core.latex import Decoded, Math, decode, decode_plain, preamble_macros
+from cvsphinx.sphinxext.render import render, to_nodes
 from docutils import nodes
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx.links import anchor
+from cvsphinx.core.links import anchor
 
 
 @pytest.fixture

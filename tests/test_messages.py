@@ -20,12 +20,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from cvsphinx import catalog
-from cvsphinx.bibfile import BibText, read_bib
-from cvsphinx.latex import preamble_macros
-from cvsphinx.links import extras, local_path
-from cvsphinx.records import arxiv_problem, build_records
-from cvsphinx.validate import _latex_problems
+from cvsphinx.core.bibfile import BibText, read_bib
+from cvsphinx.core.checks import _latex_problems
+from cvsphinx.core.latex import preamble_macros
+from cvsphinx.core.links import extras, local_path
+from cvsphinx.core.records import arxiv_problem, build_records
+from cvsphinx.sphinxext import store as catalog
 
 HERE = Path(__file__).parent
 PROJECT = HERE.parent
@@ -181,7 +181,7 @@ def small_disk(tmp_path: Path):
 
 def _page(src: Path, builddir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT / "ext"), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "cvsphinx.variants", str(src), "--builddir", str(builddir),
+    return subprocess.run([sys.executable, "-m", "cvsphinx.cli.variants", str(src), "--builddir", str(builddir),
                            "--page", "-W", "-E"], capture_output=True, text=True, env=env, timeout=600)
 
 

@@ -18,8 +18,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from cvsphinx import __version__, scaffold
-from cvsphinx.cli import changes_since, installed_version
+from cvsphinx import __version__
+from cvsphinx.cli import new as scaffold
+from cvsphinx.cli.main import changes_since, installed_version
 
 HERE = Path(__file__).parent
 PROJECT = HERE.parent
@@ -53,7 +54,7 @@ def test_an_older_cv_is_upgraded_and_keeps_its_content(tmp_path: Path) -> None:
     assert installed_version(cv) == "0.2.0"
 
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "ext")}
-    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli", "upgrade", str(cv)], capture_output=True, text=True,
+    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.main", "upgrade", str(cv)], capture_output=True, text=True,
                          env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert f"now version {__version__} (it was 0.2.0)" in run.stdout
@@ -73,7 +74,7 @@ def test_an_older_cv_is_upgraded_and_keeps_its_content(tmp_path: Path) -> None:
 
 def test_upgrade_refuses_a_folder_that_is_no_cv(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "ext")}
-    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli", "upgrade", str(tmp_path)], capture_output=True,
+    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.main", "upgrade", str(tmp_path)], capture_output=True,
                          text=True, env=env, timeout=120)
     assert run.returncode == 2 and "has no conf.py" in run.stderr and "Traceback" not in run.stderr
 
@@ -97,7 +98,7 @@ def test_the_wheel_installs_into_a_fresh_environment_and_builds_a_cv(tmp_path: P
                    "cvsphinx/locale/de/LC_MESSAGES/cvsphinx.po"):
         assert needed in names, needed
     entry_points = zipfile.ZipFile(wheel).read(f"cvsphinx-{__version__}.dist-info/entry_points.txt").decode()
-    assert "cvsphinx = cvsphinx.cli:main" in entry_points
+    assert "cvsphinx = cvsphinx.cli.main:main" in entry_points
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)

@@ -3,7 +3,7 @@ stopped at, and a PDF whose LaTeX run failed is never put beside the page or lin
 
 Root ``test-cv-pdf-safe``: a 1,200-letter DNA sequence (it once hung xelatex) and a 1,000-letter chemical
 name (it crashed xdvipdfmx); with ``CV_TEST_HANG=<key>`` its preamble makes TeX loop for ever at that entry.
-Every build is real: ``python -m cvsphinx.variants`` (the PDF step of ``bash cv.sh build``), then
+Every build is real: ``python -m cvsphinx.cli.variants`` (the PDF step of ``bash cv.sh build``), then
 ``sphinx-build -b html``.
 """
 
@@ -32,7 +32,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def pdf_step(src: Path, out: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cvsphinx.variants", str(src), "--builddir", str(out),
+    return subprocess.run([sys.executable, "-m", "cvsphinx.cli.variants", str(src), "--builddir", str(out),
                            "--no-variants", "-W", *args], capture_output=True, text=True, env=_env(**env),
                           timeout=600)
 

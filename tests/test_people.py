@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cvsphinx.people import (
+from cvsphinx.core.people import (
     DEFAULT_ROLES,
     ConfigError,
     NameKey,

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cvsphinx.bibfile import read_bib
+from cvsphinx.core.bibfile import read_bib
 
 TEXMF_BIB = Path("/usr/share/texlive/texmf-dist/bibtex/bib")
 REAL = {

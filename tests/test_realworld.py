@@ -21,7 +21,7 @@ from pathlib import Path
 import pybtex.errors
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx.links import anchor
+from cvsphinx.core.links import anchor
 from pybtex.database import parse_file
 from sphinx.testing.util import SphinxTestApp
 
@@ -163,9 +163,9 @@ def test_biblatex_examples_show_date_and_venue(real_build) -> None:
     """Every entry of biblatex's own examples that has a date and a venue shows both."""
     if real_build["name"] != "biblatex-examples.bib":
         pytest.skip("biblatex-examples.bib only")
-    from cvsphinx.bibfile import read_bib
-    from cvsphinx.latex import decode_plain
-    from cvsphinx.records import build_records
+    from cvsphinx.core.bibfile import read_bib
+    from cvsphinx.core.latex import decode_plain
+    from cvsphinx.core.records import build_records
 
     entries, _ = read_bib(real_build["bib"])
     records, _ = build_records(entries)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cvsphinx.bibfile import read_bib
-from cvsphinx.records import Date, build_records, parse_date, parse_names
+from cvsphinx.core.bibfile import read_bib
+from cvsphinx.core.records import Date, build_records, parse_date, parse_names
 
 
 def records_of(tmp_path: Path, text: str, name: str = "refs.bib"):
@@ -223,7 +223,7 @@ _REAL_BIBS = [Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib")
 @pytest.mark.parametrize("path", _REAL_BIBS, ids=lambda p: p.name)
 def test_plain_names_are_split_as_pybtex_splits_them(path: Path) -> None:
     """Every name of a real file that ``_plain_person`` takes is split into the parts pybtex's parser gives."""
-    from cvsphinx.records import _plain_person
+    from cvsphinx.core.records import _plain_person
     from pybtex.bibtex.utils import split_name_list
     from pybtex.database import Person
 

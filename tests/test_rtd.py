@@ -37,8 +37,8 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from cvsphinx.bibfile import read_bib
-from cvsphinx.people import plain
+from cvsphinx.core.bibfile import read_bib
+from cvsphinx.core.people import plain
 from packaging.requirements import Requirement
 from sphinx.config import eval_config_file
 from sphinx.util.tags import Tags

@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cvsphinx import scaffold
+from cvsphinx.cli import new as scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXLIVE_EXAMPLES = Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib")

@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cvsphinx import catalog, forks
-from cvsphinx.bibfile import read_bib
-from cvsphinx.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
-from cvsphinx.records import build_records
-from cvsphinx.style import StyleContext
+from cvsphinx.core import forks
+from cvsphinx.core.bibfile import read_bib
+from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+from cvsphinx.core.records import build_records
+from cvsphinx.sphinxext import store as catalog
+from cvsphinx.styles.house import StyleContext
 
 TUGBOAT = Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib")
 

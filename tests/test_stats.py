@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 from conftest import HERE
-from cvsphinx import stats
+from cvsphinx.sphinxext import stats
 from fresh_docutils import fresh_docutils  # noqa: F401  (autouse)
 
 HUB = HERE / "roots" / "test-cv-hub"

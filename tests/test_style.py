@@ -7,11 +7,11 @@ so names and fields arrive decoded; lines are written by hand.
 from __future__ import annotations
 
 import pytest
-from cvsphinx.bibfile import Entry
-from cvsphinx.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
-from cvsphinx.records import KIND, Record, build_records
-from cvsphinx.render import render
-from cvsphinx.style import (
+from cvsphinx.core.bibfile import Entry
+from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+from cvsphinx.core.records import KIND, Record, build_records
+from cvsphinx.sphinxext.render import render
+from cvsphinx.styles.house import (
     BLOCKS,
     DEFAULT_MARKS,
     LAYOUTS,

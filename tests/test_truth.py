@@ -81,6 +81,6 @@ def test_summary_counts_the_cached_build(project: Path) -> None:
     build(project)
     build(project)
     env = {**os.environ, "PYTHONPATH": str(EXT)}
-    summary = subprocess.run([sys.executable, "-m", "cvsphinx.scaffold", "summary", str(project / "_build")],
+    summary = subprocess.run([sys.executable, "-m", "cvsphinx.cli.new", "summary", str(project / "_build")],
                              capture_output=True, text=True, env=env, cwd=project, timeout=120)
     assert "Warnings: 1 new warning" in summary.stdout, summary.stdout

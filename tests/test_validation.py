@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx.warnings_ import Subtype
+from cvsphinx.sphinxext.warnings_ import Subtype
 
 ROOTS = Path(__file__).parent / "roots"
 VALIDATION = ROOTS / "test-cv-validation"
@@ -395,7 +395,7 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
 def _damaged_cache(src: Path) -> None:
     cache = src / "_build" / "doctrees" / "cvsphinx.pickle"
     cache.parent.mkdir(parents=True, exist_ok=True)
-    from cvsphinx.catalog import _header
+    from cvsphinx.sphinxext.store import _header
 
     cache.write_bytes(_header() + b"0" * 64 + b"cut off")  # this version's header, a payload that fails its checksum
 

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from cvsphinx.configerrors import ConfigError
-from cvsphinx.groups import Selection, assign, build_groups, compile_selector
-from cvsphinx.pdftools import pdf_name_in, pdf_pages
-from cvsphinx.records import Record
-from cvsphinx.tailor import (
+from cvsphinx.core.configerrors import ConfigError
+from cvsphinx.core.groups import Selection, assign, build_groups, compile_selector
+from cvsphinx.core.records import Record
+from cvsphinx.output.pdftools import pdf_name_in, pdf_pages
+from cvsphinx.sphinxext.tailor import (
     NO_CJK,
     ONE_PASS,
     VARIANT_KEYS,
@@ -381,7 +381,7 @@ def _project(tmp_path: Path, variants_extra: str = "") -> Path:
 
 def _driver(src: Path, *args: str) -> subprocess.CompletedProcess:
     env = {"PYTHONPATH": str(PROJECT / "ext"), "PATH": "/usr/bin:/bin", "HOME": str(src)}
-    return subprocess.run([sys.executable, "-m", "cvsphinx.variants", str(src), *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cvsphinx.cli.variants", str(src), *args], capture_output=True, text=True,
                           env=env, timeout=600)
 
 

@@ -1,6 +1,6 @@
 """cvsphinx: an academic CV from MyST sections and one BibTeX file.
 
-Importing the package imports nothing else: ``cvsphinx.records`` and the rest of the core work without Sphinx.
+Importing the package imports nothing else: ``cvsphinx.core.records`` and the rest of the core work without Sphinx.
 Sphinx calls ``setup``, which wires the extension in (``wiring.py``).
 """
 
@@ -17,6 +17,6 @@ __all__ = ["__version__", "setup"]
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    from .wiring import setup as wire
+    from .sphinxext.wiring import setup as wire
 
     return wire(app)

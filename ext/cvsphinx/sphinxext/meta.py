@@ -27,17 +27,17 @@ from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import texescape
 
+from ..core.files import PACKAGE
+from ..output.formats import Pub
 from .config import _ORCID, _SCHOLAR, cv_config
 from .directives import page_of, split_pages_of
 from .exports import facts, placed_groups
-from .formats import Pub
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-HERE = Path(__file__).parent
 LIMIT = 160  # search engines show about this many characters of a description
 NOINDEX = '<meta name="robots" content="noindex">\n'
 GENERATED_PAGES = ("genindex", "search", "py-modindex", "np-modindex")
@@ -148,7 +148,7 @@ def configure(app: Sphinx, config: Config) -> None:
             setattr(config, name, False)
     if not config.html_favicon:
         found = sorted(Path(app.confdir, "_static").glob("favicon.*"))
-        config.html_favicon = str(found[0].relative_to(app.confdir)) if found else str(HERE / "static" / "favicon.svg")
+        config.html_favicon = str(found[0].relative_to(app.confdir)) if found else str(PACKAGE / "static" / "favicon.svg")
     config.latex_elements = {**config.latex_elements,
                              "preamble": config.latex_elements.get("preamble", "") + pdf_metadata(config)}
 

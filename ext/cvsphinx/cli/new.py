@@ -1,6 +1,6 @@
 """A new CV project for another person, and a short summary of a finished build.
 
-``python -m cvsphinx.scaffold new DIR --name "Marie Curie" [--bib FILE] [--email ...] [--orcid ...]``
+``python -m cvsphinx.cli.new new DIR --name "Marie Curie" [--bib FILE] [--email ...] [--orcid ...]``
 copies this project's machinery (the extension, the build script, the generic
 tests, CI and Read the Docs files) into DIR and writes that person's own
 content: conf.py, index.md, starter sections and refs.bib.  Nothing of the
@@ -8,7 +8,7 @@ CV it was made from is copied: its sections, roster, bibliography and the
 tests tied to its text stay behind, so the new project builds and tests clean
 at once.
 
-``python -m cvsphinx.scaffold summary [BUILD_DIR]`` reads the built page and
+``python -m cvsphinx.cli.new summary [BUILD_DIR]`` reads the built page and
 PDF and says what they hold: ``bash cv.sh build`` ends with it.
 
 The summary reads the built HTML with the standard library's parser (the
@@ -33,12 +33,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import read_summary
-from .labels import N_, Labels, cjk_region, is_english, po_file, translated
-from .pdftools import pdf_name_in, pdf_pages
-from .records import is_cjk_name, read_name
+from ..core.files import read_summary
+from ..core.labels import N_, Labels, cjk_region, is_english, po_file, translated
+from ..core.records import is_cjk_name, read_name
+from ..output.pdftools import pdf_name_in, pdf_pages
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # the package
 ROOT = HERE.parent.parent  # the project this extension lives in
 
 # -- what a new project gets -----------------------------------------------------------------
@@ -199,7 +199,7 @@ cv_roster = [
 def groups_note() -> str:
     """What conf.py says instead of cv_publication_groups: the defaults, by title."""
     try:
-        from .config import DEFAULT_GROUPS
+        from ..sphinxext.config import DEFAULT_GROUPS
 
         titles = [str(g.get("title") or g.get("name")).lower() for g in DEFAULT_GROUPS]
     except Exception:  # the note is a comment: never worth failing for
@@ -495,10 +495,10 @@ class BibReport:
 def check_bib(path: Path, owner: Owner) -> BibReport:
     """What the build will find in the .bib file, said once, before anything is built; names are read as the build
     reads them (records.py), and spellings that are probably the owner's are gathered for cv_owner_aliases."""
-    from .bibfile import BibText, read_bib
-    from .latex import preamble_macros
-    from .people import NameKey, build_owner, highlighted, partly_same
-    from .records import build_records
+    from ..core.bibfile import BibText, read_bib
+    from ..core.latex import preamble_macros
+    from ..core.people import NameKey, build_owner, highlighted, partly_same
+    from ..core.records import build_records
 
     extra = BibText()
     entries, problems = read_bib(path, extra=extra)
@@ -581,7 +581,7 @@ def first_warnings(dest: Path) -> list[str] | None:
     first ``bash cv.sh build``, its CI and its Read the Docs build pass; None when Sphinx could not run."""
     import tempfile
 
-    from .accepted import write
+    from ..sphinxext.accepted import write
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -718,7 +718,7 @@ def accepted_state(build: Path, project: Path, prune: bool = False
     """What the last build said of the accepted-warnings list: the accepted warnings it gave, as (file:line,
     line of the list, message); the warnings it gave that are not listed; with ``prune`` (after a build that read
     everything, as ``bash cv.sh build``'s), the listed ones it no longer gave, which are deleted; the list's name."""
-    from .accepted import last_build, read, write
+    from ..sphinxext.accepted import last_build, read, write
 
     name = _accepted_name(project / "conf.py")
     path = project / name if name else None
@@ -739,7 +739,7 @@ def accepted_state(build: Path, project: Path, prune: bool = False
 
 def todo_list(todo: list[tuple[str, str, str]]) -> list[str]:
     """The accepted warnings as a to-do list, by kind: what each kind means, then file:line and what to change."""
-    from .warnings_ import describe
+    from ..sphinxext.warnings_ import describe
 
     if not todo:
         return []
@@ -815,7 +815,7 @@ def summary(build: Path, project: Path | None = None, prune: bool = False) -> st
         lines.append(f"PDF:  {pdf} ({pages_text}{copied})")
     if not pdfs:
         lines.append(f"PDF:  none in {latex_dir}")
-    for pdf in sorted((html_dir / "variants").glob("*/*.pdf")):  # python -m cvsphinx.variants puts them there
+    for pdf in sorted((html_dir / "variants").glob("*/*.pdf")):  # python -m cvsphinx.cli.variants puts them there
         count = pdf_pages(pdf)
         lines.append(f"PDF:  {pdf} ({pdf.parent.name}" + (f", {count} page{'s' if count != 1 else ''})" if count else ")"))
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._version import __version__
+from .._version import __version__
 from .accepted import setup_accepted
 from .config import setup_config
 from .directives import setup_directives

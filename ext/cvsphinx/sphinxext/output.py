@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.util import logging
 
+from ..core.files import PACKAGE
 from .directives import PDF_STATE, pdf_name
 from .nodes import LATEX_PREAMBLE
 from .warnings_ import Subtype
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
-HERE = Path(__file__).parent
 
 # What latexmk leaves of one LaTeX document, by suffix: all of it goes when the document is renamed.
 _LATEX_JOB_FILES = (".tex", ".pdf", ".log", ".aux", ".out", ".toc", ".fls", ".fdb_latexmk", ".xdv",
@@ -32,8 +32,8 @@ def on_read_the_docs() -> bool:
 
 def add_paths(app: Sphinx, config: Config) -> None:
     """Templates must be known before the builder starts; static files are copied later."""
-    config.templates_path = [*config.templates_path, str(HERE / "templates")]
-    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+    config.templates_path = [*config.templates_path, str(PACKAGE / "templates")]
+    config.html_static_path = [*config.html_static_path, str(PACKAGE / "static")]
     if not config.cv_pdf_url and on_read_the_docs():
         language = os.environ.get("READTHEDOCS_LANGUAGE", "en")
         version = os.environ.get("READTHEDOCS_VERSION", "latest")

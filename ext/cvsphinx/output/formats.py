@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .identifiers import doi_url, export_url
-from .labels import ENGLISH, N_, Labels
-from .latex import decode_plain
-from .links import bibtex as written_bibtex
-from .people import NameKey, highlighted
-from .records import Record
-from .style import as_plain
+from ..core.identifiers import doi_url, export_url
+from ..core.labels import ENGLISH, N_, Labels
+from ..core.latex import decode_plain
+from ..core.links import bibtex as written_bibtex
+from ..core.people import NameKey, highlighted
+from ..core.records import Record
+from ..styles.house import as_plain
 
 if TYPE_CHECKING:
-    from .people import Owner, Roster
+    from ..core.people import Owner, Roster
 
 OWNER = "owner"  # the role name the exports give the CV owner
 

@@ -12,9 +12,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from ._version import __version__
+from .._version import __version__
+from ..core.files import PACKAGE
 
-HERE = Path(__file__).resolve().parent
 # what a CV made by ``cv.sh new`` holds of the extension: this package's files, nothing else
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
 _VERSION = re.compile(r"""__version__\s*=\s*["']([^"']+)["']""")
@@ -27,7 +27,7 @@ def _key(version: str) -> tuple[int, ...]:
 
 def changes_since(old: str, changelog: str | None = None) -> str:
     """The CHANGELOG's sections newer than ``old``, newest first, as they are written."""
-    text = changelog if changelog is not None else (HERE / "CHANGELOG.md").read_text(encoding="utf-8")
+    text = changelog if changelog is not None else (PACKAGE / "CHANGELOG.md").read_text(encoding="utf-8")
     heads = list(_HEADING.finditer(text))
     out = []
     for head, after in zip(heads, [*heads[1:], None], strict=True):
@@ -50,7 +50,7 @@ def upgrade(cv: Path, out=sys.stdout) -> int:
         print(f"cvsphinx upgrade: {cv} has no conf.py; give the folder of a CV made by cv.sh new", file=sys.stderr)
         return 2
     target = cv / "ext" / "cvsphinx"
-    if target.resolve() == HERE:
+    if target.resolve() == PACKAGE:
         print(f"cvsphinx upgrade: {cv} is where this extension lives; nothing to do", file=sys.stderr)
         return 2
     old = installed_version(cv)
@@ -60,7 +60,7 @@ def upgrade(cv: Path, out=sys.stdout) -> int:
         return 2
     staging = target.with_name("cvsphinx.new")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(HERE, staging, ignore=_SKIP)
+    shutil.copytree(PACKAGE, staging, ignore=_SKIP)
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)  # the CV's other files are never touched
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "upgrade":
         return upgrade(args.folder)
     if args.command == "people":
-        from .coauthors import main as people_main
+        from .people import main as people_main
 
         return people_main([args.folder, *rest])
     from .variants import main as variants_main

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .catalog import load
+from ..core.labels import N_, Labels
 from .config import cv_config
 from .directives import SplitPage, _pages
 from .exports import WEB_BUILDERS, coins_html, facts
-from .labels import N_, Labels
 from .nodes import list_html
+from .store import load
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

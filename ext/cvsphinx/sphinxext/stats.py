@@ -29,9 +29,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import texescape
 from sphinx.util.docutils import SphinxDirective
 
+from ..core.labels import N_, Labels
 from .config import cv_config
 from .exports import facts, save
-from .labels import N_, Labels
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:

@@ -6,6 +6,9 @@ import contextlib
 import os
 from pathlib import Path
 
+# the installed package: its static files, templates, catalogs and CHANGELOG
+PACKAGE = Path(__file__).resolve().parent.parent
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename, so that a reader never sees half a file
@@ -23,7 +26,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-# The build's own account of what it placed (report.py writes it, scaffold.summary reads it), in the doctrees
+# The build's own account of what it placed (sphinxext/report.py writes it, cli/summary.py reads it), in the doctrees
 SUMMARY_FILE = "cvsphinx-summary.json"
 
 

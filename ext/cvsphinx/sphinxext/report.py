@@ -12,11 +12,11 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import load
+from ..core.files import SUMMARY_FILE, write_atomic
+from ..output.formats import OWNER
 from .config import cv_config
 from .exports import WEB_BUILDERS, facts, placed_groups
-from .files import SUMMARY_FILE, write_atomic
-from .formats import OWNER
+from .store import load
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -2,7 +2,7 @@
 
 A message is an English string literal handed to a ``Labels`` lookup (``labels("...")``,
 ``words.fill("...")``, ``cfg.labels("...")``), marked with ``N_("...")`` in a table,
-or ``cv_label('...')`` in a template.  ``python -m cvsphinx.messages`` writes the template and
+or ``cv_label('...')`` in a template.  ``python -m cvsphinx.cli.messages`` writes the template and
 brings every language's ``.po`` up to date (new messages untranslated, old ones dropped); the
 test suite checks that the committed files are what this reads.  No Sphinx import.
 """
@@ -13,7 +13,7 @@ import ast
 import re
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).resolve().parent.parent
 _TEMPLATE_CALL = re.compile(r"""cv_label\(\s*'([^']+)'\s*\)""")
 _LOOKUPS = {"labels", "words", "N_"}
 
@@ -35,15 +35,15 @@ def _literals(node: ast.expr) -> list[str]:
 
 
 def extract() -> dict[str, list[str]]:
-    """Message id -> where it is used (``style.py:412``), in the order first met."""
+    """Message id -> where it is used (``styles/house.py:412``), in the order first met."""
     found: dict[str, list[str]] = {}
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and node.args and _is_lookup(node.func):
                 for text in _literals(node.args[0]):
                     if text.strip():
-                        found.setdefault(text, []).append(f"{path.name}:{node.lineno}")
+                        found.setdefault(text, []).append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
     for path in sorted((PACKAGE / "templates").rglob("*.html")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             for text in _TEMPLATE_CALL.findall(line):
@@ -92,7 +92,7 @@ def update(language: str, found: dict[str, list[str]] | None = None, new: dict[s
 
 
 def main() -> None:
-    from .i18n import LANGUAGES
+    from ..sphinxext.i18n import LANGUAGES
 
     found = extract()
     (PACKAGE / "locale").mkdir(exist_ok=True)

@@ -34,7 +34,7 @@ import sphinx
 from sphinx import addnodes
 from sphinx.util import logging
 
-from .files import write_atomic
+from ..core.files import PACKAGE, write_atomic
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -46,7 +46,6 @@ logger = logging.getLogger(__name__)
 STAMP_NAME = ".cvsphinx-sources.json"
 STAMP_VERSION = 1
 _ENV_ATTR = "cvsphinx_sources"  # docname -> Record (as a plain dict), pickled with the environment
-_PACKAGE = Path(__file__).parent
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
@@ -91,9 +90,9 @@ def config_digest(app: Sphinx) -> str:
     digest.update(json.dumps([sphinx.__version__, versions]).encode())
     if app.confdir is not None:
         digest.update(file_digest(Path(app.confdir) / "conf.py").encode())
-    for path in sorted(_PACKAGE.rglob("*")):
+    for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(f"{path.relative_to(_PACKAGE)}:{file_digest(path)}".encode())
+            digest.update(f"{path.relative_to(PACKAGE)}:{file_digest(path)}".encode())
     return digest.hexdigest()
 
 

@@ -24,9 +24,11 @@ from pathlib import Path
 
 from pybtex.richtext import BaseText, Text
 
+from .files import PACKAGE
+
 _FIELD = re.compile(r"\{(\w+)\}")
 CATALOG = "cvsphinx"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = PACKAGE / "locale"
 TEMPLATE = LOCALE_DIR / f"{CATALOG}.pot"
 
 

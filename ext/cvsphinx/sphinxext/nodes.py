@@ -16,16 +16,16 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from . import glyphs
+from ..core import glyphs
+from ..core.dates import number
+from ..core.labels import ENGLISH, Labels
+from ..core.links import Extras
 from .config import cv_config
-from .dates import number
-from .labels import ENGLISH, Labels
-from .links import Extras
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from .catalog import Item
+    from .store import Item
 
 logger = logging.getLogger("cvsphinx")
 
@@ -53,7 +53,7 @@ class cv_publication_list(nodes.General, nodes.Element):  # noqa: N801
 
 
 def _store(env: object):
-    from .catalog import load  # the catalog renders through render.py, which imports this module
+    from .store import load  # the catalog renders through render.py, which imports this module
 
     return load(env)  # type: ignore[arg-type]
 

@@ -1,4 +1,4 @@
-"""``python -m cvsphinx.variants``: the full CV's PDF and every variant's PDF and page, built at once.
+"""``python -m cvsphinx.cli.variants``: the full CV's PDF and every variant's PDF and page, built at once.
 
 Each target is one process (forked, so Sphinx and MyST are imported once): the LaTeX
 writer, xelatex (once, when ``tailor.fast_tex`` made the document one-pass; else latexmk),
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 if __package__:  # run as a file (``python ext/cvsphinx/variants.py --preview``), only --preview works: see the end
-    from .files import write_atomic
-    from .pdftools import pdf_pages
-    from .tailor import ONE_PASS, PUBLISH_DIR
+    from ..core.files import write_atomic
+    from ..output.pdftools import pdf_pages
+    from ..sphinxext.tailor import ONE_PASS, PUBLISH_DIR
 
 
 @dataclass
@@ -234,7 +234,7 @@ def _warm_up() -> None:
 
     for name in ("sphinx.application", "sphinx.builders.latex", "sphinx.writers.latex", "sphinx.builders.html",
                  "sphinx.writers.html5", "sphinx.builders.epub3", "sphinx.search", "sphinx.domains.std",
-                 "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "furo", "cvsphinx.wiring"):
+                 "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "furo", "cvsphinx.sphinxext.wiring"):
         try:
             importlib.import_module(name)
         except ImportError:
@@ -329,16 +329,16 @@ def start_preview(srcdir: Path, builddir: Path) -> None:
     """sphinx-autobuild's post-build command: start the PDFs in the background and return at once."""
     builddir.mkdir(parents=True, exist_ok=True)
     log = open(builddir / "cvsphinx-pdf.log", "a", encoding="utf-8")  # noqa: SIM115  (the child keeps it)
-    subprocess.Popen([sys.executable, "-m", "cvsphinx.variants", str(srcdir), "--builddir", str(builddir),
+    subprocess.Popen([sys.executable, "-m", "cvsphinx.cli.variants", str(srcdir), "--builddir", str(builddir),
                       "--preview-worker"], stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
-                     env={**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent.parent),
+                     env={**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
                                                                        os.environ.get("PYTHONPATH", "")])})
     print(f"cvsphinx: rebuilding the PDFs in the background (log: {builddir / 'cvsphinx-pdf.log'})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m cvsphinx.variants",
+        prog="python -m cvsphinx.cli.variants",
         description="Build the full CV's PDF and every variant's PDF and page (cv_variants in conf.py) at once.")
     parser.add_argument("srcdir", nargs="?", default=".", help="the CV's folder (conf.py), default: .")
     parser.add_argument("--builddir", default=None, help="default: <srcdir>/_build")
@@ -402,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 if __name__ == "__main__":
     if not __package__ and "--preview" not in sys.argv[1:]:
         # as a file, anything but --preview runs as the module, with the package on the path
-        ext = str(Path(__file__).resolve().parent.parent)
+        ext = str(Path(__file__).resolve().parents[2])
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (ext, os.environ.get("PYTHONPATH")) if p)
-        os.execv(sys.executable, [sys.executable, "-m", "cvsphinx.variants", *sys.argv[1:]])
+        os.execv(sys.executable, [sys.executable, "-m", "cvsphinx.cli.variants", *sys.argv[1:]])
     sys.exit(main())

@@ -4,7 +4,7 @@ A variant is declared in ``cv_variants`` and built with ``-D cv_variant=<name>``
 sections and .bib files, less of them (sections, tagged or dated ``cv-entries`` lines,
 publications by selector, year window and count), numbered afresh, with its own title,
 PDF name and page layout.  After the PDF, the variant's HTML build warns (``cv.page_limit``)
-when the PDF has more pages than the variant allows.  ``python -m cvsphinx.variants``
+when the PDF has more pages than the variant allows.  ``python -m cvsphinx.cli.variants``
 (variants.py) builds every PDF at once.
 
 Fast PDFs: a CV has no cross-references, so after the LaTeX writer the ``.tex`` is told to
@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from .configerrors import ConfigError, shown, unknown_key
-from .groups import Selection, compile_selector
-from .labels import N_
+from ..core.configerrors import ConfigError, shown, unknown_key
+from ..core.groups import Selection, compile_selector
+from ..core.labels import N_
+from ..output.pdftools import pdf_pages
+from ..styles.house import style_problem
 from .ledger import consistency_check
-from .pdftools import pdf_pages
-from .style import style_problem
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from .groups import Group
+    from ..core.groups import Group
 
 # Where a variant's page and PDF go inside the full CV's HTML output: variants/<name>/.
 PUBLISH_DIR = "variants"
@@ -600,7 +600,7 @@ def warn_if_over(app: Sphinx, variant: Variant, pdf: Path) -> int | None:
 # -- Live preview -------------------------------------------------------------------------------
 
 # In live preview (``bash cv.sh preview`` sets CVSPHINX_PREVIEW), the PDFs are rebuilt in the background
-# after each save (``python -m cvsphinx.variants --preview``); the page says so beside its PDF links,
+# after each save (``python -m cvsphinx.cli.variants --preview``); the page says so beside its PDF links,
 # from the status file that build keeps (variants.STATUS).
 # Its words, in the CV's language: the script fills their {placeholders} (``window.cvPreviewWords``)
 PREVIEW_WORDS = {

@@ -5,7 +5,7 @@ probably one person grouped), with the number of papers, the years, and the rost
 person and role each paper gets; then the roster people who match no author, with the
 author names closest to theirs (a typo, or initials that do not fit).
 
-Run from the project folder: ``PYTHONPATH=ext python -m cvsphinx.coauthors [FOLDER]``.
+Run from the project folder: ``PYTHONPATH=ext python -m cvsphinx.cli.people [FOLDER]``.
 It reads conf.py and the ``.bib`` files as the build does (the same name matching,
 ``author+an`` annotations included) and needs no Sphinx build.
 """
@@ -24,10 +24,10 @@ from pathlib import Path
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person as BibPerson
 
-from .bibfile import BibText, Entry, Problem, read_bib
-from .configerrors import ConfigError
-from .latex import preamble_macros
-from .people import (
+from ..core.bibfile import BibText, Entry, Problem, read_bib
+from ..core.configerrors import ConfigError
+from ..core.latex import preamble_macros
+from ..core.people import (
     DEFAULT_ROLES,
     NameKey,
     Owner,
@@ -38,7 +38,7 @@ from .people import (
     build_roster,
     parse_annotation,
 )
-from .records import Record, build_records
+from ..core.records import Record, build_records
 
 _YEAR = re.compile(r"\d{4}")
 

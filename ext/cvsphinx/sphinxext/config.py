@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from .configerrors import assignments, line_of, shown, unknown_key
-from .groups import Group, build_groups
+from ..core.configerrors import assignments, line_of, shown, unknown_key
+from ..core.groups import Group, build_groups
+from ..core.labels import ENGLISH, N_, Labels
+from ..core.people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
+from ..styles.house import DEFAULT_MARKS, register_csl, style_digest, style_problem
 from .i18n import cjk_fonts, read_the_docs_language, setup_catalog
 from .i18n import labels as build_labels
-from .labels import ENGLISH, N_, Labels
-from .people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
-from .style import DEFAULT_MARKS, register_csl, style_digest, style_problem
 from .tailor import Variant, build_variants, main_pdf, remember_variant
 
 if TYPE_CHECKING:

@@ -29,16 +29,16 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
-from ._version import __version__
-from .catalog import few_collections, load, read_records
+from .._version import __version__
+from ..core.files import write_atomic
+from ..core.forks import map_in_forks
+from ..core.groups import Group
+from ..core.labels import N_
+from ..core.records import Record
+from ..output.formats import OWNER, Pub, bib_file, bibtex_entry, coins, csl_item, csl_json, head_roles
 from .config import CVConfig, cv_config
-from .files import write_atomic
-from .forks import map_in_forks
-from .formats import OWNER, Pub, bib_file, bibtex_entry, coins, csl_item, csl_json, head_roles
-from .groups import Group
-from .labels import N_
 from .nodes import cv_publication_list, entries
-from .records import Record
+from .store import few_collections, load, read_records
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -24,9 +24,9 @@ from pybtex_docutils import Backend as DocutilsBackend
 from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
 
-from . import bidi
+from ..core import bidi
+from ..core.people import Role
 from .nodes import cv_marker
-from .people import Role
 
 LONG_WORD = 60  # characters without a space: more than a word, a DOI or most URLs, and less than a line
 

@@ -23,20 +23,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
-from .bibfile import BibText, Entry, Problem, read_bib
+from .._version import __version__
+from ..core.bibfile import BibText, Entry, Problem, read_bib
+from ..core.checks import check_records, preprint_pairs, preprint_problems
+from ..core.files import write_atomic
+from ..core.forks import map_in_forks
+from ..core.groups import Assignment, assign, selector_fields
+from ..core.identifiers import doi_of
+from ..core.latex import preamble_macros
+from ..core.links import Extras, extras
+from ..core.links import anchor as link_anchor
+from ..core.records import BIBTEX_NAMES, Record, RecordCache, build_records
+from ..styles.house import DEFAULT_MARKS, STYLES, StyleContext, used_marks
 from .config import CVConfig, cv_config
-from .files import write_atomic
-from .forks import map_in_forks
-from .groups import Assignment, assign, selector_fields
-from .identifiers import doi_of
-from .latex import preamble_macros
-from .links import Extras, extras
-from .links import anchor as link_anchor
-from .records import BIBTEX_NAMES, Record, RecordCache, build_records
 from .render import Rendered, render
-from .style import DEFAULT_MARKS, STYLES, StyleContext, used_marks
-from .validate import check_records, preprint_pairs, preprint_problems
 from .warnings_ import Subtype, logger, warn_at
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from sphinx.config import Config
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from .configerrors import conf_line, shown
-from .labels import (
+from ..core.configerrors import conf_line, shown
+from ..core.labels import (
     CATALOG,
     LOCALE_DIR,
     TEMPLATE,

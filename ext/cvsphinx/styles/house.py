@@ -25,13 +25,13 @@ from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.database import Person as BibPerson
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
-from .bidi import any_rtl, isolate
-from .dates import date_range, iso_date, language_name
-from .identifiers import canonical, doi_of, paper_url, safe_url, url_value
-from .labels import ENGLISH, N_, Labels
-from .latex import decode, decode_plain
-from .people import NameKey, Owner, Role, Roster, highlighted
-from .records import Record, arxiv_base, is_cjk_name, parse_date
+from ..core.bidi import any_rtl, isolate
+from ..core.dates import date_range, iso_date, language_name
+from ..core.identifiers import canonical, doi_of, paper_url, safe_url, url_value
+from ..core.labels import ENGLISH, N_, Labels
+from ..core.latex import decode, decode_plain
+from ..core.people import NameKey, Owner, Role, Roster, highlighted
+from ..core.records import Record, arxiv_base, is_cjk_name, parse_date
 
 _ARXIV_ID = re.compile(r"^[\w.+/-]+$")
 

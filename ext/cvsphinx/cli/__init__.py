@@ -1,0 +1,1 @@
+"""The commands: ``cvsphinx`` (build, page, pdf, people, upgrade), the PDF driver, the project generator."""
