@@ -115,8 +115,8 @@ def _accepted(src: Path) -> str:
 @pytest.fixture(scope="session")
 def cv_data(cv_build, tmp_path_factory):
     """The built CV's validated configuration and its records, read by the extension as the build read them."""
+    from cvsphinx.core.catalog import read_records
     from cvsphinx.sphinxext.config import cv_config
-    from cvsphinx.sphinxext.store import read_records
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 

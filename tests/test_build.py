@@ -14,6 +14,7 @@ from io import StringIO
 from pathlib import Path
 
 import cvsphinx.core.bibfile
+import cvsphinx.core.catalog
 import cvsphinx.sphinxext.directives
 import cvsphinx.sphinxext.store
 import cvsphinx.styles.house
@@ -392,7 +393,8 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str, original: Callable,
 
 @pytest.mark.sphinx("html", testroot="cv-basic", srcdir="cv-basic-rebuild", freshenv=True)
 def test_no_change_rebuild_formats_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:
-    modules = [cvsphinx.styles.house, cvsphinx.core.bibfile, cvsphinx.sphinxext.store, cvsphinx.sphinxext.directives]
+    modules = [cvsphinx.styles.house, cvsphinx.core.bibfile, cvsphinx.sphinxext.store, cvsphinx.core.catalog,
+               cvsphinx.sphinxext.directives]
     formats = _count_calls(monkeypatch, "format_entry", cvsphinx.styles.house.format_entry, modules)
     reads = _count_calls(monkeypatch, "read_bib", cvsphinx.core.bibfile.read_bib, modules)
     read_docs: list[list[str]] = []

@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from cvsphinx.core.groups import GROUP_KEYS
 from cvsphinx.core.people import ROLE_KEYS, ROSTER_KEYS
-from cvsphinx.sphinxext.tailor import VARIANT_KEYS
+from cvsphinx.core.variants import VARIANT_KEYS
 from cvsphinx.sphinxext.warnings_ import Subtype
 from sphinx.util.docutils import docutils_namespace
 

@@ -17,7 +17,8 @@ PROJECT = HERE.parent
 PACKAGE = PROJECT / "ext" / "cvsphinx"
 # Every module of the folders that promise not to need Sphinx, found on disk so that a new one is held to it too.
 SPHINX_FREE = ("core", "styles", "output")
-CORE = tuple(f"{folder}.{path.stem}" for folder in SPHINX_FREE for path in sorted((PACKAGE / folder).glob("*.py")) if path.stem != "__init__")
+CORE = tuple(f"{folder}.{path.stem}" for folder in SPHINX_FREE
+             for path in sorted((PACKAGE / folder).glob("*.py")) if path.stem != "__init__")
 
 PROGRAM = f"""
 import importlib, sys

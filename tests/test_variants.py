@@ -26,20 +26,9 @@ from bs4 import BeautifulSoup
 from cvsphinx.core.configerrors import ConfigError
 from cvsphinx.core.groups import Selection, assign, build_groups, compile_selector
 from cvsphinx.core.records import Record
+from cvsphinx.core.variants import VARIANT_KEYS, build_variants, keeps_entry, picks_lines, reaches, split_tags
+from cvsphinx.output.fastpdf import NO_CJK, ONE_PASS, drop_xecjk, fast_tex, replace_fonts
 from cvsphinx.output.pdftools import pdf_name_in, pdf_pages
-from cvsphinx.sphinxext.tailor import (
-    NO_CJK,
-    ONE_PASS,
-    VARIANT_KEYS,
-    build_variants,
-    drop_xecjk,
-    fast_tex,
-    keeps_entry,
-    picks_lines,
-    reaches,
-    replace_fonts,
-    split_tags,
-)
 from sphinx.util.docutils import docutils_namespace
 
 HERE = Path(__file__).parent

@@ -1,7 +1,7 @@
 """``python -m cvsphinx.cli.variants``: the full CV's PDF and every variant's PDF and page, built at once.
 
 Each target is one process (forked, so Sphinx and MyST are imported once): the LaTeX
-writer, xelatex (once, when ``tailor.fast_tex`` made the document one-pass; else latexmk),
+writer, xelatex (once, when ``fastpdf.fast_tex`` made the document one-pass; else latexmk),
 then for a variant its HTML page, whose build checks the PDF's page limit.  The variants'
 pages and PDFs are then copied to ``_build/html/variants/<name>/``, where the full CV's
 page links to them.  With ``-W``, any warning fails the run, as ``sphinx-build -W --keep-going``.
@@ -26,8 +26,9 @@ from pathlib import Path
 
 if __package__:  # run as a file (``python ext/cvsphinx/variants.py --preview``), only --preview works: see the end
     from ..core.files import write_atomic
+    from ..output.fastpdf import ONE_PASS
     from ..output.pdftools import pdf_pages
-    from ..sphinxext.tailor import ONE_PASS, PUBLISH_DIR
+    from ..sphinxext.tailor import PUBLISH_DIR
 
 
 @dataclass
@@ -293,7 +294,7 @@ def _write_status(html: Path, state: str, **fields: object) -> None:
 
 def preview_worker(srcdir: Path, builddir: Path) -> int:
     """Rebuild every PDF until no save asked for another: one build at a time, a save during a build queues
-    exactly one more.  The page (``PREVIEW_JS`` in tailor.py) shows the state from ``STATUS``."""
+    exactly one more.  The page (``PREVIEW_JS`` in sphinxext/tailor.py) shows the state from ``STATUS``."""
     html = builddir / "html"
     os.environ.pop("CVSPHINX_PREVIEW", None)  # the variants' own pages need no note
     lock_path, pending = builddir / ".cvsphinx-pdf.lock", builddir / ".cvsphinx-pdf.pending"

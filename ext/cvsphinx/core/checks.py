@@ -14,7 +14,7 @@ from .people import NameKey, highlighted, parse_annotation, partly_same
 from .records import Record, arxiv_base
 
 if TYPE_CHECKING:
-    from ..sphinxext.config import CVConfig
+    from .settings import CVConfig
 
 # by biblatex type (``Record.kind``); names as BibTeX users write them (both spellings are read)
 _VENUE_FIELDS = {

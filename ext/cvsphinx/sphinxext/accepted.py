@@ -106,7 +106,7 @@ class _Accept(logging.Filter):
         return location or ""
 
 
-def _install(app: Sphinx, config: Config) -> None:
+def install(app: Sphinx, config: Config) -> None:
     name = config.cv_accepted_warnings
     handler = next((h for h in logging.getLogger("sphinx").handlers if type(h).__name__ == "WarningStreamHandler"), None)
     if handler is None:
@@ -120,7 +120,7 @@ def _install(app: Sphinx, config: Config) -> None:
     app._cv_accept = accept  # type: ignore[attr-defined]
 
 
-def _record_seen(app: Sphinx, exception: Exception | None) -> None:
+def record_seen(app: Sphinx, exception: Exception | None) -> None:
     accept = getattr(app, "_cv_accept", None)
     if accept is None or exception is not None:
         return
@@ -135,8 +135,6 @@ def _record_seen(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_accepted(app: Sphinx) -> None:
     app.add_config_value("cv_accepted_warnings", "accepted-warnings.txt", "", types=frozenset({str}))
-    app.connect("config-inited", _install)
-    app.connect("build-finished", _record_seen)
 
 
 def last_build(doctrees: Path) -> list[tuple[str, str, bool, str]]:

@@ -14,19 +14,20 @@ import difflib
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
 from ..core.configerrors import assignments, line_of, shown, unknown_key
-from ..core.groups import Group, build_groups
-from ..core.labels import ENGLISH, N_, Labels
-from ..core.people import DEFAULT_ROLES, Owner, Roster, build_owner, build_roles, build_roster
+from ..core.groups import build_groups
+from ..core.labels import N_, Labels
+from ..core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+from ..core.settings import CVConfig
+from ..core.variants import build_variants
 from ..styles.house import DEFAULT_MARKS, register_csl, style_digest, style_problem
-from .i18n import cjk_fonts, read_the_docs_language, setup_catalog
 from .i18n import labels as build_labels
-from .tailor import Variant, build_variants, main_pdf, remember_variant
+from .i18n import setup_catalog
+from .tailor import main_pdf, remember_variant
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -69,28 +70,6 @@ AUTHOR_MARK_KEYS = ("symbol", "label")
 # Keyed by id() of the Sphinx config: validated objects (with compiled selectors)
 # cannot be pickled with the environment, and every app validates its own config.
 _VALIDATED: dict[int, CVConfig] = {}
-
-
-@dataclass
-class CVConfig:
-    owner: Owner
-    roster: Roster
-    groups: list[Group]
-    bibfiles: list[str]
-    legend_prefix: str
-    confpath: str
-    digest: str = ""  # of every value that changes formatted output; keys the caches kept in the env
-    author_marks: dict[str, tuple[str, str]] | None = None  # written mark -> (shown symbol, legend label)
-    show_isbn: bool = False
-    bibtex_fields: frozenset[str] = frozenset()  # private fields kept in the BibTeX shown on the page
-    variants: dict[str, Variant] | None = None  # every variant of cv_variants
-    variant: Variant | None = None  # the one this build makes (cv_variant), or None for the full CV
-    journal_names: str = "abbreviated"  # AASTeX's journal macros (\\apj): "abbreviated" (ApJ) or "full"
-    merge_preprints: bool = False  # a preprint whose published version is listed: shown once, with it
-    citation_style: str = "house"  # a name in style.STYLES: cv_citation_style, or the variant's own
-    language: str = ""  # Sphinx's own setting, for the locale of a CSL style
-    numbered: bool | None = None  # cv_numbered: None as the citation style does (the house style numbers)
-    labels: Labels = ENGLISH  # the words the extension writes, in that language, with cv_labels (i18n.py)
 
 
 def validate(app: Sphinx, config: Config) -> None:
@@ -140,7 +119,8 @@ def validate(app: Sphinx, config: Config) -> None:
         problems.append(f"cv_reference_year must be a four-digit year or None, not {shown(reference_year)}; e.g. 2019")
         # a stand-in, so that the variants' "years" are not also blamed for it (the build stops anyway)
         reference_year = datetime.date.today().year
-    variants = build_variants(config.cv_variants, groups, reference_year, problems, main_pdf(config))
+    variants = build_variants(config.cv_variants, groups, reference_year, problems, main_pdf(config),
+                              style_problem)
     active = config.cv_variant
     if not isinstance(active, str):
         problems.append(f"cv_variant must be the name of a variant or '' for the full CV, not {shown(active)}")
@@ -366,6 +346,3 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_person", {}, "html", types=frozenset({dict}))
     app.add_config_value("cv_description", "", "html", types=frozenset({str}))
     app.add_config_value("cv_keywords", [], "html", types=frozenset({list, tuple}))
-    app.connect("config-inited", validate, priority=400)
-    app.connect("config-inited", cjk_fonts, priority=420)  # a Chinese, Japanese or Korean CV's font
-    app.connect("config-inited", read_the_docs_language)  # Read the Docs' -D language= over conf.py's

@@ -27,14 +27,15 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..core.groups import Group, split_pages
 from ..core.labels import N_
+from ..core.variants import keeps_entry, known_tags, picks_lines, split_tags
 from ..output import pdftools
 from ..styles.house import DEFAULT_MARKS, legend, marks_legend
+from .collector import doc_state
 from .config import cv_config
-from .ledger import consistency_check
 from .nodes import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
 from .store import Item, load, load_fresh, warn_problems
-from .tailor import PUBLISH_DIR, keeps_entry, known_tags, picks_lines, split_tags
+from .tailor import PUBLISH_DIR
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -44,9 +45,7 @@ if TYPE_CHECKING:
 
 
 def _placements(env: BuildEnvironment) -> dict[str, list[str]]:
-    if not hasattr(env, "cv_placements"):
-        env.cv_placements = {}  # type: ignore[attr-defined]
-    return env.cv_placements  # type: ignore[attr-defined]
+    return doc_state(env, "cv_placements")
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,7 @@ class SplitPage:
 
 
 def _pages(env: BuildEnvironment) -> dict[str, list[SplitPage]]:
-    if not hasattr(env, "cv_pages"):
-        env.cv_pages = {}  # type: ignore[attr-defined]
-    return env.cv_pages  # type: ignore[attr-defined]
+    return doc_state(env, "cv_pages")
 
 
 def split_pages_of(env: BuildEnvironment) -> dict[str, list[SplitPage]]:
@@ -297,18 +294,6 @@ def pdf_name(config: Config) -> str:
     return pdftools.pdf_name(config.latex_documents)
 
 
-def purge_placements(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _placements(env).pop(docname, None)
-    _pages(env).pop(docname, None)
-
-
-def merge_placements(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for mine, theirs in ((_placements(env), _placements(other)), (_pages(env), _pages(other))):
-        for docname, found in theirs.items():
-            if docname in docnames:
-                mine[docname] = found
-
-
 def check_placements(app: Sphinx, env: BuildEnvironment) -> None:
     """Every group placed exactly once, so every entry appears exactly once."""
     placed: dict[str, list[str]] = {}
@@ -362,14 +347,8 @@ def check_included_starter_text(app: Sphinx, path: Path, parent: str, content: l
 
 
 def setup_directives(app: Sphinx) -> None:
-    app.connect("source-read", check_starter_text)
-    app.connect("include-read", check_included_starter_text)
     app.add_directive("publications", PublicationsDirective)
     app.add_directive("publication-legend", LegendDirective)
     app.add_directive("supervised-people", SupervisedDirective)
     app.add_directive("cv-entries", EntriesDirective)
     app.add_directive("cv-pdf-link", PdfLinkDirective)
-    app.connect("env-purge-doc", purge_placements)
-    app.connect("env-merge-info", merge_placements)
-    consistency_check(app, check_placements)
-    app.connect("env-before-read-docs", preload)

@@ -30,15 +30,17 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from .._version import __version__
+from ..core.catalog import build_catalog, few_collections
 from ..core.files import write_atomic
 from ..core.forks import map_in_forks
 from ..core.groups import Group
 from ..core.labels import N_
 from ..core.records import Record
+from ..core.settings import CVConfig
 from ..output.formats import OWNER, Pub, bib_file, bibtex_entry, coins, csl_item, csl_json, head_roles
-from .config import CVConfig, cv_config
+from .config import cv_config
 from .nodes import cv_publication_list, entries
-from .store import few_collections, load, read_records
+from .store import load
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -107,7 +109,7 @@ def _read(path: Path) -> Facts | None:
 
 
 def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any], before: list[Pub] | None = None) -> Facts:
-    records, _problems = read_records(cfg)  # the catalog reported the problems already
+    records = build_catalog(cfg).records  # as the lists show them (a merged preprint too); problems said there
     by_key = {r.key: r for r in records}
     kept = {(p.key, p.group, p.number, p.anchor, p.made_from): p for p in before or ()}
     labels = {k: r.label for k, r in cfg.roster.roles.items()}
@@ -256,7 +258,3 @@ def prepare(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 
 def setup_exports(app: Sphinx) -> None:
     app.add_post_transform(AddCoins)
-    app.connect("env-before-read-docs", prepare, priority=600)  # after directives.preload
-    app.connect("doctree-resolved", add_links)
-    app.connect("html-page-context", head_links)
-    app.connect("build-finished", write_exports)

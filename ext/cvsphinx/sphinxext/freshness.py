@@ -35,6 +35,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from ..core.files import PACKAGE, write_atomic
+from .collector import doc_state
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 STAMP_NAME = ".cvsphinx-sources.json"
 STAMP_VERSION = 1
-_ENV_ATTR = "cvsphinx_sources"  # docname -> Record (as a plain dict), pickled with the environment
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
@@ -97,9 +97,9 @@ def config_digest(app: Sphinx) -> str:
 
 
 def _records(env: BuildEnvironment) -> dict[str, dict]:
-    if not hasattr(env, _ENV_ATTR):
-        setattr(env, _ENV_ATTR, {})
-    return getattr(env, _ENV_ATTR)
+    """docname -> what it was read from (a plain dict), pickled with the environment; a read that fails leaves
+    none (the collector forgets it first), so the next build reads the document again."""
+    return doc_state(env, "cvsphinx_sources")
 
 
 @dataclass
@@ -166,9 +166,6 @@ class Freshness:
         for docname in docnames:  # hash the sources before they are read, never after
             self.digest(env.doc2path(docname))
 
-    def purge(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        _records(env).pop(docname, None)  # a read that fails leaves no record, so the next build reads it again
-
     def updated(self, app: Sphinx, env: BuildEnvironment) -> None:
         """Record the documents just read; a dependency first seen in this read is hashed now."""
         records = _records(env)
@@ -216,16 +213,3 @@ def _why(old: dict | None, new: dict) -> str:
         return "the configuration or the extension changed"
     names = sorted(n for n in old["files"].keys() | new["files"].keys() if old["files"].get(n) != new["files"].get(n))
     return "content changed in " + ", ".join(names) if names else "its dependencies changed"
-
-
-def setup_freshness(app: Sphinx) -> None:
-    state = Freshness(app)
-    app.connect("config-inited", state.config_inited, priority=999)  # after every handler that edits the config
-    app.connect("env-get-outdated", state.outdated)
-    app.connect("env-before-read-docs", state.before_read, priority=900)  # after any handler that edits the list
-    app.connect("env-purge-doc", state.purge)
-    app.connect("env-updated", state.updated)
-    app.connect("env-get-updated", state.to_write)
-    app.connect("write-started", state.write_started)
-    app.connect("doctree-resolved", state.resolved)
-    app.connect("build-finished", state.finished)

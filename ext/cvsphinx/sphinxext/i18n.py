@@ -80,7 +80,7 @@ def setup_catalog(app: Sphinx) -> None:
 
 def cjk_font_block(language: str) -> str:
     """xeCJK with Noto CJK for a Chinese, Japanese or Korean CV whose ``fontpkg`` loads no CJK font: the
-    extension's own words are in that script, so the PDF needs one (``tailor.fast_tex`` drops it again when
+    extension's own words are in that script, so the PDF needs one (``fastpdf.fast_tex`` drops it again when
     the text has no CJK character).  Empty for other languages."""
     region = cjk_region(language)
     if not region:

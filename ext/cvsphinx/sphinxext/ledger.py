@@ -5,8 +5,8 @@ was read, so a second, cached build of a CV with a bad entry would pass ``-W`` a
 warnings".  The ledger keeps each cv warning with where it came from and says it again on every
 build that does not produce it afresh:
 
-* warnings given while a document is read are kept per document in the environment (purged and
-  merged with it, so parallel reading works) and said again, at ``write-started``, for every
+* warnings given while a document is read are kept per document in the environment (by the
+  collector, so parallel reading works) and said again, at ``write-started``, for every
   document that this build did not read;
 * the bibliography's problems are said by the catalog on every build (``directives.preload``);
 * the extension's consistency checks run again at ``write-started`` when Sphinx skipped its
@@ -19,25 +19,18 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .collector import doc_state
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-_ATTR = "cvsphinx_ledger"  # docname -> [(subtype, message, location)], pickled with the environment
-_CHECKS: list[Callable[[Sphinx, BuildEnvironment], None]] = []  # the extension's consistency checks
-
-
-def consistency_check(app: Sphinx, check: Callable[[Sphinx, BuildEnvironment], None]) -> None:
-    """Connect a check to ``env-check-consistency``; the ledger runs it itself when Sphinx does not."""
-    if check not in _CHECKS:
-        _CHECKS.append(check)
-    app.connect("env-check-consistency", check)
+Check = Callable[["Sphinx", "BuildEnvironment"], None]  # one of the extension's consistency checks
 
 
 def _kept(env: BuildEnvironment) -> dict[str, list[tuple[str, str, object]]]:
-    if not hasattr(env, _ATTR):
-        setattr(env, _ATTR, {})
-    return getattr(env, _ATTR)
+    """docname -> [(subtype, message, location)], pickled with the environment."""
+    return doc_state(env, "cvsphinx_ledger")
 
 
 def _plain_location(location: object) -> object:
@@ -52,9 +45,10 @@ def _plain_location(location: object) -> object:
 class Ledger(logging.Filter):
     """On the extension's logger: notes each cv warning given while a document is read."""
 
-    def __init__(self, app: Sphinx) -> None:
+    def __init__(self, app: Sphinx, checks: tuple[Check, ...] = ()) -> None:
         super().__init__()
         self.app = app
+        self.checks = checks  # run at env-check-consistency (wiring.py), and here when Sphinx skips that phase
         self.replaying = False
         self.read_now: set[str] = set()
         self.consistency_ran = False
@@ -75,16 +69,6 @@ class Ledger(logging.Filter):
         self.read_now = set(docnames)
         self.consistency_ran = False
 
-    def purge(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        _kept(env).pop(docname, None)
-
-    def merge(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        theirs = _kept(other)
-        ours = _kept(env)
-        for docname in docnames:
-            if docname in theirs:
-                ours[docname] = theirs[docname]
-
     def consistency(self, app: Sphinx, env: BuildEnvironment) -> None:
         self.consistency_ran = True
 
@@ -102,20 +86,17 @@ class Ledger(logging.Filter):
                     logger.warning(message, location=location, type="cv", subtype=subtype)
             if not self.consistency_ran:
                 self.consistency_ran = True
-                for check in _CHECKS:
+                for check in self.checks:
                     check(app, env)
         finally:
             self.replaying = False
 
 
-def setup_ledger(app: Sphinx) -> None:
-    ledger = Ledger(app)
+def install_ledger(app: Sphinx, checks: tuple[Check, ...]) -> Ledger:
+    """The ledger of this application, on the extension's logger; wiring.py connects its events."""
+    ledger = Ledger(app, checks)
     python_logger = logging.getLogger("sphinx.cvsphinx")  # the logger of warnings_.logger
     for old in [f for f in python_logger.filters if isinstance(f, Ledger)]:
         python_logger.removeFilter(old)  # one application at a time (tests run many in one process)
     python_logger.addFilter(ledger)
-    app.connect("env-before-read-docs", ledger.before_read, priority=950)  # after anything edits the list
-    app.connect("env-purge-doc", ledger.purge)
-    app.connect("env-merge-info", ledger.merge)
-    app.connect("env-check-consistency", ledger.consistency, priority=1)
-    app.connect("write-started", ledger.write_started, priority=1)
+    return ledger

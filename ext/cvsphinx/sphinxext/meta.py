@@ -29,6 +29,7 @@ from sphinx.util import texescape
 
 from ..core.files import PACKAGE
 from ..output.formats import Pub
+from .collector import doc_state
 from .config import _ORCID, _SCHOLAR, cv_config
 from .directives import page_of, split_pages_of
 from .exports import facts, placed_groups
@@ -184,23 +185,13 @@ def no_search(app: Sphinx) -> None:
 # -- Which pages show code ---------------------------------------------------------------------
 
 
-def _code_docs(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, "cv_code_docs"):
-        env.cv_code_docs = set()  # type: ignore[attr-defined]
-    return env.cv_code_docs  # type: ignore[attr-defined]
+def _code_docs(env: BuildEnvironment) -> dict[str, bool]:
+    return doc_state(env, "cv_code_docs")
 
 
 def note_code(app: Sphinx, doctree: nodes.document) -> None:
     if next(iter(doctree.findall(nodes.literal_block)), None) is not None:
-        _code_docs(app.env).add(app.env.docname)
-
-
-def purge_code(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _code_docs(env).discard(docname)
-
-
-def merge_code(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _code_docs(env).update(_code_docs(other) & docnames)
+        _code_docs(app.env)[app.env.docname] = True
 
 
 # -- The page's <head> -------------------------------------------------------------------------
@@ -363,11 +354,4 @@ def _load_opengraph(app: Sphinx) -> None:
 
 def setup_meta(app: Sphinx) -> None:
     _load_opengraph(app)
-    app.connect("config-inited", configure, priority=800)
-    app.connect("builder-inited", no_search)
-    app.connect("doctree-read", note_code)
-    app.connect("env-purge-doc", purge_code)
-    app.connect("env-merge-info", merge_code)
-    app.connect("html-page-context", page_context, priority=400)  # before sphinxext-opengraph reads context["meta"]
-    app.connect("build-finished", remove_unused_assets, priority=900)  # after furo's pygments.css
 

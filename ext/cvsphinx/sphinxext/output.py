@@ -175,11 +175,5 @@ def hide_pdf_link_in_previews(app: Sphinx, doctree: nodes.document, docname: str
 
 
 def setup_output(app: Sphinx) -> None:
-    app.connect("config-inited", add_paths)
-    app.connect("builder-inited", write_latex_support)
-    app.connect("builder-inited", note_pdf_state)
-    app.connect("builder-inited", drop_broken_buildinfo)
-    app.connect("doctree-resolved", hide_pdf_link_in_previews)
-    app.connect("build-finished", copy_pdf)
     app.add_css_file("cvsphinx.css")
     app.add_latex_package("cvsphinx")

@@ -72,7 +72,3 @@ def _body(app: Sphinx, docname: str, page: SplitPage, items: list, store: Any, b
         + (f'<div class="cv-coins">{coins}</div>\n' if coins else "")
         + f'<p class="cv-pages-nav">{" · ".join(nav)}</p>\n</section>\n'
     )
-
-
-def setup_pages(app: Sphinx) -> None:
-    app.connect("html-collect-pages", collect)

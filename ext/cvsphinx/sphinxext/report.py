@@ -46,7 +46,3 @@ def write_summary(app: Sphinx, exception: Exception | None) -> None:
     # on a full disk the summary says it does not know; the build itself said why the folder failed
     with contextlib.suppress(OSError):
         write_atomic(Path(app.doctreedir) / SUMMARY_FILE, data)
-
-
-def setup_report(app: Sphinx) -> None:
-    app.connect("build-finished", write_summary)

@@ -11,31 +11,24 @@ parallel readers inherit it instead of each reading and warning again.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import difflib
-import gc
 import hashlib
 import os
 import pickle
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..core.bibfile import BibText, Entry, Problem, read_bib
-from ..core.checks import check_records, preprint_pairs, preprint_problems
+from ..core.bibfile import Problem
+from ..core.catalog import build_catalog, few_collections, signature
 from ..core.files import write_atomic
 from ..core.forks import map_in_forks
-from ..core.groups import Assignment, assign, selector_fields
-from ..core.identifiers import doi_of
-from ..core.latex import preamble_macros
 from ..core.links import Extras, extras
 from ..core.links import anchor as link_anchor
-from ..core.records import BIBTEX_NAMES, Record, RecordCache, build_records
+from ..core.records import Record, RecordCache
+from ..core.settings import CVConfig
 from ..styles.house import DEFAULT_MARKS, STYLES, StyleContext, used_marks
-from .config import CVConfig, cv_config
+from .config import cv_config
 from .render import Rendered, render
 from .warnings_ import Subtype, logger, warn_at
 
@@ -74,18 +67,6 @@ class Store:
 
 _MEMO: dict[str, Store] = {}  # per doctree directory, for this process
 _MAGIC = b"cvsphinx-cache"
-
-
-def _signature(paths: list[str]) -> tuple:
-    """The content of every .bib file: an edit is seen whatever the file's modification time."""
-    sig = []
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                sig.append((path, hashlib.sha256(handle.read()).hexdigest()))
-        except OSError:
-            sig.append((path, None))
-    return tuple(sig)
 
 
 RECORDS_NAME = "cvsphinx-records.pickle"  # beside the store: the records of the last reading (records.RecordCache)
@@ -164,7 +145,7 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     A rebuild warns about every problem it found.
     """
     cfg = cv_config(env.config)
-    signature = _signature(cfg.bibfiles)
+    files = signature(cfg.bibfiles)
     path = _store_path(env)
     key = str(path)
     store = _MEMO.get(key)
@@ -172,7 +153,7 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     if store is None:
         store = _read_store(path)
         unopened = store is None and path.exists() and not path.is_file()
-    if store is not None and store.signature == signature and store.config_digest == cfg.digest:
+    if store is not None and store.signature == files and store.config_digest == cfg.digest:
         _MEMO[key] = store
         return store, False
     # the records of the last reading, in a file of their own: only a changed .bib file reads them, a build
@@ -180,109 +161,12 @@ def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
     records_path = path.with_name(RECORDS_NAME)
     cache = RecordCache(_read_store(records_path, dict) if store is not None else None)
     with few_collections():
-        store = build_store(cfg, signature, store, env.config.latex_engine, cache)
+        store = build_store(cfg, files, store, env.config.latex_engine, cache)
     warn_problems(store)
     _MEMO[key] = store
     _write_store(path, store, quiet=unopened)
     _write_store(records_path, cache.new, quiet=True)  # beside the store: what kept that from being written was said
     return store, True
-
-
-_LAST_READ: dict[tuple, tuple[list[Record], list[Problem]]] = {}  # this process's last reading of the .bib files
-
-
-def read_records(cfg: CVConfig, signature: tuple | None = None, cache: RecordCache | None = None
-                 ) -> tuple[list[Record], list[Problem]]:
-    """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about).
-
-    Read once per content and configuration in a process: the lists and the exports of one build share it;
-    ``cache``: the records of the last reading, reused where an entry is as it was."""
-    key = (tuple(cfg.bibfiles), signature or _signature(cfg.bibfiles), cfg.digest)
-    found = _LAST_READ.get(key)
-    if found is None:
-        _LAST_READ.clear()
-        found = _LAST_READ[key] = _read_records(cfg, cache)
-    return found[0], list(found[1])
-
-
-def _read_records(cfg: CVConfig, cache: RecordCache | None = None) -> tuple[list[Record], list[Problem]]:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    seen: dict[str, Entry] = {}
-    macros: dict[str, str] = {}  # @string definitions carry over from one file to the next, as for biber
-    extra = BibText()  # the @preamble of every file: its argument-free macros are expanded in fields
-    for path in cfg.bibfiles:
-        found, file_problems = read_bib(path, start_index=len(entries), macros=macros, extra=extra)
-        problems.extend(file_problems)
-        problems.extend(_invisible_problem(found))
-        for entry in found:
-            first = seen.get(entry.key.lower())
-            if first is not None:
-                original = entry.key
-                suffix = 2
-                while f"{original}-{suffix}".lower() in seen:
-                    suffix += 1
-                entry.key = f"{original}-{suffix}"
-                problems.append(Problem(
-                    "duplicate_key",
-                    f"key {original!r} is used twice (first at {os.path.basename(first.path)}:{first.line}); "
-                    f"both entries are shown, this one as {entry.key!r}; give it a key of its own",
-                    entry.path, entry.line, original,
-                ))
-            seen[entry.key.lower()] = entry
-            entries.append(entry)
-    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)), cfg.journal_names,
-                                             cache)
-    problems.extend(record_problems)
-    return records, problems
-
-
-def _invisible_problem(entries: list[Entry]) -> list[Problem]:
-    """One warning per file for the invisible characters the reader removed, naming where the first ones were."""
-    import unicodedata
-
-    found = [(entry, name, char, pos) for entry in entries for name, char, pos in entry.invisible]
-    if not found:
-        return []
-    shown = "; ".join(f"entry {entry.key!r}, field {name!r}, character {pos}: U+{ord(char):04X} "
-                      f"{unicodedata.name(char, 'invisible')}" for entry, name, char, pos in found[:3])
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-    first = found[0][0]
-    return [Problem("bad_char", f"holds {len(found)} invisible character{'s' if len(found) > 1 else ''} (text copied "
-                    f"from a web page or a PDF): {shown}{more}; they were removed so names and titles match; delete "
-                    "them from the file", first.path, first.line, first.key)]
-
-
-def merge_preprints(records: list[Record], pairs: list) -> list[Record]:
-    """cv_merge_preprints: each paired preprint gives its arXiv link to the published version and is not listed.
-
-    The published versions are changed copies: the records ``read_records`` returns are shared within a process."""
-    dropped = {id(pre) for pre, _, _ in pairs}
-    changed: dict[int, Record] = {}
-    for pre, pub, _ in pairs:
-        merged = changed.get(id(pub), pub)
-        arxiv, preprint_doi = merged.arxiv, merged.preprint_doi
-        pre_doi = doi_of(pre.get("doi"))
-        if arxiv is None and pre.arxiv is not None:
-            arxiv = pre.arxiv
-        elif pre.arxiv is None and pre_doi and pre_doi != doi_of(pub.get("doi")):
-            preprint_doi = (pre.preprint, pre_doi)
-        digest = hashlib.sha256((pub.digest + repr((arxiv, preprint_doi))).encode()).hexdigest()
-        changed[id(pub)] = dataclasses.replace(merged, arxiv=arxiv, preprint_doi=preprint_doi, digest=digest)
-    return [changed.get(id(r), r) for r in records if id(r) not in dropped]
-
-
-@contextlib.contextmanager
-def few_collections():
-    """Python's cycle collector runs every 700 new objects and walks the young ones each time; reading an
-    institute's list makes millions that all live on (records, rich text), so a quarter of the time went to it
-    (16.5 s against 12.4 s for 51,265 records).  While the lists are built it runs every 100,000."""
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVConfig, latex_engine: str,
@@ -291,36 +175,6 @@ def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVCon
     ``formatted`` is what a style that formats the whole list at once made of the entry, CSL's "2019a")."""
     parts = (__version__, STORE_VERSION, cfg.digest, latex_engine, record.digest, group_markers, show_year, formatted)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def _empty_selectors(records: list[Record], cfg: CVConfig, assignment: Assignment) -> dict[str, str]:
-    """The groups that select nothing because their selector reads a field no entry has (a misspelt
-    ``journl``): then it is the selector that is wrong, not the entries left without a group."""
-    present = {name for record in records for name in record.fields}
-    present |= {BIBTEX_NAMES[name] for name in present if name in BIBTEX_NAMES}  # journal for journaltitle
-    blamed: dict[str, str] = {}
-    for group in cfg.groups:
-        if group.name not in assignment.empty:
-            continue
-        absent = sorted(f for f in selector_fields(group.source) if not any(r.get(f) for r in records))
-        if absent:
-            close = [m for f in absent for m in difflib.get_close_matches(f, sorted(present), n=1, cutoff=0.7)]
-            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-            blamed[group.name] = (
-                f"publication group {group.name!r} selects no entry: its selector {group.source!r} reads "
-                f"{', '.join(map(repr, absent))}, a field none of the {len(records)} entries has{hint} "
-                f"(cv_publication_groups in conf.py)")
-    return blamed
-
-
-def _conf_line(confpath: str, group: str) -> int:
-    """The line of conf.py that names the group, for the warning's location."""
-    try:
-        lines = Path(confpath).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    pattern = re.compile(rf"""["']name["']\s*:\s*["']{re.escape(group)}["']""")
-    return next((n for n, text in enumerate(lines, 1) if pattern.search(text)), 1)
 
 
 def _render_one(record: Record, markers: bool, show_year: bool, ctx: StyleContext, latex_engine: str,
@@ -340,27 +194,8 @@ def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_eng
     the records ``made`` holds from the last reading (it keeps this reading's for the next)."""
     old = before.rendered if before is not None else {}
     old_extras = before.extras if before is not None else {}
-    records, problems = read_records(cfg, signature, made)
-    pairs = preprint_pairs(records)
-    problems.extend(preprint_problems(pairs, cfg.merge_preprints))
-    if cfg.merge_preprints and pairs:
-        records = merge_preprints(records, pairs)
-    # a variant of the CV keeps less of each group and numbers what it keeps
-    assignment = assign(records, cfg.groups, cfg.variant.selection if cfg.variant else None)
-    blamed = _empty_selectors(records, cfg, assignment) if assignment.unplaced else {}
-    for name, message in blamed.items():
-        problems.append(Problem("empty_group", message, cfg.confpath, _conf_line(cfg.confpath, name)))
-    hint = (f" (see the warning about the selector of {', '.join(map(repr, blamed))} in conf.py)" if blamed else "")
-    for record in assignment.unplaced:
-        problems.append(Problem(
-            "no_group", f"entry {record.key!r} (@{record.type}) matches no publication group and is not shown; "
-            f"change its type or fields, or add a group to cv_publication_groups{hint}",
-            record.path, record.line, record.key))
-    for record, names in assignment.overlaps:
-        problems.append(Problem(
-            "two_groups", f"entry {record.key!r} matches the groups {', '.join(names)}; it is shown once, in "
-            f"{names[0]!r}; make the selectors in cv_publication_groups exclusive", record.path, record.line, record.key))
-    problems.extend(check_records(records, cfg))
+    catalog = build_catalog(cfg, signature, made)
+    assignment, problems = catalog.assignment, catalog.problems
 
     ctx = StyleContext(cfg.owner, cfg.roster, dict(cfg.author_marks or DEFAULT_MARKS), cfg.show_isbn, cfg.language,
                        cfg.labels)
