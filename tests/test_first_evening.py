@@ -9,6 +9,7 @@ new CV build strict from its first day.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -317,6 +318,11 @@ def test_full_journal_names_and_merged_preprints(app) -> None:
                                                        "https://doi.org/10.1145/3406325.3451000"}
     assert "The Astrophysical Journal" in _text(items[anchor("2020ApJ...900....1P").removeprefix("pub-")])
     assert not [w for w in _warnings(app) if w[0] == "preprint_published"]
+    # the exports hold what the page shows: the merged preprint's arXiv identifier, the preprint not on its own
+    exported = {item["id"]: item for item in json.loads((Path(app.outdir) / "publications.json").read_text("utf-8"))}
+    assert "2024arXiv240109749P" not in exported and "DBLP:journals/corr/abs-2105-00001" not in exported
+    assert exported["2024MNRAS.530..100P"]["custom"]["arxiv"] == "2401.09749"
+    assert exported["DBLP:conf/stoc/PerezLuqueR21"]["custom"]["arxiv"] == "2105.00001"
 
 
 @pytest.mark.slow
