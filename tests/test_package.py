@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 from cvsphinx import __version__
 from cvsphinx.cli import new as scaffold
-from cvsphinx.cli.main import changes_since, installed_version
+from cvsphinx.cli.upgrade import changes_since, installed_version
 
 HERE = Path(__file__).parent
 PROJECT = HERE.parent
@@ -47,7 +48,7 @@ def test_an_older_cv_is_upgraded_and_keeps_its_content(tmp_path: Path) -> None:
     scaffold.create(cv, scaffold.make_owner("Marie Curie"), out=open(os.devnull, "w"))  # noqa: SIM115
     # what a CV made with 0.2.0 holds: an older _version.py, a module that did not exist yet, one that did
     (cv / "ext" / "cvsphinx" / "_version.py").write_text('__version__ = "0.2.0"\n', encoding="utf-8")
-    (cv / "ext" / "cvsphinx" / "bidi.py").unlink()
+    (cv / "ext" / "cvsphinx" / "core" / "bidi.py").unlink()
     (cv / "ext" / "cvsphinx" / "gone_since.py").write_text("# a module 0.4.0 no longer has\n", encoding="utf-8")
     (cv / "sections" / "education.md").write_text("# Education\n\n- PhD, Sorbonne, 1903\n", encoding="utf-8")
     before = {k: v for k, v in files_of(cv).items() if not k.startswith("ext/")}
@@ -72,6 +73,47 @@ def test_an_older_cv_is_upgraded_and_keeps_its_content(tmp_path: Path) -> None:
     assert "PhD, Sorbonne, 1903" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
 
 
+# The last version with one flat folder of modules: a CV it made names them in cv.sh, .readthedocs.yaml and tests.
+FLAT_LAYOUT = "f94a959"
+
+
+@pytest.mark.slow
+def test_a_cv_made_by_the_flat_layout_upgrades_and_builds(tmp_path: Path) -> None:
+    """Made by 0.6.0's own ``cv.sh new`` (from git), upgraded by this version: its commands and its tests name
+    the modules where they are now, its build is strict and its tests import."""
+    old = tmp_path / "old"
+    old.mkdir()
+    archive = subprocess.run(["git", "-C", str(PROJECT), "archive", FLAT_LAYOUT], capture_output=True, timeout=120)
+    assert archive.returncode == 0, f"this test needs the project's git history: {archive.stderr.decode()}"
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True, timeout=120)
+    cv = tmp_path / "ada-lovelace-cv"
+    made = subprocess.run([sys.executable, "-m", "cvsphinx.scaffold", "new", str(cv), "--name", "Ada Lovelace"],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(old / "ext")})
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "cvsphinx.variants" in (cv / "cv.sh").read_text(encoding="utf-8")
+    assert "from cvsphinx.catalog import read_records" in (cv / "tests" / "conftest.py").read_text(encoding="utf-8")
+    sections = {k: v for k, v in files_of(cv).items() if k.startswith(("sections/", "refs.bib", "index.md"))}
+
+    run = subprocess.run([sys.executable, "-m", "cvsphinx", "upgrade", str(cv)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(PROJECT / "ext")}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "now version" in run.stdout and "cv.sh" in run.stdout and "tests/conftest.py" in run.stdout
+    assert {k: v for k, v in files_of(cv).items() if k.startswith(("sections/", "refs.bib", "index.md"))} == sections
+    for name in ("cv.sh", ".readthedocs.yaml", "tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_rtd.py"):
+        text = (cv / name).read_text(encoding="utf-8")
+        assert not re.search(r"cvsphinx\.(variants|scaffold|catalog|config|people|links|bibfile)\b", text), name
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    build = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", ".",
+                            str(tmp_path / "html")], capture_output=True, text=True, env=plain, timeout=600, cwd=cv)
+    assert build.returncode == 0, build.stderr
+    collect = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                              "tests"], capture_output=True, text=True, timeout=300, cwd=cv,
+                             env={**plain, "PYTHONPATH": str(cv / "ext")})
+    assert collect.returncode == 0 and "ImportError" not in collect.stdout, collect.stdout[-3000:]
+    assert "tests/test_cv_invariants.py::test_owner_in_bold" in collect.stdout
+
+
 def test_upgrade_refuses_a_folder_that_is_no_cv(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "ext")}
     run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.main", "upgrade", str(tmp_path)], capture_output=True,
@@ -94,7 +136,8 @@ def test_the_wheel_installs_into_a_fresh_environment_and_builds_a_cv(tmp_path: P
     assert wheel.name.startswith(f"cvsphinx-{__version__}-")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("cvsphinx/static/cvsphinx.css", "cvsphinx/templates/sidebar/cv-sections.html",
-                   "cvsphinx/CHANGELOG.md", "cvsphinx/cli.py", "cvsphinx/locale/cvsphinx.pot",
+                   "cvsphinx/CHANGELOG.md", "cvsphinx/cli/main.py", "cvsphinx/core/records.py", "cvsphinx/sphinxext/wiring.py",
+                       "cvsphinx/locale/cvsphinx.pot",
                    "cvsphinx/locale/de/LC_MESSAGES/cvsphinx.po"):
         assert needed in names, needed
     entry_points = zipfile.ZipFile(wheel).read(f"cvsphinx-{__version__}.dist-info/entry_points.txt").decode()
