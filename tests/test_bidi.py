@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from cvsphinx.core import bidi
-from cvsphinx.styles.house import as_plain
+from cvsphinx.styles.base import as_plain
 from pybtex.richtext import Tag, Text
 
 HERE = Path(__file__).parent

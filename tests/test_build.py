@@ -18,6 +18,7 @@ import cvsphinx.core.catalog
 import cvsphinx.sphinxext.directives
 import cvsphinx.sphinxext.store
 import cvsphinx.styles.house
+import cvsphinx.styles.registry
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.util.docutils import docutils_namespace
@@ -385,9 +386,9 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str, original: Callable,
     assert patched, f"no module calls {name}"
     for module in patched:
         monkeypatch.setattr(module, name, counting)
-    for style, formatter in list(cvsphinx.styles.house.STYLES.items()):  # the registered styles are called by name
+    for style, formatter in list(cvsphinx.styles.registry.STYLES.items()):  # the registered styles are called by name
         if formatter is original:
-            monkeypatch.setitem(cvsphinx.styles.house.STYLES, style, counting)
+            monkeypatch.setitem(cvsphinx.styles.registry.STYLES, style, counting)
     return counter
 
 

@@ -159,7 +159,7 @@ def test_the_style_speaks_the_cvs_language(tmp_path, language, word) -> None:
 
 
 def test_an_unknown_style_id_gets_the_closest_names() -> None:
-    from cvsphinx.styles.house import style_problem
+    from cvsphinx.styles.registry import style_problem
 
     message = style_problem("apaa")
     assert "did you mean 'apa'" in message and ".csl file" in message

@@ -233,7 +233,8 @@ def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
     from cvsphinx.output.formats import csl_item
     from cvsphinx.sphinxext.meta import _work
     from cvsphinx.sphinxext.render import render
-    from cvsphinx.styles.house import StyleContext, format_entry
+    from cvsphinx.styles.base import StyleContext
+    from cvsphinx.styles.house import format_entry
 
     bib = tmp_path / "refs.bib"
     bib.write_text("@article{wrapped, author = {Liu, Lin}, title = {A wrapped address}, journal = {J}, year = {2020},"

@@ -25,7 +25,8 @@ from cvsphinx.core.people import DEFAULT_ROLES, NameKey, build_owner, build_role
 from cvsphinx.core.records import build_records
 from cvsphinx.sphinxext.accepted import identity, read, write
 from cvsphinx.sphinxext.render import render
-from cvsphinx.styles.house import StyleContext, format_entry
+from cvsphinx.styles.base import StyleContext
+from cvsphinx.styles.house import format_entry
 
 ROOT = Path(__file__).parent / "roots" / "test-cv-first-evening"
 BIB = (ROOT / "refs.bib").read_text(encoding="utf-8")

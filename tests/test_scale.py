@@ -15,7 +15,7 @@ from cvsphinx.core.bibfile import read_bib
 from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
 from cvsphinx.core.records import build_records
 from cvsphinx.sphinxext import store as catalog
-from cvsphinx.styles.house import StyleContext
+from cvsphinx.styles.base import StyleContext
 
 TUGBOAT = Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib")
 

@@ -8,25 +8,12 @@ from __future__ import annotations
 
 import pytest
 from cvsphinx.core.bibfile import Entry
+from cvsphinx.core.identifiers import doi_of, safe_url
 from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
 from cvsphinx.core.records import KIND, Record, build_records
 from cvsphinx.sphinxext.render import render
-from cvsphinx.styles.house import (
-    BLOCKS,
-    DEFAULT_MARKS,
-    LAYOUTS,
-    TAIL,
-    Marker,
-    MarkSign,
-    StyleContext,
-    doi_of,
-    format_entry,
-    layout_of,
-    legend,
-    marks_legend,
-    safe_url,
-    used_marks,
-)
+from cvsphinx.styles.base import DEFAULT_MARKS, Marker, MarkSign, StyleContext, legend, marks_legend, used_marks
+from cvsphinx.styles.house import BLOCKS, LAYOUTS, TAIL, format_entry, layout_of
 from pybtex.richtext import Text
 
 ROLES = build_roles(DEFAULT_ROLES)

@@ -38,6 +38,10 @@ MOVED_NAMES = {
     **{("tailor", name): "output.fastpdf" for name in ("replace_fonts", "layout_preamble", "ONE_PASS",
                                                        "ONE_PASS_PREAMBLE", "BOOKMARKS", "NO_CJK", "drop_xecjk",
                                                        "fast_tex")},
+    **{("style", name): "styles.base" for name in ("DEFAULT_MARKS", "Marker", "MarkSign", "as_plain", "StyleContext",
+                                                   "format_authors", "legend", "used_marks", "marks_legend")},
+    **{("style", name): "styles.registry" for name in ("Formatter", "STYLES", "register_style", "style_digest",
+                                                       "register_csl", "style_problem")},
     ("cli", "changes_since"): "cli.upgrade", ("cli", "installed_version"): "cli.upgrade",
     ("cli", "upgrade"): "cli.upgrade",
 }

@@ -18,7 +18,7 @@ from ..core.latex import decode_plain
 from ..core.links import bibtex as written_bibtex
 from ..core.people import NameKey, highlighted
 from ..core.records import Record
-from ..styles.house import as_plain
+from ..styles.base import as_plain
 
 if TYPE_CHECKING:
     from ..core.people import Owner, Roster

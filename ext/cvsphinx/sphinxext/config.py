@@ -24,7 +24,8 @@ from ..core.labels import N_, Labels
 from ..core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
 from ..core.settings import CVConfig
 from ..core.variants import build_variants
-from ..styles.house import DEFAULT_MARKS, register_csl, style_digest, style_problem
+from ..styles.base import DEFAULT_MARKS
+from ..styles.registry import register_csl, style_digest, style_problem
 from .i18n import labels as build_labels
 from .i18n import setup_catalog
 from .tailor import main_pdf, remember_variant

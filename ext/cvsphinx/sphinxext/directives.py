@@ -29,7 +29,7 @@ from ..core.groups import Group, split_pages
 from ..core.labels import N_
 from ..core.variants import keeps_entry, known_tags, picks_lines, split_tags
 from ..output import pdftools
-from ..styles.house import DEFAULT_MARKS, legend, marks_legend
+from ..styles.base import DEFAULT_MARKS, legend, marks_legend
 from .collector import doc_state
 from .config import cv_config
 from .nodes import cv_date, cv_entry, cv_publication_list

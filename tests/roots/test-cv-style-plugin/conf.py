@@ -2,7 +2,7 @@
 # cv_citation_style picks it; nothing of the house style is copied.
 from pybtex.richtext import Tag, Text
 
-from cvsphinx.styles.house import format_entry, register_style
+from cvsphinx.styles import format_entry, register_style
 
 
 def title_first(record, ctx, **options):

@@ -1,0 +1,452 @@
+"""The blocks of the house style: each returns rich text, or an empty Text when the entry has nothing to show.
+``house.py``'s tables say which blocks an entry type shows, in which order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pybtex.richtext import BaseText, HRef, Text
+
+from ..core.dates import date_range, iso_date
+from ..core.identifiers import doi_of, paper_url, url_value
+from ..core.labels import ENGLISH, N_, Labels
+from ..core.latex import decode_plain
+from ..core.records import parse_date
+from .base import _ARXIV_ID, _join, _name_list, as_plain
+from .entry import (
+    _comma_join,
+    _contains_arxiv,
+    _Entry,
+    _italic,
+    _language_name,
+    _link,
+    _numbered,
+    _range,
+    _shown_language,
+    _split_list,
+    _with_language,
+)
+
+
+def _title(entry: _Entry, italic: bool = False) -> Text:
+    title = entry.text("title")
+    subtitle = entry.text("subtitle")
+    if subtitle:
+        title = Text(title, ": ", subtitle) if title else subtitle
+    addon = entry.text("titleaddon")
+    if addon:
+        title = Text(title, ", ", addon) if title else addon
+    if entry.link_title and title and not _has_link(title):
+        target = paper_url(entry.record)
+        if target:
+            title = Text(HRef(target, title))
+    return _italic(title) if italic else title
+
+
+def _has_link(text: BaseText) -> bool:
+    """A title that holds a link of its own (``\\url``) is not wrapped in another."""
+    if isinstance(text, HRef):
+        return True
+    return any(_has_link(part) for part in getattr(text, "parts", ()))
+
+
+def b_title(entry: _Entry) -> Text:
+    return _with_language(entry, "title", _title(entry))
+
+
+def b_title_italic(entry: _Entry) -> Text:
+    return _with_language(entry, "title", _title(entry, italic=True))
+
+
+def _by(entry: _Entry, role: str, words: str, **parts: Text) -> Text:
+    """``words`` is a message with ``{names}`` (``ed. by {names}``): the names go where the language puts them."""
+    if not entry.record.persons.get(role) or entry.head_role == role:
+        return Text()
+    names, _ = _name_list(entry.record, role, entry.ctx, invert_first=False, nested=entry.nested)
+    return entry.ctx.labels.fill(words, names=names, **parts)
+
+
+def _same_people(entry: _Entry, one: str, other: str) -> bool:
+    first, second = entry.record.persons.get(one), entry.record.persons.get(other)
+    return bool(first) and [str(p) for p in first] == [str(p) for p in second or []]
+
+
+def b_editors(entry: _Entry) -> Text:
+    """``ed. by A. Smith and B. Jones`` (unless the editors head the entry); ``ed. and transl. by`` when they translated."""
+    if entry.head_role != "editor" and _same_people(entry, "editor", "translator"):
+        return _by(entry, "editor", N_("ed. and transl. by {names}"))
+    if _same_people(entry, "editor", "commentator"):
+        return _by(entry, "editor", N_("ed. and comm. by {names}"))
+    return _by(entry, "editor", N_("ed. by {names}"))
+
+
+def b_translators(entry: _Entry) -> Text:
+    """``transl. by A. Smith``; ``transl. from the German by`` with ``origlanguage``; ``transl. and comm. by``."""
+    if entry.head_role != "editor" and entry.record.persons.get("editor") and _same_people(entry, "translator", "editor"):
+        return Text()  # said with the editors
+    labels = entry.ctx.labels
+    commented = _same_people(entry, "translator", "commentator")
+    languages = [n for n in (_language_name(i) for i in _split_list(decode_plain(entry.record.get("origlanguage"))))
+                 if n]
+    if languages:
+        words = (N_("transl. and comm. from the {languages} by {names}") if commented
+                 else N_("transl. from the {languages} by {names}"))
+        shown = Text(*_join([Text(_shown_language(n, labels)) for n in languages], labels))
+        return _by(entry, "translator", words, languages=shown)
+    return _by(entry, "translator", N_("transl. and comm. by {names}") if commented else N_("transl. by {names}"))
+
+
+# biblatex's editor types (editoratype): the words before the names
+_EDITOR_TYPES = {"editor": N_("ed. by {names}"), "compiler": N_("comp. by {names}"),
+                 "founder": N_("founded by {names}"), "continuator": N_("continued by {names}"),
+                 "redactor": N_("red. by {names}"), "reviser": N_("rev. by {names}"),
+                 "collaborator": N_("in collab. with {names}"), "organizer": N_("org. by {names}"),
+                 "director": N_("dir. by {names}")}
+
+
+_CONTRIBUTORS = (("commentator", N_("comm. by {names}")), ("annotator", N_("annot. by {names}")),
+                 ("introduction", N_("with an intro. by {names}")), ("foreword", N_("with a foreword by {names}")),
+                 ("afterword", N_("with an afterw. by {names}")))
+
+
+def b_contributors(entry: _Entry) -> Text:
+    """The other people of a book, as biblatex names them: ``red. by`` (``editora`` with ``editoratype``),
+    ``comm. by``, ``annot. by``, ``with an intro. by``, ``with a foreword by``, ``with an afterw. by``."""
+    pieces: list[Text] = []
+    for role in ("editora", "editorb", "editorc"):
+        kind = decode_plain(entry.record.get(f"{role}type")).strip().lower()
+        pieces.append(_by(entry, role, _EDITOR_TYPES.get(kind, _EDITOR_TYPES["editor"])))
+    for role, words in _CONTRIBUTORS:
+        if role == "commentator" and (_same_people(entry, "commentator", "translator")
+                                      or _same_people(entry, "commentator", "editor")):
+            continue  # said with the translators or the editors
+        pieces.append(_by(entry, role, words))
+    return Text(*_comma_join(pieces))
+
+
+def b_journal(entry: _Entry) -> Text:
+    """``*Journal*`` (``submitted to *Journal*`` while submitted), with its language."""
+    journal = entry.text("journaltitle")
+    subtitle = entry.text("journalsubtitle")
+    if subtitle:
+        journal = Text(journal, ": ", subtitle)
+    if not journal or _contains_arxiv(entry, journal):
+        return Text()
+    venue = _with_language(entry, "venue", _italic(journal))
+    series = _series(entry)
+    if series:
+        venue = Text(venue, ", ", series)
+    if entry.pubstate == "submitted":
+        entry.said_submitted = True
+        return entry.ctx.labels.fill("submitted to {venue}", venue=venue)
+    return venue
+
+
+def b_venue(entry: _Entry) -> Text:
+    """A journal or a book named by an entry of another type (@misc with ``journal``): in italics."""
+    if entry.text("journaltitle"):
+        return b_journal(entry)
+    booktitle = entry.text("booktitle")
+    if not booktitle or _contains_arxiv(entry, booktitle):
+        return Text()
+    return _with_language(entry, "venue", _italic(booktitle))
+
+
+def _series(entry: _Entry) -> Text:
+    """An article's ``series``: ``3rd ser.`` for a number, ``new ser.`` for biblatex's ``newseries``."""
+    series = entry.text("series")
+    plain = as_plain(series).strip()
+    if plain.isdigit():
+        return Text(_numbered(entry, N_("{nth} ser."), int(plain)))
+    named = {"newseries": N_("new ser."), "oldseries": N_("old ser.")}.get(plain.lower())
+    return Text(entry.ctx.labels(named)) if named else series
+
+
+def _volume(entry: _Entry) -> Text:
+    """``7.2``: the volume and biblatex's ``part`` of it."""
+    volume, part = entry.text("volume"), entry.text("part")
+    return Text(volume, ".", part) if volume and part else volume
+
+
+def b_issue_title(entry: _Entry) -> Text:
+    return entry.text("issuetitle")
+
+
+def b_numbers(entry: _Entry) -> Text:
+    """``220``, ``10(12)``, ``no. 5``: volume and issue of a journal."""
+    volume, number = _volume(entry), entry.text("number") or entry.text("issue")
+    if _contains_arxiv(entry, volume):
+        volume = Text()
+    if _contains_arxiv(entry, number):
+        number = Text()
+    if volume:
+        return Text(volume, "(", number, ")") if number else volume
+    return entry.ctx.labels.fill("no.\u00a0{number}", number=number) if number else Text()
+
+
+def b_pages_bare(entry: _Entry) -> Text:
+    """An article's pages, or its article number (``eid``) when it has no pages."""
+    pages = entry.text("pages")
+    if _contains_arxiv(entry, pages):
+        pages = Text()
+    eid = entry.text("eid")
+    return _range(pages) if pages else (Text() if _contains_arxiv(entry, eid) else eid)
+
+
+def b_pages(entry: _Entry) -> Text:
+    """``pp. 55–65``, ``p. 55`` (a no-break space after the abbreviation, as after "vol." and "no.")."""
+    pages = entry.text("pages")
+    if not pages or _contains_arxiv(entry, pages):
+        return Text()
+    plain = as_plain(pages)
+    if re.fullmatch(r"\s*(?:p|pp|pages?)\.?\s.*", plain, re.IGNORECASE):  # written with its own "pp."
+        return _range(pages)
+    message = N_("pp.\u00a0{pages}") if re.search(r"[-‐‑–—,+]", plain) else N_("p.\u00a0{pages}")
+    return entry.ctx.labels.fill(message, pages=_range(pages))
+
+
+def b_in_book(entry: _Entry) -> Text:
+    """``in *Booktitle*`` (the book's author first, when it has one); lower case after the comma, as AGU writes it."""
+    book = entry.text("booktitle") or entry.text("eventtitle")
+    subtitle = entry.text("booksubtitle")
+    if subtitle:
+        book = Text(book, ": ", subtitle)
+    if not book:
+        return Text()
+    book = _with_language(entry, "venue", _italic(book))
+    addon = entry.text("booktitleaddon")
+    if addon:
+        book = Text(book, ", ", addon)
+    if entry.record.persons.get("bookauthor") and not _same_people(entry, "bookauthor", "author"):  # said in the head
+        names, _ = _name_list(entry.record, "bookauthor", entry.ctx, invert_first=False, nested=entry.nested)
+        book = Text(names, ", ", book)
+    if entry.pubstate == "submitted":
+        entry.said_submitted = True
+        return entry.ctx.labels.fill("submitted to {venue}", venue=book)
+    return entry.ctx.labels.fill("in {book}", book=book)
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def _event_date(text: str, labels: Labels = ENGLISH) -> str:
+    """``1968-05-19/1968-05-25`` -> ``May 19–25, 1968``: a meeting's dates are shown in full, as biblatex does;
+    in another language as Babel (CLDR) writes them there (``19.–25. Mai 1968``)."""
+    date = parse_date(text)
+    if date is None:
+        return decode_plain(text)
+    end = parse_date(text.partition("/")[2]) if "/" in text else None
+    if not labels.english:
+        return date_range(date, end, labels.language)
+
+    def one(d, year: bool = True) -> str:
+        if d.month and 1 <= d.month <= 12:
+            if not d.day:
+                return _MONTH_NAMES[d.month - 1] + (f" {d.year}" if year else "")
+            return f"{_MONTH_NAMES[d.month - 1]} {d.day}" + (f", {d.year}" if year else "")
+        return str(d.year)
+
+    if end is None or end == date:
+        return one(date)
+    if end.year == date.year and end.month == date.month and date.day and end.day:
+        return f"{_MONTH_NAMES[date.month - 1]} {date.day}–{end.day}, {date.year}"
+    if end.year == date.year and date.month and end.month:
+        return f"{one(date, year=False)} – {one(end)}"
+    return f"{one(date)} – {one(end)}"
+
+
+def b_event(entry: _Entry) -> Text:
+    """The meeting: ``Eighth Nobel Symposium (Aspenäsgarden, Lerum, May 19–25, 1968)``: ``eventtitle`` (when the
+    booktitle was shown), ``venue`` and ``eventdate``, which a conference paper or a talk on a CV needs."""
+    record = entry.record
+    # a paper without a booktitle shows its event title as the book (b_in_book): not twice
+    title = Text() if record.kind == "inproceedings" and not record.get("booktitle") else entry.text("eventtitle")
+    dates = record.get("eventdate")
+    place = [p for p in (entry.text("venue"), Text(_event_date(dates, entry.ctx.labels)) if dates else Text()) if p]
+    where = Text(*_comma_join(place))
+    if title and where:
+        return Text(title, " (", where, ")")
+    return title or where
+
+
+def _pagetotal(entry: _Entry) -> Text:
+    total = entry.text("pagetotal")
+    if not total:
+        return Text()
+    return entry.ctx.labels.fill("{total}\u00a0pp.", total=total) if as_plain(total).strip().isdigit() else total
+
+
+def b_edition(entry: _Entry) -> Text:
+    """``2nd edn.``; an edition written in words is shown as written."""
+    edition = entry.text("edition")
+    plain = as_plain(edition).strip()
+    if plain.isdigit():
+        return Text(_numbered(entry, N_("{nth} edn."), int(plain)))
+    return edition
+
+
+def b_volume_series(entry: _Entry) -> Text:
+    """``vol. 2 of *Maintitle*``, ``vol. 1234 of Series``, ``vol. 2``, ``3 vols.``, ``Series 12``."""
+    volume, series, number = _volume(entry), entry.text("series"), entry.text("number")
+    main = entry.text("maintitle")
+    if main and entry.text("mainsubtitle"):
+        main = Text(main, ": ", entry.text("mainsubtitle"))
+    pieces: list[Text] = []
+    labels = entry.ctx.labels
+    if volume and main:
+        pieces.append(labels.fill("vol.\u00a0{volume} of {work}", volume=volume, work=_italic(main)))
+    elif volume and series and not number:
+        pieces.append(labels.fill("vol.\u00a0{volume} of {work}", volume=volume, work=series))
+        series = Text()
+    elif volume:
+        pieces.append(labels.fill("vol.\u00a0{volume}", volume=volume))
+    elif entry.text("volumes"):
+        pieces.append(labels.fill("{volumes}\u00a0vols.", volumes=entry.text("volumes")))
+    if series:
+        pieces.append(Text(series, " ", number) if number else series)
+    elif number:
+        pieces.append(labels.fill("no.\u00a0{number}", number=number))
+    return Text(*_comma_join(pieces))
+
+
+_THESIS = {"phdthesis": N_("PhD thesis"), "mathesis": N_("Master's thesis"), "mastersthesis": N_("Master's thesis"),
+           "candthesis": N_("Candidate thesis"), "bathesis": N_("Bachelor's thesis")}
+
+
+def b_thesis_type(entry: _Entry) -> Text:
+    """``*PhD thesis*``, ``*Master's thesis*``, or the ``type`` as written; in italics."""
+    written = entry.record.get("type").strip()
+    name = _THESIS.get(written.lower().replace(" ", ""))
+    labels = entry.ctx.labels
+    return _italic(Text(labels(name)) if name else (entry.text("type") if written else Text(labels("Thesis"))))
+
+
+_REPORT = {"techreport": N_("Technical report"), "resreport": N_("Research report")}
+
+
+def b_report(entry: _Entry) -> Text:
+    """``Technical report 42``: the type (``Technical report`` by default) and the number."""
+    written = entry.record.get("type").strip()
+    name = _REPORT.get(written.lower()) if written else "Technical report"
+    kind = Text(entry.ctx.labels(name)) if name else entry.text("type")
+    number = entry.text("number")
+    return Text(kind, " ", number) if number else kind
+
+
+# biblatex's patent types (patentus, patreqde...): the whole phrase, which languages order differently
+_PATENTS = {"patent": N_("Patent"), "patentau": N_("Australian patent"), "patentde": N_("German patent"),
+            "patenteu": N_("European patent"), "patentfr": N_("French patent"), "patentuk": N_("British patent"),
+            "patentus": N_("U.S. patent"), "patreq": N_("Patent request"),
+            "patreqau": N_("Australian patent request"), "patreqde": N_("German patent request"),
+            "patreqeu": N_("European patent request"), "patreqfr": N_("French patent request"),
+            "patrequk": N_("British patent request"), "patrequs": N_("U.S. patent request")}
+
+
+def b_patent(entry: _Entry) -> Text:
+    """``U.S. patent 7,654,321 (Acme Corp.)``: biblatex's patent types, the number, the holders."""
+    written = entry.record.get("type").strip().lower()
+    if written in _PATENTS:
+        name = Text(entry.ctx.labels(_PATENTS[written]))
+    else:
+        name = entry.text("type") or Text(entry.ctx.labels(_PATENTS["patent"]))
+    number = entry.text("number")
+    out = Text(name, " ", number) if number else name
+    if entry.record.persons.get("holder"):
+        holders, _ = _name_list(entry.record, "holder", entry.ctx, invert_first=False, nested=entry.nested)
+        out = Text(out, " (", holders, ")")
+    return out
+
+
+def b_version(entry: _Entry) -> Text:
+    version = entry.text("version")
+    if not version:
+        return Text()
+    plain = as_plain(version).strip().lower()
+    return version if plain.startswith(("version", "v", "release")) else entry.ctx.labels.fill("version {version}",
+                                                                                                   version=version)
+
+
+def _field(name: str, skip_arxiv: bool = False) -> Callable[[_Entry], Text]:
+    def block(entry: _Entry) -> Text:
+        text = entry.text(name)
+        if skip_arxiv and text and _contains_arxiv(entry, text):
+            return Text()
+        return text
+
+    block.__name__ = f"b_{name}"
+    block.__doc__ = f"The ``{name}`` field as written."
+    return block
+
+
+def b_pubstate(entry: _Entry) -> Text:
+    """``in press``, ``forthcoming``...; "submitted" when no venue said it; "in review" is the group's to say."""
+    state = entry.pubstate
+    if not state or state == "inreview" or (state == "submitted" and entry.said_submitted):
+        return Text()
+    return Text(entry.ctx.labels(_PUBSTATES[state])) if state in _PUBSTATES else entry.text("pubstate")
+
+
+_PUBSTATES = {"inpress": N_("in press"), "submitted": N_("submitted"), "forthcoming": N_("forthcoming"),
+              "prepublished": N_("prepublished"), "inpreparation": N_("in preparation")}
+
+
+def b_isbn(entry: _Entry) -> Text:
+    isbn = entry.record.get("isbn").strip()
+    return Text(f"ISBN {decode_plain(isbn)}") if isbn and entry.ctx.show_isbn else Text()
+
+
+_EPRINTS = {"pubmed": ("PMID", "https://pubmed.ncbi.nlm.nih.gov/{}/"), "hdl": ("hdl", "https://hdl.handle.net/{}"),
+            "jstor": ("JSTOR", "https://www.jstor.org/stable/{}"),
+            "googlebooks": ("Google Books", "https://books.google.com/books?id={}")}
+
+
+def b_eprint(entry: _Entry) -> Text:
+    """``arXiv:1905.01234 [astro-ph.CO]`` linked to the abstract page; PubMed, handles, JSTOR likewise."""
+    record = entry.record
+    if record.arxiv:
+        ident, category = record.arxiv
+        ident = ident.strip()
+        label = f"arXiv:{ident}"
+        link = _link(f"https://arxiv.org/abs/{ident}", label) if _ARXIV_ID.match(ident) else Text(label)
+        return Text(link, f" [{category}]") if category else link
+    eprint = decode_plain(record.get("eprint")).strip()
+    if not eprint:
+        return Text()
+    kind = record.get("eprinttype").strip().lower()
+    if kind in _EPRINTS and _ARXIV_ID.match(eprint):
+        name, pattern = _EPRINTS[kind]
+        return Text(f"{name}: ", _link(pattern.format(eprint), eprint))
+    return Text(f"{decode_plain(record.get('eprinttype')).strip()}: {eprint}" if kind else eprint)
+
+
+def b_preprint(entry: _Entry) -> Text:
+    """``preprint: bioRxiv, doi:10.1101/…``: the preprint cv_merge_preprints folded into its published version."""
+    found = entry.record.preprint_doi
+    if not found:
+        return Text()
+    server, doi = found
+    return entry.ctx.labels.fill("preprint: {server}, doi:{doi}", server=server, doi=HRef(f"https://doi.org/{doi}", doi))
+
+
+def b_link(entry: _Entry) -> Text:
+    """``doi:10.x/y`` linked to doi.org; without a DOI, the url (and ``accessed`` its date)."""
+    record = entry.record
+    doi_field = record.get("doi").strip()
+    if doi_field:
+        value = url_value(doi_field)
+        doi = doi_of(value)
+        if doi and record.arxiv and doi.lower().startswith("10.48550/arxiv."):
+            return Text()  # arXiv's own DOI: the arXiv link says it
+        if doi:
+            return Text("doi:", HRef(f"https://doi.org/{doi}", doi))
+        return Text("doi:", decode_plain(doi_field))
+    url = url_value(record.get("url"))
+    if not url or (record.arxiv and re.search(r"arxiv\.org/(?:abs|pdf)/", url, re.IGNORECASE)):
+        return Text()
+    link = _link(url, url)
+    urldate = decode_plain(record.get("urldate")).strip()
+    if not urldate:
+        return link
+    return entry.ctx.labels.fill("{link}, accessed {date}", link=link, date=iso_date(urldate, entry.ctx.labels))
