@@ -68,7 +68,7 @@ def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
         ("doctree-resolved", fresh.resolved, 500),
         ("doctree-resolved", exports.add_links, 500),
         ("html-page-context", meta.page_context, 400),  # before sphinxext-opengraph reads context["meta"]
-        ("html-page-context", exports.head_links, 500),
+        ("html-page-context", exports.head_links, 450),  # the export links before sphinxext-opengraph's tags (500)
         ("html-collect-pages", pages.collect, 500),  # an institute's list: pages of their own
         # -- after the build
         ("build-finished", accepted.record_seen, 500),
