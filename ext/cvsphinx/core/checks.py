@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
 from .identifiers import doi_of, safe_url, url_value
-from .latex import MAX_EXPANSIONS, RECURSIVE
+from .latex_tables import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
 from .people import NameKey, highlighted, parse_annotation, partly_same
 from .records import Record, arxiv_base

@@ -483,7 +483,8 @@ def _reader_code() -> str:
     package (bibfile's Entry is the input, already part of what a record is made from)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("records.py", "latex.py", "journals.py", "labels.py"):
+    for name in ("records.py", "latex.py", "latex_tables.py", "latex_parser.py", "latex_commands.py",
+                 "journals.py", "labels.py"):
         path = here / name
         if path.is_file():
             digest.update(path.read_bytes())
