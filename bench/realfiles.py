@@ -37,8 +37,9 @@ from bs4 import BeautifulSoup  # noqa: E402
 from cvsphinx.core.bibfile import BibText, read_bib  # noqa: E402
 from cvsphinx.core.latex import preamble_macros  # noqa: E402
 from cvsphinx.core.links import anchor  # noqa: E402
+from cvsphinx.core.names import parse_names  # noqa: E402
 from cvsphinx.core.people import NameKey, build_owner  # noqa: E402
-from cvsphinx.core.records import build_records, parse_names  # noqa: E402
+from cvsphinx.core.records import build_records  # noqa: E402
 
 # The files are other people's, so they are not in this repository: a folder of .bib files and a SOURCES.json
 # naming each one's repository, commit, exporter and owner (README, "Tried on real files" lists them).

@@ -20,9 +20,8 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from cvsphinx.cli import messages
-from cvsphinx.core.dates import date_range, iso_date, number
+from cvsphinx.core.dates import date_range, iso_date, number, parse_date
 from cvsphinx.core.labels import Labels, fields
-from cvsphinx.core.records import parse_date
 from cvsphinx.sphinxext import i18n
 from sphinx.testing.util import SphinxTestApp
 

@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 from cvsphinx.core.bibfile import BibText, read_bib
 from cvsphinx.core.checks import _latex_problems
+from cvsphinx.core.identifiers import arxiv_problem
 from cvsphinx.core.latex import preamble_macros
 from cvsphinx.core.links import extras, local_path
-from cvsphinx.core.records import arxiv_problem, build_records
+from cvsphinx.core.records import build_records
 from cvsphinx.sphinxext import store as catalog
 
 HERE = Path(__file__).parent

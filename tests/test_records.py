@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from cvsphinx.core.bibfile import read_bib
-from cvsphinx.core.records import Date, build_records, parse_date, parse_names
+from cvsphinx.core.dates import Date, parse_date
+from cvsphinx.core.names import parse_names
+from cvsphinx.core.records import build_records
 
 
 def records_of(tmp_path: Path, text: str, name: str = "refs.bib"):
@@ -223,7 +225,7 @@ _REAL_BIBS = [Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib")
 @pytest.mark.parametrize("path", _REAL_BIBS, ids=lambda p: p.name)
 def test_plain_names_are_split_as_pybtex_splits_them(path: Path) -> None:
     """Every name of a real file that ``_plain_person`` takes is split into the parts pybtex's parser gives."""
-    from cvsphinx.core.records import _plain_person
+    from cvsphinx.core.names import _plain_person
     from pybtex.bibtex.utils import split_name_list
     from pybtex.database import Person
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..core.files import read_summary
 from ..core.labels import N_, Labels, cjk_region, is_english, po_file, translated
-from ..core.records import is_cjk_name, read_name
+from ..core.names import is_cjk_name, read_name
 from ..output.pdftools import pdf_name_in, pdf_pages
 
 HERE = Path(__file__).resolve().parent.parent  # the package

@@ -7,11 +7,11 @@ import re
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
-from .identifiers import doi_of, safe_url, url_value
+from .identifiers import arxiv_base, doi_of, safe_url, url_value
 from .latex_tables import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
 from .people import NameKey, highlighted, parse_annotation, partly_same
-from .records import Record, arxiv_base
+from .records import Record
 
 if TYPE_CHECKING:
     from .settings import CVConfig

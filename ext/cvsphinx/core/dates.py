@@ -8,10 +8,11 @@ unchanged; every other language gets CLDR's patterns: ``19.–25. Mai 1968``, ``
 from __future__ import annotations
 
 import datetime
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .labels import Labels
-from .records import Date, parse_date
+from .labels import ENGLISH, Labels
 
 
 @lru_cache(maxsize=32)
@@ -81,3 +82,79 @@ def number(value: int, labels: Labels) -> str:
 
     locale = _locale(labels.language)
     return format_decimal(value, locale=locale) if locale is not None else f"{value:,}"
+
+
+@dataclass(frozen=True)
+class Date:
+    """A publication date: year, maybe month and day, maybe an end (a range), maybe circa or uncertain."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    end_year: int | None = None
+    end_month: int | None = None
+    open_end: bool = False
+    circa: bool = False
+    uncertain: bool = False
+
+    def display(self, labels: Labels = ENGLISH) -> str:
+        """``2019``, ``2019–2020``, ``2019–``, ``ca. 2019``, ``2019?``: years only, as the CV shows dates, in the CV's
+        language."""
+        text = str(self.year)
+        if self.end_year is not None and self.end_year != self.year:
+            text += f"–{self.end_year}"
+        elif self.open_end:
+            text += "–"
+        if self.circa:
+            text = labels("ca. {year}", year=text)
+        if self.uncertain:
+            text += "?"
+        return text
+
+
+_DATE_PART = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T[\d:]+Z?)?([~?%]?)$")
+
+
+def parse_date(text: str) -> Date | None:
+    """biblatex's ``date`` (ISO 8601-2 level 1, as biber reads it); None when it is not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    start, sep, end = text.partition("/")
+    first = _DATE_PART.match(start.strip()) if start.strip() not in ("", "..") else None
+    if first is None:
+        return None
+    flags = first.group(4)
+    date = {"year": int(first.group(1)), "month": _int(first.group(2)), "day": _int(first.group(3)),
+            "circa": flags in ("~", "%"), "uncertain": flags in ("?", "%")}
+    if sep:
+        last = _DATE_PART.match(end.strip()) if end.strip() not in ("", "..") else None
+        if last is not None:
+            date["end_year"], date["end_month"] = int(last.group(1)), _int(last.group(2))
+        elif end.strip() in ("", ".."):
+            date["open_end"] = True
+        else:
+            return None
+    month = date["month"]
+    if month is not None and not 1 <= month <= 12 and not 21 <= month <= 24:  # 21-24: seasons
+        return None
+    return Date(**date)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _month(text: str) -> int | None:
+    text = text.strip().lower().rstrip(".")
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    for name, number in MONTHS.items():
+        if len(text) >= 3 and name.startswith(text):
+            return number
+    return None
+
+
+MONTHS = {name: n for n, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"], start=1)}

@@ -45,7 +45,7 @@ def _value_of(name: str) -> Callable[[Record], object]:
         return lambda r: {k.strip().lower() for k in r.get("keywords").replace(";", ",").split(",") if k.strip()}
     if name == "selected":  # a flag, so ``selected = {false}`` is not selected
         return lambda r: "true" if r.get("selected").strip().lower() in _YES else ""
-    if name == "preprint":  # the preprint server, or "" (records.preprint_server)
+    if name == "preprint":  # the preprint server, or "" (exporters.preprint_server)
         return lambda r: r.preprint
     if name in ("author", "editor"):
         return lambda r: " and ".join(str(p) for p in r.persons.get(name, ()))

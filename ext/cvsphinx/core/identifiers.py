@@ -1,4 +1,4 @@
-"""Where a publication is: its DOI, its web address, the target of its title.  One definition, read by the
+"""Where a publication is: its DOI, its arXiv identifier, its web address, the target of its title.  One definition, read by the
 style (the title link), the links, the checks and every export (CSL-JSON, COinS, JSON-LD), so that they
 never disagree about a record's address.
 """
@@ -6,8 +6,12 @@ never disagree about a record's address.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from .records import Record
+from .latex import decode_plain
+
+if TYPE_CHECKING:
+    from .records import Record
 
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
@@ -69,3 +73,65 @@ def paper_url(record: Record) -> str | None:
 def export_url(record: Record) -> str | None:
     """The address the exports give (CSL-JSON ``URL``, COinS, JSON-LD): the DOI, else the web address as written."""
     return doi_url(record) or web_address(record)
+
+
+_ARXIV_ID = re.compile(r"(?:arxiv[:\s/]*(?:abs/)?)\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
+                       re.IGNORECASE)
+
+
+_NEW_ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$", re.IGNORECASE)
+
+
+def arxiv_base(ident: str) -> str:
+    """An arXiv identifier without its version: ``1905.01234v2`` -> ``1905.01234``."""
+    return re.sub(r"v\d+$", "", ident.strip())
+
+
+_ARXIV_NEW = re.compile(r"(\d{2})(\d{2})\.(\d{4,5})(?:v[1-9]\d*)?")
+
+
+_ARXIV_OLD = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}(?:v[1-9]\d*)?", re.IGNORECASE)
+
+
+_ARXIV_PREFIX = re.compile(r"^(?:arxiv:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)|\.pdf$", re.IGNORECASE)
+
+
+def arxiv_problem(ident: str) -> str | None:
+    """Why ``ident`` is no arXiv identifier (None when it is one): YYMM.NNNNN since 2015, YYMM.NNNN from April
+    2007, archive/YYMMNNN before; the month 01-12."""
+    new, old = _ARXIV_NEW.fullmatch(ident), _ARXIV_OLD.fullmatch(ident)
+    if new:
+        year, month, digits = int(new[1]), int(new[2]), len(new[3])
+        if not 1 <= month <= 12:
+            return f"has no month {new[2]}"
+        if (year, month) < (7, 4) or digits != (4 if year < 15 else 5):
+            return f"has {digits} digits after the point, and identifiers of 20{new[1]} have {4 if year < 15 else 5}" \
+                if (year, month) >= (7, 4) else "is of the new form but older than April 2007, when that form began"
+        return None
+    if old:
+        if not 1 <= int(old[2]) <= 12:
+            return f"has no month {old[2]}"
+        return None
+    return "is not of the form YYMM.NNNNN or archive/YYMMNNN"
+
+
+def _arxiv(fields: dict[str, str]) -> tuple[str, str] | None:
+    """arXiv identifier and class, from eprint + eprinttype/archiveprefix, an ``arxiv`` field, or a venue text."""
+    eprint = fields.get("eprint", "").strip()
+    kind = fields.get("eprinttype", "").strip().lower()
+    category = decode_plain(fields.get("eprintclass", "")).strip()
+    if eprint and (kind == "arxiv" or (not kind and _NEW_ARXIV_ID.match(eprint))):
+        return _ARXIV_PREFIX.sub("", eprint), category
+    if fields.get("arxiv", "").strip():
+        return _ARXIV_PREFIX.sub("", fields["arxiv"].strip()), category
+    for name in ("journaltitle", "note", "howpublished", "url", "pages", "eid", "number", "volume"):
+        match = _ARXIV_ID.search(fields.get(name, ""))
+        if match:
+            return match.group(1), category
+    doi = re.match(r"(?:https?://doi\.org/)?10\.48550/arxiv\.(\S+)$", fields.get("doi", "").strip(), re.IGNORECASE)
+    if doi and _NEW_ARXIV_ID.match(doi.group(1)):
+        return doi.group(1), category
+    volume = re.fullmatch(r"\s*abs/(\S+)\s*", fields.get("volume", ""))  # DBLP's CoRR: volume = {abs/2101.00001}
+    if volume and _NEW_ARXIV_ID.match(volume.group(1)) and "corr" in fields.get("journaltitle", "").lower():
+        return volume.group(1), category
+    return None

@@ -76,7 +76,7 @@ class NameKey:
     @classmethod
     def parse(cls, name: str) -> NameKey:
         """A name in conf.py, read by the records' one name parser, as the same name in a .bib file is."""
-        from .records import read_name  # records reads names for the whole project; it imports nothing of here
+        from .names import read_name
 
         return cls.from_person(read_name(name))
 

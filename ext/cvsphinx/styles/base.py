@@ -14,8 +14,9 @@ from pybtex.richtext import BaseText, Tag, Text
 
 from ..core.labels import ENGLISH, N_, Labels
 from ..core.latex import decode_plain
+from ..core.names import is_cjk_name
 from ..core.people import NameKey, Owner, Role, Roster, highlighted
-from ..core.records import Record, is_cjk_name
+from ..core.records import Record
 
 _ARXIV_ID = re.compile(r"^[\w.+/-]+$")
 

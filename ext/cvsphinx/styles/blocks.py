@@ -8,11 +8,10 @@ from collections.abc import Callable
 
 from pybtex.richtext import BaseText, HRef, Text
 
-from ..core.dates import date_range, iso_date
+from ..core.dates import date_range, iso_date, parse_date
 from ..core.identifiers import doi_of, paper_url, url_value
 from ..core.labels import ENGLISH, N_, Labels
 from ..core.latex import decode_plain
-from ..core.records import parse_date
 from .base import _ARXIV_ID, _join, _name_list, as_plain
 from .entry import (
     _comma_join,

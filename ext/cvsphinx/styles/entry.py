@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from ..core.dates import language_name
-from ..core.identifiers import canonical, safe_url
+from ..core.identifiers import arxiv_base, canonical, safe_url
 from ..core.labels import ENGLISH, N_, Labels
 from ..core.latex import decode, decode_plain
-from ..core.records import Record, arxiv_base
+from ..core.records import Record
 from .base import StyleContext, _join, as_plain
 
 

@@ -1,0 +1,166 @@
+"""What exporters write that is not what it seems: placeholders for "nothing" (``null``, ``0``), a venue in the
+other field, AASTeX's journal macros, HAL's escaped ampersand, Scopus's citation count, preprint servers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .journals import journal_macro
+from .latex import decode_plain
+
+# "null", "None", "NaN": what a program writes for a missing value; "0" where a number is missing
+_PLACEHOLDER = re.compile(r"\s*(?:null|none|nil|nan|undefined|n/?a)\s*", re.IGNORECASE)
+
+
+_ZERO = re.compile(r"\s*0+\s*")
+
+
+_ZERO_FIELDS = ("year", "volume", "number", "issue", "pages", "eid", "edition", "month", "volumes")
+
+
+_PLACEHOLDER_FIELDS = (*_ZERO_FIELDS, "journaltitle", "booktitle", "publisher", "location", "institution",
+                       "organization", "series", "doi", "url", "isbn", "issn", "note", "howpublished", "eprint",
+                       "eprinttype", "eprintclass", "date", "urldate", "type", "language", "pubstate")
+
+
+def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    for name in _PLACEHOLDER_FIELDS:
+        value = fields.get(name)
+        if value is None:
+            continue
+        plain = value.strip().strip("{}")
+        if _PLACEHOLDER.fullmatch(plain) or (name in _ZERO_FIELDS and _ZERO.fullmatch(plain)) or not plain:
+            del fields[name]
+            if plain:
+                advice.append(("placeholder", f"field {written.get(name, name)!r} is {value.strip()!r}, which stands "
+                               "for no value; it is left out: delete the field (or write its real value)"))
+
+
+def _unescape_html_ampersand(fields: dict[str, str]) -> None:
+    """HAL's export escapes an ampersand twice, for LaTeX and for HTML (``GOBLET \\&amp; Galaxy``): one ``\\&``."""
+    for name, value in fields.items():
+        if "\\&amp;" in value:
+            fields[name] = value.replace("\\&amp;", "\\&")
+
+
+# Scopus's export puts its citation count first in ``note`` ("cited By 317", "cited By 0; Conference Code:
+# 150000"): the database's bookkeeping of the day, not a note of the work's
+_CITATION_COUNT = re.compile(r"\s*cited\s+by\s+\d+\s*(?:;\s*|$)", re.IGNORECASE)
+
+
+def _drop_citation_count(fields: dict[str, str]) -> None:
+    """Not shown, as the exporter's other bookkeeping (``source = {Scopus}``) is not; the BibTeX beside the entry
+    keeps it as written."""
+    note = fields.get("note")
+    if note is not None:
+        match = _CITATION_COUNT.match(note.strip().strip("{}"))
+        if match:
+            rest = note.strip().strip("{}")[match.end():].strip()
+            if rest:
+                fields["note"] = rest
+            else:
+                del fields["note"]
+
+
+_MACRO_ONLY = re.compile(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
+
+
+def _journal_macro(fields: dict[str, str], macros: Mapping[str, str], journal_names: str) -> None:
+    """NASA ADS writes journals as AASTeX macros (``journal = {\\apj}``): the journal's name instead."""
+    for name in ("journaltitle", "booktitle"):
+        match = _MACRO_ONLY.fullmatch(fields.get(name, ""))
+        if match and "\\" + match.group(1) not in macros:
+            found = journal_macro(match.group(1), full=journal_names == "full")
+            if found:
+                fields[name] = found.replace("&", "\\&")
+
+
+# kind -> (the field its venue belongs in, as BibTeX names it, and the fields BibTeX users often put it in instead)
+_VENUE_HOMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "article": ("journaltitle", "journal", ("booktitle",)),
+    "inproceedings": ("booktitle", "booktitle", ("journaltitle", "eventtitle", "howpublished")),
+    "incollection": ("booktitle", "booktitle", ("journaltitle",)),
+    "inbook": ("booktitle", "booktitle", ("journaltitle",)),
+    "report": ("institution", "institution", ("publisher", "organization")),
+    "thesis": ("institution", "school", ("publisher", "organization")),
+}
+
+
+def _venue_elsewhere(entry_type: str, kind: str, fields: dict[str, str], advice: list[tuple[str, str]],
+                     written: Mapping[str, str]) -> None:
+    """A venue in the field another type reads (``journal`` on an @inproceedings): shown, with the field to use.
+    ``kind`` is biblatex's type for ``entry_type`` as written (records.KIND: @conference is inproceedings)."""
+    home, home_name, others = _VENUE_HOMES.get(kind, ("", "", ()))
+    if not home or fields.get(home, "").strip():
+        return
+    for other in others:
+        if fields.get(other, "").strip():
+            fields[home] = fields[other]
+            if other != "eventtitle":  # biblatex's own fallback, nothing to fix
+                del fields[other]
+                advice.append(("venue_field", f"@{entry_type} reads its venue from {home_name!r}, but it is in "
+                               f"{written.get(other, other)!r}; it is shown as the venue: rename the field to "
+                               f"{home_name!r}"))
+            return
+
+
+# Preprint servers: by the venue an exporter writes, or by the DOI prefix they register
+_PREPRINT_VENUE = re.compile(
+    r"\b(?:arxiv|corr|computing research repository|biorxiv|medrxiv|chemrxiv|ssrn|social science research network"
+    r"|electronic colloquium on computational complexity|electron\.? colloquium comput\.?(?: complex\.?)?|eccc"
+    r"|research\s*square|preprints\.org|psyarxiv|socarxiv"
+    r"|osf preprints|techrxiv|engrxiv|eartharxiv|essoar|authorea|iacr cryptology eprint archive"
+    r"|cryptology eprint archive|hal preprint|preprint)\b", re.IGNORECASE)
+
+
+_PREPRINT_DOI = (
+    (re.compile(r"^10\.48550/arxiv\.", re.I), "arXiv"), (re.compile(r"^10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,}"), "bioRxiv"),
+    (re.compile(r"^10\.2139/ssrn\.", re.I), "SSRN"), (re.compile(r"^10\.21203/rs\.", re.I), "Research Square"),
+    (re.compile(r"^10\.26434/chemrxiv", re.I), "ChemRxiv"), (re.compile(r"^10\.31234/osf\.io/", re.I), "PsyArXiv"),
+    (re.compile(r"^10\.20944/preprints", re.I), "Preprints.org"), (re.compile(r"^10\.1002/essoar\.", re.I), "ESSOAr"),
+    (re.compile(r"^10\.31223/", re.I), "EarthArXiv"), (re.compile(r"^10\.36227/techrxiv", re.I), "TechRxiv"),
+)
+
+
+_SERVER_NAMES = {"corr": "arXiv", "computing research repository": "arXiv", "eccc": "ECCC",
+                 "electronic colloquium on computational complexity": "ECCC", "biorxiv": "bioRxiv",
+                 "medrxiv": "medRxiv", "chemrxiv": "ChemRxiv", "ssrn": "SSRN", "social science research network": "SSRN",
+                 "arxiv": "arXiv", "psyarxiv": "PsyArXiv", "socarxiv": "SocArXiv", "techrxiv": "TechRxiv",
+                 "eartharxiv": "EarthArXiv", "essoar": "ESSOAr", "authorea": "Authorea"}
+
+
+_PREPRINT_KINDS = ("article", "misc", "online", "unpublished", "report")
+
+
+def _server(found: str, arxiv: tuple[str, str] | None) -> str:
+    name = found.lower()
+    if "colloquium" in name:
+        return "ECCC"
+    if name == "preprint":
+        return "arXiv" if arxiv else "preprint"
+    return _SERVER_NAMES.get(name, found)
+
+
+def preprint_server(kind: str, fields: Mapping[str, str], arxiv: tuple[str, str] | None) -> str:
+    """The preprint server of an entry that is a preprint (not a published paper with a preprint beside it), or ""."""
+    if kind not in _PREPRINT_KINDS:
+        return ""
+    venue = " ".join(decode_plain(fields.get(n, "")) for n in ("journaltitle", "booktitle"))
+    found = _PREPRINT_VENUE.search(venue)
+    if found:
+        return _server(found.group(), arxiv)
+    if venue.strip():
+        return ""  # a journal: a published paper, whatever eprint it also gives
+    doi = fields.get("doi", "").strip().lower().removeprefix("https://doi.org/").removeprefix("doi:")
+    for pattern, name in _PREPRINT_DOI:
+        if pattern.match(doi):
+            return name
+    other = " ".join(decode_plain(fields.get(n, "")) for n in ("publisher", "howpublished", "institution", "note",
+                                                               "eprinttype", "number"))
+    found = _PREPRINT_VENUE.search(other)
+    if found and (kind != "report" or found.group().lower() in ("arxiv", "ssrn", "eccc", "corr")):
+        return _server(found.group(), arxiv)
+    if arxiv and kind in ("article", "misc", "online", "unpublished"):
+        return "arXiv"
+    return ""
