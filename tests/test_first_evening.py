@@ -518,7 +518,8 @@ def test_spellings_with_part_of_a_compound_surname_are_suggested_not_matched() -
 
 
 def test_new_puts_the_other_spellings_into_cv_owner_aliases(tmp_path: Path) -> None:
-    from cvsphinx.cli.new import check_bib, make_conf, make_owner
+    from cvsphinx.cli.new import check_bib, make_owner
+    from cvsphinx.cli.newfiles import make_conf
 
     bib = tmp_path / "mine.bib"
     bib.write_text("@article{a, author={Short Gianotti, D. J.}, title={A}, journal={J}, year={2020}}\n"

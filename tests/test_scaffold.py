@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 from cvsphinx.cli import new as scaffold
+from cvsphinx.cli import newfiles
+from cvsphinx.cli import summary as build_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXLIVE_EXAMPLES = Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib")
@@ -74,7 +76,7 @@ def _conf_values(text: str) -> dict:
 def test_conf_is_the_new_owners_and_keeps_the_rest():
     template = (ROOT / "conf.py").read_text(encoding="utf-8")
     owner = scaffold.make_owner("Marie Skłodowska-Curie")
-    text = scaffold.make_conf(template, owner, year=2031)
+    text = newfiles.make_conf(template, owner, year=2031)
     new, old = _conf_values(text), _conf_values(template)
     assert new["project"] == new["author"] == "Marie Skłodowska-Curie"
     assert new["copyright"] == "2031, Marie Skłodowska-Curie"
@@ -87,7 +89,7 @@ def test_conf_is_the_new_owners_and_keeps_the_rest():
     assert '# {"name": ' in text, "the roster has a commented example"
     replaced = {"project", "author", "copyright", "html_title", "latex_documents"}
     for key in set(old) - replaced:
-        if key.startswith("cv_") and key not in scaffold.KEEP_CV:
+        if key.startswith("cv_") and key not in newfiles.KEEP_CV:
             assert key in ("cv_owner", "cv_roles", "cv_roster") or key not in new, f"{key}: the old CV's, not kept"
         else:
             assert new[key] == old[key], f"{key}: the template's setting, kept"
@@ -97,16 +99,16 @@ def test_conf_is_the_new_owners_and_keeps_the_rest():
 @pytest.mark.parametrize("name", ["Seán O'Brien", 'Jean "Johnny" Dupont', "刘林"])
 def test_conf_with_quotes_and_other_scripts(name):
     owner = scaffold.make_owner(name)
-    new = _conf_values(scaffold.make_conf((ROOT / "conf.py").read_text(encoding="utf-8"), owner))
+    new = _conf_values(newfiles.make_conf((ROOT / "conf.py").read_text(encoding="utf-8"), owner))
     assert new["project"] == name
     assert new["cv_owner"] == owner.bibtex
 
 
 def test_readme_has_the_reference_and_nothing_of_the_old_cv():
     owner = scaffold.make_owner("Marie Curie")
-    text = scaffold.make_readme(owner, (ROOT / "README.md").read_text(encoding="utf-8"))
+    text = newfiles.make_readme(owner, (ROOT / "README.md").read_text(encoding="utf-8"))
     assert text.startswith("# Marie Curie — Curriculum Vitae")
-    for title in scaffold.README_SECTIONS:
+    for title in newfiles.README_SECTIONS:
         assert f"\n## {title}\n" in text, title
     found = [line for line in text.splitlines() if OLD_CV.search(line)]
     assert not found, ("README.md's configuration reference is copied into every new project: give its examples "
@@ -117,14 +119,14 @@ def test_readme_has_the_reference_and_nothing_of_the_old_cv():
 
 def test_readme_sections_ignore_headings_in_code():
     text = "## A\n\n````markdown\n## Not a heading\n````\n\ntext\n\n## B\nb\n"
-    found = scaffold._sections_by_heading(text)
+    found = newfiles._sections_by_heading(text)
     assert list(found) == ["A", "B"]
     assert "## Not a heading" in found["A"]
 
 
 def test_cv_sh_without_the_benchmark():
     text = (ROOT / "cv.sh").read_text(encoding="utf-8")
-    adapted = scaffold.adapt_cv_sh(text)
+    adapted = newfiles.adapt_cv_sh(text)
     assert not re.search(r"^\s*bench\)", adapted, flags=re.M), "no bench command: the project has no bench/"
     assert not re.search(r"^#.*cv\.sh bench", adapted, flags=re.M)
     assert not re.search(r"ruff.* check .*\bbench\b", adapted), "ruff is not asked to check a missing bench/"
@@ -170,7 +172,7 @@ def test_summary_says_what_the_build_placed(tmp_path, limit):
         app.cleanup()
     entries, markers, papers = _page_counts(Path(app.outdir))
     assert entries > 30 and markers["student"] > 0
-    text = scaffold.summary(build, src)
+    text = build_summary.summary(build, src)
     assert f"Publications: {entries} in 1 group" in text, text
     assert re.search(rf"all\s+{entries}\s+\(1–{entries}\)", text), text
     assert (f"graduate student *: {markers['student']} marker{'s' if markers['student'] != 1 else ''} on "
@@ -181,7 +183,7 @@ def test_summary_says_what_the_build_placed(tmp_path, limit):
 
 def test_summary_without_a_web_build(tmp_path):
     (tmp_path / "conf.py").write_text("", encoding="utf-8")
-    text = scaffold.summary(tmp_path / "_build", tmp_path)
+    text = build_summary.summary(tmp_path / "_build", tmp_path)
     assert "Publications: not known (no web build in" in text
     assert "PDF:  none" in text
 
@@ -274,7 +276,7 @@ def assert_layout(project: Path) -> None:
                 "tests/test_cv_invariants.py", "tests/test_browser.py", "requirements.txt", "cv.sh", "README.md",
                 ".readthedocs.yaml", ".ci/run", "pyproject.toml", ".gitignore"):
         assert (project / rel).is_file(), rel
-    for file, _, _ in scaffold.SECTIONS:
+    for file, _, _ in newfiles.SECTIONS:
         assert (project / "sections" / f"{file}.md").is_file(), file
     for rel in scaffold.GENERIC_TESTS:
         assert (project / rel).is_file() or not (ROOT / rel).is_file(), rel
@@ -325,7 +327,7 @@ def test_new_project_is_the_new_owners(marie):
     for line in ("Institut du Radium\\\nParis\n", "Email: [marie.curie@example.org](mailto:marie.curie@example.org)",
                  "ORCID: [0000-0002-1825-0097](https://orcid.org/0000-0002-1825-0097)"):
         assert line in index, line
-    for file, heading, _ in scaffold.SECTIONS:
+    for file, heading, _ in newfiles.SECTIONS:
         assert f"sections/{file}.md" in index
         assert (project / "sections" / f"{file}.md").read_text(encoding="utf-8").startswith(f"## {heading}\n")
     assert "author  = {Curie, Marie and Doe, Jane}" in (project / "refs.bib").read_text(encoding="utf-8")
@@ -336,7 +338,7 @@ def test_new_project_is_the_new_owners(marie):
 @pytest.mark.parametrize(("name", "letters"), [("Marie Curie", "MC"), ("Marie Skłodowska-Curie", "MS"),
                                                ("Ludwig van Beethoven", "LB"), ("刘林", "刘")])
 def test_initials(name, letters):
-    assert scaffold.initials(name) == letters
+    assert newfiles.initials(name) == letters
 
 
 def test_nothing_of_the_old_cv_is_left(marie):
@@ -390,7 +392,7 @@ def test_new_project_in_german_has_german_headings(tmp_path):
     assert conf["language"] == "de"
     assert conf["html_title"] == "Lise Meitner — Lebenslauf"
     headings = [(project / "sections" / f"{file}.md").read_text(encoding="utf-8").split("\n")[0]
-                for file, _, _ in scaffold.SECTIONS]
+                for file, _, _ in newfiles.SECTIONS]
     assert headings == ["## Ausbildung", "## Berufliche Stationen", "## Veröffentlichungen", "## Betreuung", "## Lehre",
                         "## Gremien und Gutachtertätigkeit", "## Preise und Auszeichnungen"]
     assert "```{cv-pdf-link} Diesen Lebenslauf als PDF herunterladen\n" in (project / "index.md").read_text(encoding="utf-8")

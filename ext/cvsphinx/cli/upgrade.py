@@ -42,6 +42,11 @@ MOVED_NAMES = {
                                                    "format_authors", "legend", "used_marks", "marks_legend")},
     **{("style", name): "styles.registry" for name in ("Formatter", "STYLES", "register_style", "style_digest",
                                                        "register_csl", "style_problem")},
+    **{("scaffold", name): "cli.summary" for name in ("summary", "accepted_state", "todo_list", "conf_literal",
+                                                      "suppressed_warnings")},
+    **{("scaffold", name): "cli.newfiles" for name in ("SECTIONS", "make_conf", "make_index", "make_readme",
+                                                       "adapt_cv_sh", "example_bib", "initials", "slugify")},
+    ("scaffold", "STARTER_TEXT"): "core.labels",
     ("cli", "changes_since"): "cli.upgrade", ("cli", "installed_version"): "cli.upgrade",
     ("cli", "upgrade"): "cli.upgrade",
 }

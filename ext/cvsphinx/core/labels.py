@@ -164,3 +164,7 @@ def translated(language: str) -> Labels:
 
 __all__ = ["ENGLISH", "LOCALE_DIR", "N_", "TEMPLATE", "Labels", "fields", "is_english", "message_ids", "po_file",
            "translated"]
+
+
+# The example text of the starter files: the build warns while any of it is left (cv.starter_text).
+STARTER_TEXT = ("Your University", "Your Field", "course code")

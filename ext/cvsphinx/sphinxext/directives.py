@@ -328,7 +328,7 @@ def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 
 def _starter_text(path: str, text: str) -> None:
     """Example lines ``cv.sh new`` wrote and nobody replaced would be published as they are."""
-    from ..cli.new import STARTER_TEXT
+    from ..core.labels import STARTER_TEXT
 
     for number, line in enumerate(text.splitlines(), start=1):
         found = [phrase for phrase in STARTER_TEXT if phrase in line]
