@@ -28,11 +28,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.labels import Labels, is_english, po_file, translated
+from ..core.labels import is_english, po_file
 from ..core.names import is_cjk_name, read_name
 from .newfiles import (
     _LATEX_SPECIAL,
     SECTIONS,
+    Owner,
     adapt_cv_sh,
     example_bib,
     make_conf,
@@ -64,29 +65,6 @@ _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_c
 
 class ScaffoldError(Exception):
     """A mistake in the command line: said in one line, nothing is created."""
-
-
-@dataclass
-class Owner:
-    """The new CV's owner, in the forms the files need."""
-
-    name: str  # as the CV shows it: "Marie Curie"
-    bibtex: str  # as refs.bib spells it: "Curie, Marie"
-    slug: str  # ASCII, for the PDF's file name; "" when the name has no Latin letters
-    email: str = ""
-    orcid: str = ""
-    website: str = ""
-    affiliation: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)  # other spellings of the name in the .bib file
-    language: str = "en"  # Sphinx's ``language``: the extension's words, dates and CSL locale
-
-    @property
-    def words(self) -> Labels:
-        return translated(self.language)
-
-    @property
-    def pdf_tex(self) -> str:
-        return f"{self.slug}-cv.tex" if self.slug else "cv.tex"
 
 
 def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", affiliation: list[str] | None = None,

@@ -9,9 +9,9 @@ import html
 import re
 import textwrap
 import unicodedata
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
-from ..core.labels import N_, cjk_region
+from ..core.labels import N_, Labels, cjk_region, translated
 
 # Starter sections, in CV order: (file, heading, body with one example line).  The headings in the CV's
 # language (--language); the example lines stay English: the build asks for each to be replaced.
@@ -27,8 +27,28 @@ SECTIONS = (
     ("awards", N_("Honors and Awards"), "```{cv-entries}\nEarly Career Award, Society of Your Field | 2018\n```\n"),
 )
 
-if TYPE_CHECKING:
-    from .new import Owner
+
+@dataclass
+class Owner:
+    """The new CV's owner, in the forms the files need."""
+
+    name: str  # as the CV shows it: "Marie Curie"
+    bibtex: str  # as refs.bib spells it: "Curie, Marie"
+    slug: str  # ASCII, for the PDF's file name; "" when the name has no Latin letters
+    email: str = ""
+    orcid: str = ""
+    website: str = ""
+    affiliation: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other spellings of the name in the .bib file
+    language: str = "en"  # Sphinx's ``language``: the extension's words, dates and CSL locale
+
+    @property
+    def words(self) -> Labels:
+        return translated(self.language)
+
+    @property
+    def pdf_tex(self) -> str:
+        return f"{self.slug}-cv.tex" if self.slug else "cv.tex"
 
 
 # Letters that NFKD does not take apart, for the PDF's ASCII file name.

@@ -23,12 +23,11 @@ from ..core.groups import build_groups
 from ..core.labels import N_, Labels
 from ..core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
 from ..core.settings import CVConfig
-from ..core.variants import build_variants
+from ..core.variants import Variant, build_variants
 from ..styles.base import DEFAULT_MARKS
 from ..styles.registry import register_csl, style_digest, style_problem
 from .i18n import labels as build_labels
 from .i18n import setup_catalog
-from .tailor import main_pdf, remember_variant
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -154,7 +153,6 @@ def validate(app: Sphinx, config: Config) -> None:
         variants.get(active) if active else None, config.cv_journal_names, config.cv_merge_preprints,
         style, config.language or "", config.cv_numbered, labels,
     )
-    remember_variant(config, variants.get(active) if active else None)
 
 
 # -- The page's metadata, exports and statistics (meta.py, exports.py, stats.py) ----------------
@@ -347,3 +345,16 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("cv_person", {}, "html", types=frozenset({dict}))
     app.add_config_value("cv_description", "", "html", types=frozenset({str}))
     app.add_config_value("cv_keywords", [], "html", types=frozenset({list, tuple}))
+
+
+def main_pdf(config: Config) -> str:
+    """The full CV's PDF name, from the first ``latex_documents`` entry."""
+    documents = config.latex_documents
+    target = documents[0][1] if documents else "cv.tex"
+    return target.rsplit(".", 1)[0] + ".pdf"
+
+
+def active_variant(config: Config) -> Variant | None:
+    """The variant this build makes (``-D cv_variant=``), or None for the full CV or a configuration not validated."""
+    found = _VALIDATED.get(id(config))
+    return found.variant if found is not None else None

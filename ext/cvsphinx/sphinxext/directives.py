@@ -32,7 +32,7 @@ from ..output import pdftools
 from ..styles.base import DEFAULT_MARKS, legend, marks_legend
 from .collector import doc_state
 from .config import cv_config
-from .nodes import cv_date, cv_entry, cv_publication_list
+from .elements import cv_date, cv_entry, cv_publication_list
 from .render import to_nodes
 from .store import Item, load, load_fresh, warn_problems
 from .tailor import PUBLISH_DIR

@@ -39,7 +39,8 @@ from ..core.records import Record
 from ..core.settings import CVConfig
 from ..output.formats import OWNER, Pub, bib_file, bibtex_entry, coins, csl_item, csl_json, head_roles
 from .config import cv_config
-from .nodes import cv_publication_list, entries
+from .elements import cv_publication_list
+from .nodes import entries
 from .store import load
 
 if TYPE_CHECKING:

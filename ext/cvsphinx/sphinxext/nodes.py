@@ -21,6 +21,7 @@ from ..core.dates import number
 from ..core.labels import ENGLISH, Labels
 from ..core.links import Extras
 from .config import cv_config
+from .elements import cv_date, cv_entry, cv_marker, cv_publication_list
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -28,28 +29,6 @@ if TYPE_CHECKING:
     from .store import Item
 
 logger = logging.getLogger("cvsphinx")
-
-
-class cv_marker(nodes.Inline, nodes.TextElement):  # noqa: N801  (docutils naming)
-    """Attributes: ``role`` (key) and ``label`` (its meaning)."""
-
-
-class cv_entry(nodes.General, nodes.Element):  # noqa: N801
-    """One dated line; attribute ``sub`` indents it under the line before."""
-
-
-class cv_date(nodes.Inline, nodes.TextElement):  # noqa: N801
-    pass
-
-
-class cv_publication_list(nodes.General, nodes.Element):  # noqa: N801
-    """A numbered list of pre-rendered entries.
-
-    Attributes: ``group`` (its name), ``count`` and ``pages`` (``cv_page_limit``).  The entries are the
-    catalog's, read when the list is written (``entries``): a doctree does not hold a second copy of an
-    institute's list.  Builders other than HTML and LaTeX get an ordinary ``enumerated_list`` instead
-    (``ExpandPublicationLists``).
-    """
 
 
 def _store(env: object):

@@ -26,7 +26,7 @@ from sphinx.util.texescape import escape as tex_escape
 
 from ..core import bidi
 from ..core.people import Role
-from .nodes import cv_marker
+from .elements import cv_marker
 
 LONG_WORD = 60  # characters without a space: more than a word, a DOI or most URLs, and less than a line
 

@@ -29,6 +29,8 @@ from ..core.variants import Variant, reaches
 from ..output.fastpdf import fast_tex, layout_preamble, replace_fonts
 from ..output.pdftools import pdf_pages
 from .collector import doc_state
+from .config import active_variant, cv_config
+from .elements import cv_date, cv_entry
 from .warnings_ import Subtype, logger
 
 if TYPE_CHECKING:
@@ -39,13 +41,6 @@ if TYPE_CHECKING:
 
 # Where a variant's page and PDF go inside the full CV's HTML output: variants/<name>/.
 PUBLISH_DIR = "variants"
-
-
-def main_pdf(config: Config) -> str:
-    """The full CV's PDF name, from the first ``latex_documents`` entry."""
-    documents = config.latex_documents
-    target = documents[0][1] if documents else "cv.tex"
-    return target.rsplit(".", 1)[0] + ".pdf"
 
 
 # -- cv-entries lines: tags and dates ------------------------------------------------------------
@@ -72,19 +67,6 @@ def _section_names(section: nodes.section) -> set[str]:
     return names
 
 
-# The variant each build makes, by id() of its Sphinx config: config.py validates it and tells
-# this module, so the arrow between them runs one way (config -> tailor).
-_ACTIVE: dict[int, Variant | None] = {}
-
-
-def remember_variant(config: Config, variant: Variant | None) -> None:
-    _ACTIVE[id(config)] = variant
-
-
-def _cv_variant(config: Config) -> Variant | None:
-    return _ACTIVE.get(id(config))
-
-
 class KeepVariantSections(SphinxTransform):
     """In a variant, drop the sections it does not name (the page's title and what precedes the first
     heading, the name and contact block, stay), then the ``cv-entries`` lines dated before its
@@ -93,7 +75,7 @@ class KeepVariantSections(SphinxTransform):
     default_priority = 210
 
     def apply(self, **kwargs: object) -> None:
-        variant = _cv_variant(self.config)
+        variant = active_variant(self.config)
         if variant is None:
             return
         matched: set[str] = set()
@@ -121,8 +103,6 @@ class KeepVariantSections(SphinxTransform):
 
     def _window(self, variant: Variant) -> set[str]:
         """Drop dated lines before the window of their section (the nearest section that has one)."""
-        from .nodes import cv_date, cv_entry
-
         windows = {(_norm(s) if s is not None else None): since for s, since in variant.entry_since}
         matched: set[str] = set()
         for block in [b for b in self.document.findall(nodes.Element) if "cv-entries" in b.get("classes", ())]:
@@ -157,7 +137,7 @@ def _matched_sections(env: BuildEnvironment) -> dict[str, list[str]]:
 def check_sections(app: Sphinx, env: BuildEnvironment) -> None:
     """A section name (in ``sections`` or ``entry_years``) that matches no section would silently
     leave that section out, or in full."""
-    variant = _cv_variant(app.config)
+    variant = active_variant(app.config)
     if variant is None:
         return
     matched = {n for names in _matched_sections(env).values() for n in names}
@@ -188,7 +168,7 @@ def _conf_location(app: Sphinx, name: str) -> str:
 
 def apply_variant(app: Sphinx, config: Config) -> None:
     """Point the build at the variant: its PDF name and title, its font, size, paper, margins and spacing."""
-    variant = _cv_variant(config)
+    variant = active_variant(config)
     if variant is None:
         return
     pdf = variant.pdf
@@ -238,7 +218,7 @@ def check_page_limit(app: Sphinx, exception: Exception | None) -> None:
     """After a variant's HTML build, its PDF (built before it, as ``bash cv.sh build`` does) must fit its limit."""
     if exception is not None or app.builder.format != "html":
         return
-    variant = _cv_variant(app.config)
+    variant = active_variant(app.config)
     if variant is None or variant.page_limit is None:
         return
     pdf = Path(app.outdir).parent / "latex" / variant.pdf
@@ -313,8 +293,6 @@ document.addEventListener("DOMContentLoaded", () => {
 
 def add_preview_script(app: Sphinx, config: Config) -> None:
     """The live-preview note, its words in the CV's language (after validation, which makes the labels)."""
-    from .config import cv_config  # config imports this module
-
     try:
         labels = cv_config(config).labels
     except KeyError:  # the configuration was refused: the build stops before any page
