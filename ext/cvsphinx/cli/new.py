@@ -58,8 +58,9 @@ COPY_GLOBS = ("requirements*.txt",)
 COPY_TREES = ("ext", "_static")
 # The tests that hold for any CV (test_rtd.py: Read the Docs' own commands publish what the build makes;
 # test_quality.py: axe-core and Lighthouse, whose npm pins cv.sh installs from tests/quality).
-GENERIC_TESTS = ("tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_browser.py", "tests/test_rtd.py",
-                 "tests/test_quality.py", "tests/quality/package.json", "tests/quality/package-lock.json")
+GENERIC_TESTS = ("tests/conftest.py", "tests/cv/test_cv_invariants.py", "tests/cv/test_browser.py",
+                 "tests/cv/test_quality.py", "tests/e2e/test_rtd.py", "tests/quality/package.json",
+                 "tests/quality/package-lock.json")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
 
 

@@ -1,4 +1,4 @@
-# One mistake (or two) per line; tests/test_config.py expects one error for each, at its line.
+# One mistake (or two) per line; tests/sphinx/test_config.py expects one error for each, at its line.
 extensions = ["myst_parser", "cvsphinx"]
 exclude_patterns = ["_build"]
 project = "CV config mistakes"

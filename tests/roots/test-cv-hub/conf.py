@@ -1,4 +1,4 @@
-# A small CV for the page's exports, metadata and statistics (tests/test_exports.py,
+# A small CV for the page's exports, metadata and statistics (tests/sphinx/test_exports.py,
 # test_meta.py, test_stats.py).  Built to PDF with the real CV's engine and fonts when the
 # test passes the project's conf.py in CV_PROJECT_CONF.
 import os

@@ -1,4 +1,4 @@
-# One entry of every standard biblatex type, in BibTeX and in biblatex form (tests/test_types.py).
+# One entry of every standard biblatex type, in BibTeX and in biblatex form (tests/sphinx/test_types.py).
 # For the PDF, the path of the project's conf.py is in CV_PROJECT_CONF: its engine and fonts are used.
 import os
 import runpy

@@ -1,0 +1,170 @@
+"""One installable package, and CVs that take its new versions.
+
+* the CHANGELOG is what ``upgrade`` shows: the sections newer than the CV's version;
+* ``cvsphinx upgrade`` puts this version into a CV made by ``cv.sh new`` with an older one, and keeps every
+  other file of the CV as it was; the upgraded CV then builds strict;
+* ``pip wheel`` builds one wheel with one version number, which installs into a fresh virtual environment,
+  gives the ``cvsphinx`` command, and builds a CV without this repository's ``ext`` on the path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from cvsphinx import __version__
+from cvsphinx.cli import new as scaffold
+from cvsphinx.cli.upgrade import changes_since, installed_version
+
+HERE = Path(__file__).parents[1]
+PROJECT = HERE.parent
+EXT = PROJECT / "ext" / "cvsphinx"
+
+
+def files_of(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts and ".git" not in p.parts}
+
+
+def test_the_changelog_names_this_version_first() -> None:
+    text = (EXT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n## {__version__} " in text
+    assert text.index(f"## {__version__} ") < text.index("## 0.3.0 ")
+    news = changes_since("0.2.0")
+    assert news.startswith(f"## {__version__} ") and "## 0.3.0 " in news and "## 0.2.0 " not in news
+    assert changes_since(__version__) == ""
+
+
+@pytest.mark.slow
+def test_an_older_cv_is_upgraded_and_keeps_its_content(tmp_path: Path) -> None:
+    cv = tmp_path / "marie-curie-cv"
+    scaffold.create(cv, scaffold.make_owner("Marie Curie"), out=open(os.devnull, "w"))  # noqa: SIM115
+    # what a CV made with 0.2.0 holds: an older _version.py, a module that did not exist yet, one that did
+    (cv / "ext" / "cvsphinx" / "_version.py").write_text('__version__ = "0.2.0"\n', encoding="utf-8")
+    (cv / "ext" / "cvsphinx" / "core" / "bidi.py").unlink()
+    (cv / "ext" / "cvsphinx" / "gone_since.py").write_text("# a module 0.4.0 no longer has\n", encoding="utf-8")
+    (cv / "sections" / "education.md").write_text("# Education\n\n- PhD, Sorbonne, 1903\n", encoding="utf-8")
+    before = {k: v for k, v in files_of(cv).items() if not k.startswith("ext/")}
+    assert installed_version(cv) == "0.2.0"
+
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "ext")}
+    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.main", "upgrade", str(cv)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert f"now version {__version__} (it was 0.2.0)" in run.stdout
+    assert f"## {__version__} " in run.stdout and "## 0.3.0 " in run.stdout and "## 0.2.0 " not in run.stdout
+    after = files_of(cv)
+    assert {k: v for k, v in after.items() if not k.startswith("ext/")} == before  # content and settings kept
+    assert {k.removeprefix("ext/cvsphinx/"): v for k, v in after.items() if k.startswith("ext/")} == files_of(EXT)
+    assert installed_version(cv) == __version__
+
+    # the upgraded CV builds strict with its own copy of the extension
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    build = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", str(cv),
+                            str(tmp_path / "html")], capture_output=True, text=True, env=plain, timeout=600, cwd=cv)
+    assert build.returncode == 0, build.stderr
+    assert "PhD, Sorbonne, 1903" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+
+
+# The last version with one flat folder of modules: a CV it made names them in cv.sh, .readthedocs.yaml and tests.
+FLAT_LAYOUT = "f94a959"
+
+
+@pytest.mark.slow
+def test_a_cv_made_by_the_flat_layout_upgrades_and_builds(tmp_path: Path) -> None:
+    """Made by 0.6.0's own ``cv.sh new`` (from git), upgraded by this version: its commands and its tests name
+    the modules where they are now, its build is strict and its tests import."""
+    old = tmp_path / "old"
+    old.mkdir()
+    archive = subprocess.run(["git", "-C", str(PROJECT), "archive", FLAT_LAYOUT], capture_output=True, timeout=120)
+    assert archive.returncode == 0, f"this test needs the project's git history: {archive.stderr.decode()}"
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True, timeout=120)
+    cv = tmp_path / "ada-lovelace-cv"
+    made = subprocess.run([sys.executable, "-m", "cvsphinx.scaffold", "new", str(cv), "--name", "Ada Lovelace"],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(old / "ext")})
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "cvsphinx.variants" in (cv / "cv.sh").read_text(encoding="utf-8")
+    assert "from cvsphinx.catalog import read_records" in (cv / "tests" / "conftest.py").read_text(encoding="utf-8")
+    sections = {k: v for k, v in files_of(cv).items() if k.startswith(("sections/", "refs.bib", "index.md"))}
+
+    run = subprocess.run([sys.executable, "-m", "cvsphinx", "upgrade", str(cv)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(PROJECT / "ext")}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "now version" in run.stdout and "cv.sh" in run.stdout and "tests/conftest.py" in run.stdout
+    assert {k: v for k, v in files_of(cv).items() if k.startswith(("sections/", "refs.bib", "index.md"))} == sections
+    for name in ("cv.sh", ".readthedocs.yaml", "tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_rtd.py"):
+        text = (cv / name).read_text(encoding="utf-8")
+        assert not re.search(r"cvsphinx\.(variants|scaffold|catalog|config|people|links|bibfile)\b", text), name
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    build = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", ".",
+                            str(tmp_path / "html")], capture_output=True, text=True, env=plain, timeout=600, cwd=cv)
+    assert build.returncode == 0, build.stderr
+    collect = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                              "tests"], capture_output=True, text=True, timeout=300, cwd=cv,
+                             env={**plain, "PYTHONPATH": str(cv / "ext")})
+    assert collect.returncode == 0 and "ImportError" not in collect.stdout, collect.stdout[-3000:]
+    assert "tests/test_cv_invariants.py::test_owner_in_bold" in collect.stdout
+
+
+def test_upgrade_refuses_a_folder_that_is_no_cv(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "ext")}
+    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.main", "upgrade", str(tmp_path)], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert run.returncode == 2 and "has no conf.py" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_into_a_fresh_environment_and_builds_a_cv(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # a copy: building in place would leave build/ and *.egg-info in the repository
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(PROJECT / name, source / name)
+    shutil.copytree(PROJECT / "ext", source / "ext", ignore=shutil.ignore_patterns("__pycache__"))
+    dist = tmp_path / "dist"
+    wheel_run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w",
+                                str(dist), str(source)], capture_output=True, text=True, timeout=600)
+    assert wheel_run.returncode == 0, wheel_run.stdout + wheel_run.stderr
+    (wheel,) = dist.glob("cvsphinx-*.whl")
+    assert wheel.name.startswith(f"cvsphinx-{__version__}-")
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in ("cvsphinx/static/cvsphinx.css", "cvsphinx/templates/sidebar/cv-sections.html",
+                   "cvsphinx/CHANGELOG.md", "cvsphinx/cli/main.py", "cvsphinx/core/records.py", "cvsphinx/sphinxext/wiring.py",
+                       "cvsphinx/locale/cvsphinx.pot",
+                   "cvsphinx/locale/de/LC_MESSAGES/cvsphinx.po"):
+        assert needed in names, needed
+    entry_points = zipfile.ZipFile(wheel).read(f"cvsphinx-{__version__}.dist-info/entry_points.txt").decode()
+    assert "cvsphinx = cvsphinx.cli.main:main" in entry_points
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # the pinned dependencies from this project's environment, without downloading them again
+    site = next((venv / "lib").glob("python3.*")) / "site-packages"
+    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and (p / "sphinx").is_dir())
+    (site / "project-deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--no-index",
+                              str(wheel)], capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stdout + install.stderr
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    version = subprocess.run([str(venv / "bin" / "cvsphinx"), "--version"], capture_output=True, text=True, env=plain,
+                             timeout=120)
+    assert version.stdout.strip() == f"cvsphinx {__version__}", version.stderr
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import cvsphinx; print(cvsphinx.__file__)"],
+                           capture_output=True, text=True, env=plain, cwd=tmp_path, timeout=120).stdout.strip()
+    assert where.startswith(str(venv)), where
+
+    root = tmp_path / "cv"
+    shutil.copytree(HERE / "roots" / "test-cv-basic", root)
+    build = subprocess.run([str(venv / "bin" / "python"), "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
+                            str(root), str(tmp_path / "html")], capture_output=True, text=True, env=plain, cwd=tmp_path,
+                           timeout=600)
+    assert build.returncode == 0, build.stderr
+    page = (tmp_path / "html" / "journal.html").read_text(encoding="utf-8")
+    assert "cv-publication-list" in page and "<strong>" in page  # the lists, the owner in bold

@@ -1,0 +1,246 @@
+"""records.py without Sphinx: the data model between the reader and everything else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cvsphinx.core.bibfile import read_bib
+from cvsphinx.core.dates import Date, parse_date
+from cvsphinx.core.names import parse_names
+from cvsphinx.core.records import build_records
+
+
+def records_of(tmp_path: Path, text: str, name: str = "refs.bib"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    entries, problems = read_bib(path)
+    assert problems == []
+    records, _ = build_records(entries)
+    return {r.key: r for r in records}
+
+
+# -- Fields ---------------------------------------------------------------------------
+
+
+def test_bibtex_and_biblatex_names_are_one_field(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, """
+@article{a, journal = {J. Glac.}, address = {Cambridge}, year = 2001, title = {A}}
+@article{b, journaltitle = {J. Glac.}, location = {Cambridge}, date = {2001-05}, title = {B}}
+@thesis{c, school = {CU Boulder}, year = 2011, type = {phdthesis}, title = {C}}
+@phdthesis{d, institution = {CU Boulder}, year = 2011, title = {D}}
+""")
+    for key in "ab":
+        assert recs[key].get("journal") == recs[key].get("journaltitle") == "J. Glac."
+        assert recs[key].get("address") == recs[key].get("location") == "Cambridge"
+        assert recs[key].year == 2001
+    assert recs["b"].date == Date(2001, 5)
+    assert recs["c"].get("school") == recs["d"].get("institution") == "CU Boulder"
+    assert recs["d"].kind == "thesis" and recs["d"].type == "phdthesis" and recs["d"].get("type") == "phdthesis"
+
+
+def test_both_names_of_one_field_is_a_problem(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, "@article{a, journal = {X}, journaltitle = {Y}, year = 2001, title = {A}}")
+    assert recs["a"].get("journal") == "Y"
+    assert any("both 'journal' and 'journaltitle'" in p for p in recs["a"].problems)
+
+
+@pytest.mark.parametrize(("text", "date", "shown"), [
+    ("2019", Date(2019), "2019"),
+    ("2019-05", Date(2019, 5), "2019"),
+    ("2019-05-17", Date(2019, 5, 17), "2019"),
+    ("2019/2020", Date(2019, end_year=2020), "2019–2020"),
+    ("2019-05/2020-01", Date(2019, 5, end_year=2020, end_month=1), "2019–2020"),
+    ("2019/", Date(2019, open_end=True), "2019–"),
+    ("2019~", Date(2019, circa=True), "ca. 2019"),
+    ("2019?", Date(2019, uncertain=True), "2019?"),
+    ("2019%", Date(2019, circa=True, uncertain=True), "ca. 2019?"),
+])
+def test_dates(text: str, date: Date, shown: str) -> None:
+    assert parse_date(text) == date
+    assert date.display() == shown
+
+
+@pytest.mark.parametrize("text", ["", "May 2019", "2019-13", "19", "2019-05-17/x"])
+def test_not_dates(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_circa_date_in_a_file(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, "@misc{a, date = {1850~}, title = {A}}\n@misc{b, date = {1850-05?}, title = {B}}")
+    assert recs["a"].date == Date(1850, circa=True) and recs["b"].date == Date(1850, 5, uncertain=True)
+
+
+def test_year_and_month_macro(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, "@article{a, year = 2019, month = mar, title = {A}}")
+    assert recs["a"].date == Date(2019, 3)
+
+
+def test_crossref_inherits_with_biblatex_rules(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, """
+@inproceedings{paper, author = {Liu, Lin}, title = {Paper}, crossref = {proc}, pages = {1--5}}
+@proceedings{proc, title = {Proceedings of IGARSS}, editor = {Doe, Jane}, year = 2019, publisher = {IEEE},
+  location = {Yokohama}, ids = {p1}}
+@incollection{chap, title = {Chapter}, crossref = {coll}}
+@collection{coll, title = {The Book}, subtitle = {Sub}, year = 2020}
+""")
+    paper = recs["paper"]
+    assert paper.get("title") == "Paper"
+    assert paper.get("booktitle") == "Proceedings of IGARSS"
+    assert paper.get("publisher") == "IEEE" and paper.get("location") == "Yokohama" and paper.year == 2019
+    assert "ids" not in paper.fields
+    assert [str(p) for p in paper.persons["editor"]] == ["Doe, Jane"]
+    assert recs["chap"].get("booktitle") == "The Book" and recs["chap"].get("booksubtitle") == "Sub"
+    assert "proc" in recs  # the parent is a publication of its own
+
+
+def test_xdata_is_inherited_and_not_a_publication(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, """
+@xdata{ieee, publisher = {IEEE}, location = {New York}}
+@xdata{ieeetgrs, xdata = {ieee}, journal = {IEEE Trans. Geosci. Remote Sens.}}
+@article{a, author = {Liu, Lin}, title = {A}, xdata = {ieeetgrs}, year = 2020}
+@set{s, entryset = {a}}
+""")
+    assert sorted(recs) == ["a"]
+    assert recs["a"].get("journal") == "IEEE Trans. Geosci. Remote Sens."
+    assert recs["a"].get("publisher") == "IEEE"
+
+
+def test_missing_crossref_is_a_problem(tmp_path: Path) -> None:
+    recs = records_of(tmp_path, "@inbook{a, title = {A}, crossref = {nowhere}, year = 2001}")
+    assert any("crossref 'nowhere' is not in the .bib files" in p for p in recs["a"].problems)
+
+
+# -- Names ----------------------------------------------------------------------------
+
+
+
+def test_names_are_decoded_before_anything_reads_them() -> None:
+    names, problems = parse_names(r"Nguy{\~{\^e}}n, Th{\d{i}} Minh and Bj{\o}rk, A. and Isstr\o{}m, B.", {})
+    assert problems == []
+    assert [" ".join(n.person.last_names) for n in names] == ["Nguyễn", "Bjørk", "Isstrøm"]
+    assert names[0].person.first_names + names[0].person.middle_names == ["Thị", "Minh"]
+
+
+def test_extended_name_format() -> None:
+    names, problems = parse_names(
+        "family=Souza Filho, given=Francisco de Assis, prefix=de, useprefix=true and Liu, Lin", {})
+    assert problems == []
+    person = names[0].person
+    assert person.last_names == ["Souza", "Filho"] and person.prelast_names == ["de"]
+    assert person.first_names == ["Francisco", "de", "Assis"]
+    assert " ".join(names[1].person.last_names) == "Liu"
+
+
+@pytest.mark.parametrize(("written", "surname", "marks"), [
+    ("Zhou*, Xuhui", "Zhou", "*"),
+    ("Xuhui Zhou*", "Zhou", "*"),
+    (r"Zhou, Xuhui$^\dagger$", "Zhou", "†"),
+    (r"Xuhui Zhou\textsuperscript{*}", "Zhou", "*"),
+    (r"Zhou$^{*\dagger}$, Xuhui", "Zhou", "*†"),
+    ("Zhou, Xuhui†", "Zhou", "†"),
+    ("Zhou, Xuhui", "Zhou", ""),
+    (r"Zhou$^{1,2}$, Xuhui", "Zhou", ""),
+    (r"Zhou\textsuperscript{a,*}, Xuhui", "Zhou", "*"),
+    ("Zhou, X.", "Zhou", ""),
+])
+def test_authorship_marks_are_split_off(written: str, surname: str, marks: str) -> None:
+    names, problems = parse_names(written, {})
+    assert problems == []
+    assert " ".join(names[0].person.last_names) == surname
+    assert names[0].marks == marks
+    assert "*" not in str(names[0].person) and "$" not in str(names[0].person)
+
+
+def test_stray_comma_is_a_problem_and_the_name_survives() -> None:
+    names, problems = parse_names("Torralba-Agell, Adrià, and Liu, Lin", {})
+    assert [" ".join(n.person.last_names) for n in names] == ["Torralba-Agell", "Liu"]
+    assert names[0].person.first_names == ["Adrià"]
+    assert len(problems) == 1 and "stray comma" in problems[0]
+
+
+def test_names_separated_by_commas_is_a_problem() -> None:
+    _, problems = parse_names("Liu, Lin, Chen, Jie, Zhang, Enze", {})
+    assert len(problems) == 1 and "separated by commas" in problems[0]
+
+
+def test_others_and_corporate_names() -> None:
+    names, problems = parse_names("{European Space Agency} and others", {})
+    assert problems == []
+    assert names[0].person.last_names == ["European Space Agency"]
+    assert names[1].is_others
+
+
+# -- arXiv and the digest -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fields", [
+    "eprint = {2101.01234}, archiveprefix = {arXiv}, primaryclass = {physics.geo-ph}",
+    "eprint = {2101.01234}, eprinttype = {arxiv}, eprintclass = {physics.geo-ph}",
+    "arxiv = {2101.01234}, eprintclass = {physics.geo-ph}",
+    "journal = {arXiv preprint arXiv:2101.01234}, eprintclass = {physics.geo-ph}",
+])
+def test_arxiv_identifiers(tmp_path: Path, fields: str) -> None:
+    recs = records_of(tmp_path, f"@misc{{a, title = {{A}}, year = 2021, {fields}}}")
+    assert recs["a"].arxiv == ("2101.01234", "physics.geo-ph")
+
+
+def test_digest_is_a_strong_hash_of_the_expanded_entry(tmp_path: Path) -> None:
+    one = records_of(tmp_path, "@string{j = {A}}@misc{k, title = j, year = 2001}", "one.bib")["k"]
+    two = records_of(tmp_path, "@string{j = {B}}@misc{k, title = j, year = 2001}", "two.bib")["k"]
+    same = records_of(tmp_path, "@misc{k,\n   title = {A},   year = {2001}}", "three.bib")["k"]
+    assert len(one.digest) == 64
+    assert one.digest != two.digest  # the macro's value counts, not the text as typed
+    assert one.digest == same.digest  # layout does not
+
+
+def test_parent_edit_changes_the_childs_digest(tmp_path: Path) -> None:
+    a = records_of(tmp_path, "@inproceedings{c, title={C}, crossref={p}}@proceedings{p, title={P1}, year=2001}", "a.bib")
+    b = records_of(tmp_path, "@inproceedings{c, title={C}, crossref={p}}@proceedings{p, title={P2}, year=2001}", "b.bib")
+    assert a["c"].digest != b["c"].digest
+
+
+@pytest.mark.parametrize("value", ["Christie, Jr., William M.", "King, III, Martin Luther", "Blackhorse, Sr., Taft"])
+def test_a_generation_is_a_name_part_not_a_second_author(value: str) -> None:
+    """BibTeX's "Last, Jr, First" (Glottolog writes them so) is one name, also when it is the only author."""
+    names, problems = parse_names(value, {})
+    assert problems == []
+    (name,) = names
+    assert name.person.lineage_names and name.person.first_names
+
+
+def test_names_separated_by_commas_are_still_named() -> None:
+    _names, problems = parse_names("Smith, John, Doe", {})
+    assert len(problems) == 1 and "separated by commas" in problems[0]
+
+
+# -- The quick way for plain names is pybtex's way ----------------------------------------------------------
+
+_REAL_BIBS = [Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib"),
+              Path("/usr/share/texlive/texmf-dist/bibtex/bib/beebe/typeset.bib"),
+              Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib"),
+              Path(__file__).parents[1] / "data" / "glottolog-zurich-slice.bib"]
+
+
+@pytest.mark.parametrize("path", _REAL_BIBS, ids=lambda p: p.name)
+def test_plain_names_are_split_as_pybtex_splits_them(path: Path) -> None:
+    """Every name of a real file that ``_plain_person`` takes is split into the parts pybtex's parser gives."""
+    from cvsphinx.core.names import _plain_person
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import Person
+
+    if not path.is_file():
+        pytest.skip(f"{path} is not installed")
+    entries, _ = read_bib(path)
+    names = {n.strip() for e in entries for f in ("author", "editor") if e.fields.get(f)
+             for n in split_name_list(e.fields[f])}
+    taken = 0
+    for name in sorted(names):
+        quick = _plain_person(name)
+        if quick is None:
+            continue
+        taken += 1
+        slow = Person(name)
+        parts = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
+        assert [getattr(quick, p) for p in parts] == [getattr(slow, p) for p in parts], name
+    assert taken > len(names) / 4, (taken, len(names))  # most names are plain: the quick way is used
