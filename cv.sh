@@ -121,7 +121,7 @@ case "$cmd" in
     # (run as a file, the post-build command returns in a few hundredths of a second)
     export CVSPHINX_PREVIEW=1
     exec "$VENV/bin/sphinx-autobuild" . _build/html --watch ext --watch refs.bib --re-ignore '(_build|\.venv|tests|bench)/' \
-      --post-build "'$VENV/bin/python' '$ROOT/ext/cvsphinx/variants.py' --preview" "$@" ;;
+      --post-build "'$VENV/bin/python' '$ROOT/ext/cvsphinx/cli/variants.py' --preview" "$@" ;;
   bench) setup_system; setup_python; "$VENV/bin/python" -m bench.run "$@" ;;
   people) setup_python; PYTHONPATH=ext "$VENV/bin/python" -m cvsphinx.cli.people "$@" ;;
   # a new CV project for another person; DIR and --bib are relative to where the command was typed ($OLDPWD)

@@ -103,6 +103,8 @@ def test_a_cv_made_by_the_flat_layout_upgrades_and_builds(tmp_path: Path) -> Non
     for name in ("cv.sh", ".readthedocs.yaml", "tests/conftest.py", "tests/test_cv_invariants.py", "tests/test_rtd.py"):
         text = (cv / name).read_text(encoding="utf-8")
         assert not re.search(r"cvsphinx\.(variants|scaffold|catalog|config|people|links|bibfile)\b", text), name
+    preview = (cv / "cv.sh").read_text(encoding="utf-8")  # the live preview runs the PDF driver as a file
+    assert "ext/cvsphinx/cli/variants.py" in preview and "ext/cvsphinx/variants.py" not in preview
     plain = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     build = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", ".",
                             str(tmp_path / "html")], capture_output=True, text=True, env=plain, timeout=600, cwd=cv)

@@ -24,6 +24,7 @@ import pytest
 from cvsphinx.cli import new as scaffold
 from cvsphinx.cli import newfiles
 from cvsphinx.cli import summary as build_summary
+from cvsphinx.core.labels import translated
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXLIVE_EXAMPLES = Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib")
@@ -416,7 +417,7 @@ def test_names_with_accents_or_in_chinese(tmp_path, venv, name, pdf, language, h
     assert text.lstrip().startswith(name), text[:200]
     page = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     assert name in page
-    heading = heading or scaffold.translated(language)("Publications")
+    heading = heading or translated(language)("Publications")
     assert heading != "Publications" or language == "en"
     assert f"{heading}<a class=\"headerlink\"" in page and heading in text, heading
 

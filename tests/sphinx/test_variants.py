@@ -471,7 +471,7 @@ def test_preview_rebuilds_the_pdfs_in_the_background(tmp_path: Path) -> None:
     started = time.monotonic()
     first = _driver(src, "--preview")
     # a save while the first build runs: one more build, queued; as cv.sh runs it, as a file (it imports nothing)
-    second = subprocess.run([sys.executable, str(PROJECT / "ext" / "cvsphinx" / "variants.py"), str(src), "--preview"],
+    second = subprocess.run([sys.executable, str(PROJECT / "ext" / "cvsphinx" / "cli" / "variants.py"), str(src), "--preview"],
                             capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, timeout=60)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert time.monotonic() - started < 20  # it returns at once: sphinx-autobuild serves the page meanwhile

@@ -57,10 +57,12 @@ _NOW_PACKAGES = ("cli", "output")
 _OLD = "|".join(sorted((name for name in MOVED if name not in _NOW_PACKAGES), key=len, reverse=True)) \
     + "".join(rf"|{name}(?!\.\w)" for name in _NOW_PACKAGES)
 # one pass, so that nothing is rewritten twice: ``from cvsphinx.X import …``, ``from cvsphinx import X``,
-# and any other ``cvsphinx.X`` (``python -m cvsphinx.variants``, a dotted name in a string)
+# any other ``cvsphinx.X`` (``python -m cvsphinx.variants``, a dotted name in a string), and a path
+# ``cvsphinx/X.py``
 _NAMED = re.compile(rf"^(?P<indent>[ \t]*)from cvsphinx\.(?P<old>{_OLD}) import (?P<names>\([^)]*\)|[^\n]*)"
                     rf"|^(?P<bindent>[ \t]*)from cvsphinx import (?P<bare>[^\n(]*)$"
-                    rf"|(?<![\w.])cvsphinx\.(?P<dotted>{_OLD})\b(?![\w.]*\.py\b)", re.MULTILINE)
+                    rf"|(?<![\w.])cvsphinx\.(?P<dotted>{_OLD})\b(?![\w.]*\.py\b)"
+                    rf"|(?<=cvsphinx/)(?P<file>{'|'.join(sorted(MOVED, key=len, reverse=True))})\.py\b", re.MULTILINE)
 _NEW_MODULES = {"cli": {"main", "new", "people", "variants", "messages", "upgrade"}, "output": {"formats", "pdftools",
                                                                                                 "fastpdf"}}
 
@@ -98,6 +100,8 @@ def _one(match: re.Match[str]) -> str:
         return _from_import(match["indent"], match["old"], match["names"], match[0])
     if match["dotted"]:
         return f"cvsphinx.{MOVED[match['dotted']]}"
+    if match["file"]:  # a path: cv.sh's preview runs ext/cvsphinx/variants.py
+        return MOVED[match["file"]].replace(".", "/") + ".py"
     return _bare(match["bindent"], match["bare"])
 
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-if __package__:  # run as a file (``python ext/cvsphinx/variants.py --preview``), only --preview works: see the end
+if __package__:  # run as a file (``python ext/cvsphinx/cli/variants.py --preview``), only --preview works: see the end
     from ..core.files import write_atomic
     from ..output.fastpdf import ONE_PASS
     from ..output.pdftools import pdf_pages
