@@ -142,7 +142,7 @@ class BibReport:
 
 def check_bib(path: Path, owner: Owner) -> BibReport:
     """What the build will find in the .bib file, said once, before anything is built; names are read as the build
-    reads them (records.py), and spellings that are probably the owner's are gathered for cv_owner_aliases."""
+    reads them (core/names.py), and spellings that are probably the owner's are gathered for cv_owner_aliases."""
     from ..core.bibfile import BibText, read_bib
     from ..core.latex import preamble_macros
     from ..core.people import NameKey, build_owner, highlighted, partly_same

@@ -107,7 +107,7 @@ def read_entries(folder: Path, bibfiles: list[str]) -> tuple[list[Record], list[
 
 def author_names(record: Record) -> list[tuple[str, NameKey] | None]:
     """Each author of a record as written (LaTeX decoded, marks off) with its key; None for "others".
-    The names are the build's own (records.py), so the report matches whom the build marks."""
+    The names are the build's own (core/names.py), so the report matches whom the build marks."""
     persons = record.persons.get("author", [])
     parts = split_name_list(record.get("author"))
     if len(parts) != len(persons):  # a list the build had to mend (outer braces): one form for all

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem, describe_char
+from .configerrors import assignments, line_of
 from .identifiers import arxiv_base, doi_of, safe_url, url_value
 from .latex_tables import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
@@ -143,11 +144,13 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
             hint = (f"{like[0]!r} may be you: add it to cv_owner_aliases in conf.py; otherwise " if like else "")
             add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
                 "contribution = {Contributing author} field if that is right")
-    for person in cfg.roster.people:
-        if person.expect_papers and id(person) not in matched_people:
-            problems.append(Problem(
-                "unmatched_person", f"roster person {person.name!r} matches no author in any entry; check the "
-                "spelling in cv_roster, or set 'expect_papers': False for them", cfg.confpath, 0))
+    unmatched = [p for p in cfg.roster.people if p.expect_papers and id(p) not in matched_people]
+    roster = assignments(cfg.confpath).get("cv_roster") if unmatched else None
+    for person in unmatched:  # at the person's own line of cv_roster when conf.py writes the list out
+        line = line_of(roster, str(person.index)) if person.index is not None else None
+        problems.append(Problem(
+            "unmatched_person", f"roster person {person.name!r} matches no author in any entry; check the "
+            "spelling in cv_roster, or set 'expect_papers': False for them", cfg.confpath, line or 0))
     return problems
 
 

@@ -253,6 +253,7 @@ class Person:
     key: NameKey
     stints: tuple[Stint, ...]
     expect_papers: bool = True  # False: no co-authored paper is expected, so none is not a typo
+    index: int | None = None  # its place in cv_roster, for a warning's line in conf.py
 
     def role_in(self, year: int, lag: int) -> Role | None:
         """The role held in ``year``; a role reaches ``lag`` years past its end, and the later-started role wins."""
@@ -279,7 +280,7 @@ class Roster:
         return [p for p in self._by_last.get(key.last, ()) if p.key.matches(key)]
 
     def overrides(self, annotation: str) -> dict[int, str | None]:
-        """An entry's ``author+an``; unreadable ones are validate.py's warning, and the roster decides."""
+        """An entry's ``author+an``; unreadable ones are checks.py's warning, and the roster decides."""
         if not annotation:
             return {}
         try:
@@ -329,7 +330,7 @@ def build_roster(raw: Sequence[Mapping[str, object]], roles: Mapping[str, Role],
         stints = _stints(where, spec.get("roles"), roles, found)
         if has_letters(name) and stints and isinstance(expect_papers, bool):
             name = name.strip()  # type: ignore[union-attr]
-            people.append(Person(name, NameKey.parse(name), tuple(stints), expect_papers))
+            people.append(Person(name, NameKey.parse(name), tuple(stints), expect_papers, index))
     report(found, problems)
     return Roster(dict(roles), people, lag)
 

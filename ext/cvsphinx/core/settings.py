@@ -29,7 +29,7 @@ class CVConfig:
     variant: Variant | None = None  # the one this build makes (cv_variant), or None for the full CV
     journal_names: str = "abbreviated"  # AASTeX's journal macros (\\apj): "abbreviated" (ApJ) or "full"
     merge_preprints: bool = False  # a preprint whose published version is listed: shown once, with it
-    citation_style: str = "house"  # a name in style.STYLES: cv_citation_style, or the variant's own
+    citation_style: str = "house"  # a name in styles.registry.STYLES: cv_citation_style, or the variant's own
     language: str = ""  # Sphinx's own setting, for the locale of a CSL style
     numbered: bool | None = None  # cv_numbered: None as the citation style does (the house style numbers)
     labels: Labels = ENGLISH  # the words the extension writes, in that language, with cv_labels (i18n.py)

@@ -64,7 +64,7 @@ class Variant:
     paper: str | None = None
     margins: str | None = None
     line_spacing: float | None = None
-    citation_style: str | None = None  # its own citation style (style.STYLES), else cv_citation_style
+    citation_style: str | None = None  # its own citation style (styles.registry.STYLES), else cv_citation_style
 
 
 def _count(value: object) -> bool:

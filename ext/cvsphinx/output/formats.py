@@ -67,7 +67,7 @@ class Pub:
 
 
 def head_roles(record: Record, owner: Owner, roster: Roster, markers: bool) -> tuple[tuple[int, str, str], ...]:
-    """The owner and the marked supervisees among the names that head the entry, as style.py marks them."""
+    """The owner and the marked supervisees among the names that head the entry, as the styles mark them."""
     role_field = "author" if record.persons.get("author") else "editor"
     people = record.persons.get(role_field) or []
     overrides = roster.overrides(record.get(f"{role_field}+an")) if markers else {}

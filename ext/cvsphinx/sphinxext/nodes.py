@@ -22,6 +22,7 @@ from ..core.labels import ENGLISH, Labels
 from ..core.links import Extras
 from .config import cv_config
 from .elements import cv_date, cv_entry, cv_marker, cv_publication_list
+from .store import load
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,8 +33,6 @@ logger = logging.getLogger("cvsphinx")
 
 
 def _store(env: object):
-    from .store import load  # the catalog renders through render.py, which imports this module
-
     return load(env)  # type: ignore[arg-type]
 
 

@@ -1,6 +1,6 @@
 """What the build summary of ``bash cv.sh build`` says about the publications, from the catalog itself.
 
-The summary (``scaffold.summary``) runs after the build, outside Sphinx; it reads this file instead of the
+The summary (``cli/summary.py``) runs after the build, outside Sphinx; it reads this file instead of the
 finished HTML, so it counts what the catalog placed, on the CV's page or on pages of their own.
 """
 

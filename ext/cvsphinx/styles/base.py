@@ -157,7 +157,7 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
 
     The owner in bold; authorship marks after every name; supervisee markers only where
     ``markers`` (the head of the entry).  Problems (bad annotations, ambiguous names) are
-    reported by validate.py; here they just degrade.
+    reported by core/checks.py; here they just degrade.
     """
     people = record.persons.get(role) or []
     marks = record.marks.get(role, {})

@@ -8,7 +8,7 @@ owner's family name between two private-use characters, a supervisee's followed 
 the run they become bold (with the name's initials) and the CV's superscript markers.  The result is rich
 text, rendered to HTML, LaTeX and text by the same backends as the house style's.
 
-Sphinx-free, like the house style (``style.py``).
+Sphinx-free, like the house style (``house.py``).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def pandoc() -> str:
 
 
 class CSLStyle:
-    """A registered style (``style.STYLES``) that formats the whole bibliography at once (``prepare``)."""
+    """A registered style (``registry.STYLES``) that formats the whole bibliography at once (``prepare``)."""
 
     def __init__(self, name: str, path: Path) -> None:
         self.name, self.path = name, path
