@@ -6,9 +6,9 @@ import pytest
 from cvsphinx.core.people import (
     DEFAULT_ROLES,
     ConfigError,
+    Member,
     NameKey,
     Period,
-    Person,
     Role,
     Stint,
     build_owner,
@@ -187,8 +187,8 @@ def test_period_covers_with_lag() -> None:
 # -- Roles over time ---------------------------------------------------------
 
 
-def person(name: str, **stints: str) -> Person:
-    return Person(name, key(name), tuple(Stint(ROLES[r], Period.parse(p)) for r, p in stints.items()))
+def person(name: str, **stints: str) -> Member:
+    return Member(name, key(name), tuple(Stint(ROLES[r], Period.parse(p)) for r, p in stints.items()))
 
 
 def test_role_in_visitor_then_student() -> None:

@@ -33,7 +33,7 @@ from ..core.names import is_cjk_name, read_name
 from .newfiles import (
     _LATEX_SPECIAL,
     SECTIONS,
-    Owner,
+    NewOwner,
     adapt_cv_sh,
     example_bib,
     make_conf,
@@ -69,7 +69,7 @@ class ScaffoldError(Exception):
 
 
 def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", affiliation: list[str] | None = None,
-               bibtex: str = "", language: str = "en") -> Owner:
+               bibtex: str = "", language: str = "en") -> NewOwner:
     name = " ".join((name or "").split())
     if not name or not any(c.isalpha() for c in name):
         raise ScaffoldError("--name must be a person's name, e.g. --name \"Marie Curie\"")
@@ -92,7 +92,7 @@ def make_owner(name: str, email: str = "", orcid: str = "", website: str = "", a
         raise ScaffoldError(f"--orcid {orcid!r} is not an ORCID iD; write e.g. 0000-0002-1825-0097")
     if website and not re.match(r"https?://", website):
         website = "https://" + website
-    return Owner(name, bibtex, slugify(name), email, orcid, website, list(affiliation or []),
+    return NewOwner(name, bibtex, slugify(name), email, orcid, website, list(affiliation or []),
                  language=check_language(language))
 
 
@@ -109,7 +109,7 @@ def check_language(language: str) -> str:
     return f"{locale.language}_{locale.territory}" if locale.territory and "_" in code else locale.language
 
 
-def language_note(owner: Owner) -> str | None:
+def language_note(owner: NewOwner) -> str | None:
     """What ``new`` says about a language whose words the extension does not have (they stay English)."""
     if is_english(owner.language) or po_file(owner.language) is not None:
         return None
@@ -140,7 +140,7 @@ class BibReport:
     aliases: Counter = field(default_factory=Counter)  # other spellings of the owner found there -> entries
 
 
-def check_bib(path: Path, owner: Owner) -> BibReport:
+def check_bib(path: Path, owner: NewOwner) -> BibReport:
     """What the build will find in the .bib file, said once, before anything is built; names are read as the build
     reads them (core/names.py), and spellings that are probably the owner's are gathered for cv_owner_aliases."""
     from ..core.bibfile import BibText, read_bib
@@ -181,7 +181,7 @@ def _bibtex_name(person) -> str:
     return f"{surname}, {given}" if given else surname
 
 
-def _say_bib(report: BibReport, owner: Owner, out) -> None:
+def _say_bib(report: BibReport, owner: NewOwner, out) -> None:
     def listing(items: list[str], limit: int = 20) -> None:
         for item in items[:limit]:
             print(f"    {item}", file=out)
@@ -210,7 +210,7 @@ def _say_bib(report: BibReport, owner: Owner, out) -> None:
         print(textwrap.fill(keys, width=100, initial_indent="    ", subsequent_indent="    "), file=out)
 
 
-def _git(dest: Path, *args: str, owner: Owner) -> None:
+def _git(dest: Path, *args: str, owner: NewOwner) -> None:
     """git in the new project; without a configured identity, the commit is the owner's."""
     identity: list[str] = []
     for key, value in (("user.name", owner.name), ("user.email", owner.email or "cv@example.invalid")):
@@ -244,7 +244,7 @@ def first_warnings(dest: Path) -> list[str] | None:
     return lines
 
 
-def create(dest: Path, owner: Owner, bib: Path | None = None, source: Path = ROOT, out=sys.stdout) -> BibReport | None:
+def create(dest: Path, owner: NewOwner, bib: Path | None = None, source: Path = ROOT, out=sys.stdout) -> BibReport | None:
     """Write the new project into ``dest`` (new or empty) and commit it."""
     dest = dest.resolve()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):

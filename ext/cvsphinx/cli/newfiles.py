@@ -29,7 +29,7 @@ SECTIONS = (
 
 
 @dataclass
-class Owner:
+class NewOwner:
     """The new CV's owner, in the forms the files need."""
 
     name: str  # as the CV shows it: "Marie Curie"
@@ -115,7 +115,7 @@ def groups_note() -> str:
 KEEP_CV = ("cv_bibfiles", "cv_role_lag_years")
 
 
-def make_conf(template: str, owner: Owner, year: int | None = None) -> str:
+def make_conf(template: str, owner: NewOwner, year: int | None = None) -> str:
     """This project's conf.py with every value about its owner replaced.
 
     The fonts, LaTeX and HTML settings stay as the template has them, so the
@@ -193,7 +193,7 @@ def _drop_empty_headers(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "".join(keep)).rstrip("\n") + "\n"
 
 
-def make_index(owner: Owner) -> str:
+def make_index(owner: NewOwner) -> str:
     affiliation = owner.affiliation or ["Department of Your Field", "Your University"]
     contact = []
     if owner.website:
@@ -219,7 +219,7 @@ def initials(name: str) -> str:
     return "".join(next(c for c in w if c.isalpha()) for w in (words[0], words[-1])).upper()
 
 
-def make_favicon(owner: Owner) -> str:
+def make_favicon(owner: NewOwner) -> str:
     """The browser tab's icon: the owner's initials, as the template's own icon shows its owner's."""
     text = html.escape(initials(owner.name))
     size = 17 if len(text) > 1 else 19
@@ -232,7 +232,7 @@ def make_section(heading: str, body: str) -> str:
     return f"## {heading}\n\n{body}"
 
 
-def example_bib(owner: Owner, year: int | None = None) -> str:
+def example_bib(owner: NewOwner, year: int | None = None) -> str:
     year = year or datetime.date.today().year - 1
     key = f"{owner.slug.split('-')[-1]}{year}example" if owner.slug else f"example{year}"
     return (
@@ -273,7 +273,7 @@ def _sections_by_heading(markdown: str) -> dict[str, str]:
 README_SECTIONS = ("Read the Docs", "Configuration reference", "When the build complains")
 
 
-def make_readme(owner: Owner, source_readme: str, people_command: bool = False) -> str:
+def make_readme(owner: NewOwner, source_readme: str, people_command: bool = False) -> str:
     reference = _sections_by_heading(source_readme)
     pdf = owner.pdf_tex.replace(".tex", ".pdf")
     parts = [f"""# {owner.name} — Curriculum Vitae

@@ -29,9 +29,9 @@ from ..core.configerrors import ConfigError
 from ..core.latex import preamble_macros
 from ..core.people import (
     DEFAULT_ROLES,
+    Member,
     NameKey,
     Owner,
-    Person,
     Roster,
     build_owner,
     build_roles,
@@ -147,7 +147,7 @@ class Coauthor:
     keys: list[NameKey] = field(default_factory=list)
     spellings: Counter[str] = field(default_factory=Counter)
     papers: dict[str, Paper] = field(default_factory=dict)
-    roster: list[Person] = field(default_factory=list)
+    roster: list[Member] = field(default_factory=list)
     could_be: list[str] = field(default_factory=list)  # a short spelling that fits several people
 
     @property
@@ -188,7 +188,7 @@ class Report:
     settings: Settings
     entries: int
     coauthors: list[Coauthor]
-    unmatched: list[tuple[Person, list[str]]]  # a roster person no author matches, and the closest names
+    unmatched: list[tuple[Member, list[str]]]  # a roster person no author matches, and the closest names
     problems: list[Problem]
 
 
@@ -212,8 +212,8 @@ def collect(entries: list[Record], settings: Settings) -> list[Coauthor]:
     return sorted(people, key=lambda p: (-len(p.papers), p.keys[0].last, p.name))
 
 
-def _roster_people(keys: list[NameKey], roster: Roster) -> list[Person]:
-    found: list[Person] = []
+def _roster_people(keys: list[NameKey], roster: Roster) -> list[Member]:
+    found: list[Member] = []
     for key in keys:
         found.extend(p for p in roster.find(key) if p not in found)
     return found
@@ -240,7 +240,7 @@ def _role_in(entry: Record, position: int, year: int | None, person: Coauthor, r
     return role.label if role else "outside their periods"
 
 
-def unmatched_roster(coauthors: list[Coauthor], roster: Roster) -> list[tuple[Person, list[str]]]:
+def unmatched_roster(coauthors: list[Coauthor], roster: Roster) -> list[tuple[Member, list[str]]]:
     """Roster people no author matches, each with up to three authors whose names are closest."""
     matched = {id(p) for c in coauthors for p in c.roster}
     names = {c.name: c for c in coauthors}

@@ -248,7 +248,9 @@ class Stint:
 
 
 @dataclass(frozen=True)
-class Person:
+class Member:
+    """A person of the roster (cv_roster), with the roles they held; not a name in a .bib file (BibPerson)."""
+
     name: str
     key: NameKey
     stints: tuple[Stint, ...]
@@ -267,15 +269,15 @@ class Person:
 @dataclass
 class Roster:
     roles: dict[str, Role]
-    people: list[Person]
+    people: list[Member]
     lag: int = 2
-    _by_last: dict[str, list[Person]] = field(default_factory=dict, repr=False)
+    _by_last: dict[str, list[Member]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for person in self.people:
             self._by_last.setdefault(person.key.last, []).append(person)
 
-    def find(self, key: NameKey) -> list[Person]:
+    def find(self, key: NameKey) -> list[Member]:
         """Every roster person the name could be (more than one means ambiguous)."""
         return [p for p in self._by_last.get(key.last, ()) if p.key.matches(key)]
 
@@ -310,7 +312,7 @@ def build_roster(raw: Sequence[Mapping[str, object]], roles: Mapping[str, Role],
     if not isinstance(lag, int) or isinstance(lag, bool) or lag < 0:
         found.append(f"cv_role_lag_years must be a whole number of years, 0 or more, not {shown(lag)}; e.g. 2")
         lag = 0
-    people: list[Person] = []
+    people: list[Member] = []
     for index, spec in enumerate(raw):
         where = f"cv_roster[{index}]"
         if not isinstance(spec, Mapping):
@@ -330,7 +332,7 @@ def build_roster(raw: Sequence[Mapping[str, object]], roles: Mapping[str, Role],
         stints = _stints(where, spec.get("roles"), roles, found)
         if has_letters(name) and stints and isinstance(expect_papers, bool):
             name = name.strip()  # type: ignore[union-attr]
-            people.append(Person(name, NameKey.parse(name), tuple(stints), expect_papers, index))
+            people.append(Member(name, NameKey.parse(name), tuple(stints), expect_papers, index))
     report(found, problems)
     return Roster(dict(roles), people, lag)
 

@@ -14,9 +14,9 @@ from ..core.labels import ENGLISH, N_, Labels
 from ..core.latex import decode_plain
 from .base import _ARXIV_ID, _join, _name_list, as_plain
 from .entry import (
+    Formatting,
     _comma_join,
     _contains_arxiv,
-    _Entry,
     _italic,
     _language_name,
     _link,
@@ -28,7 +28,7 @@ from .entry import (
 )
 
 
-def _title(entry: _Entry, italic: bool = False) -> Text:
+def _title(entry: Formatting, italic: bool = False) -> Text:
     title = entry.text("title")
     subtitle = entry.text("subtitle")
     if subtitle:
@@ -50,15 +50,15 @@ def _has_link(text: BaseText) -> bool:
     return any(_has_link(part) for part in getattr(text, "parts", ()))
 
 
-def b_title(entry: _Entry) -> Text:
+def b_title(entry: Formatting) -> Text:
     return _with_language(entry, "title", _title(entry))
 
 
-def b_title_italic(entry: _Entry) -> Text:
+def b_title_italic(entry: Formatting) -> Text:
     return _with_language(entry, "title", _title(entry, italic=True))
 
 
-def _by(entry: _Entry, role: str, words: str, **parts: Text) -> Text:
+def _by(entry: Formatting, role: str, words: str, **parts: Text) -> Text:
     """``words`` is a message with ``{names}`` (``ed. by {names}``): the names go where the language puts them."""
     if not entry.record.persons.get(role) or entry.head_role == role:
         return Text()
@@ -66,12 +66,12 @@ def _by(entry: _Entry, role: str, words: str, **parts: Text) -> Text:
     return entry.ctx.labels.fill(words, names=names, **parts)
 
 
-def _same_people(entry: _Entry, one: str, other: str) -> bool:
+def _same_people(entry: Formatting, one: str, other: str) -> bool:
     first, second = entry.record.persons.get(one), entry.record.persons.get(other)
     return bool(first) and [str(p) for p in first] == [str(p) for p in second or []]
 
 
-def b_editors(entry: _Entry) -> Text:
+def b_editors(entry: Formatting) -> Text:
     """``ed. by A. Smith and B. Jones`` (unless the editors head the entry); ``ed. and transl. by`` when they translated."""
     if entry.head_role != "editor" and _same_people(entry, "editor", "translator"):
         return _by(entry, "editor", N_("ed. and transl. by {names}"))
@@ -80,7 +80,7 @@ def b_editors(entry: _Entry) -> Text:
     return _by(entry, "editor", N_("ed. by {names}"))
 
 
-def b_translators(entry: _Entry) -> Text:
+def b_translators(entry: Formatting) -> Text:
     """``transl. by A. Smith``; ``transl. from the German by`` with ``origlanguage``; ``transl. and comm. by``."""
     if entry.head_role != "editor" and entry.record.persons.get("editor") and _same_people(entry, "translator", "editor"):
         return Text()  # said with the editors
@@ -109,7 +109,7 @@ _CONTRIBUTORS = (("commentator", N_("comm. by {names}")), ("annotator", N_("anno
                  ("afterword", N_("with an afterw. by {names}")))
 
 
-def b_contributors(entry: _Entry) -> Text:
+def b_contributors(entry: Formatting) -> Text:
     """The other people of a book, as biblatex names them: ``red. by`` (``editora`` with ``editoratype``),
     ``comm. by``, ``annot. by``, ``with an intro. by``, ``with a foreword by``, ``with an afterw. by``."""
     pieces: list[Text] = []
@@ -124,7 +124,7 @@ def b_contributors(entry: _Entry) -> Text:
     return Text(*_comma_join(pieces))
 
 
-def b_journal(entry: _Entry) -> Text:
+def b_journal(entry: Formatting) -> Text:
     """``*Journal*`` (``submitted to *Journal*`` while submitted), with its language."""
     journal = entry.text("journaltitle")
     subtitle = entry.text("journalsubtitle")
@@ -142,7 +142,7 @@ def b_journal(entry: _Entry) -> Text:
     return venue
 
 
-def b_venue(entry: _Entry) -> Text:
+def b_venue(entry: Formatting) -> Text:
     """A journal or a book named by an entry of another type (@misc with ``journal``): in italics."""
     if entry.text("journaltitle"):
         return b_journal(entry)
@@ -152,7 +152,7 @@ def b_venue(entry: _Entry) -> Text:
     return _with_language(entry, "venue", _italic(booktitle))
 
 
-def _series(entry: _Entry) -> Text:
+def _series(entry: Formatting) -> Text:
     """An article's ``series``: ``3rd ser.`` for a number, ``new ser.`` for biblatex's ``newseries``."""
     series = entry.text("series")
     plain = as_plain(series).strip()
@@ -162,17 +162,17 @@ def _series(entry: _Entry) -> Text:
     return Text(entry.ctx.labels(named)) if named else series
 
 
-def _volume(entry: _Entry) -> Text:
+def _volume(entry: Formatting) -> Text:
     """``7.2``: the volume and biblatex's ``part`` of it."""
     volume, part = entry.text("volume"), entry.text("part")
     return Text(volume, ".", part) if volume and part else volume
 
 
-def b_issue_title(entry: _Entry) -> Text:
+def b_issue_title(entry: Formatting) -> Text:
     return entry.text("issuetitle")
 
 
-def b_numbers(entry: _Entry) -> Text:
+def b_numbers(entry: Formatting) -> Text:
     """``220``, ``10(12)``, ``no. 5``: volume and issue of a journal."""
     volume, number = _volume(entry), entry.text("number") or entry.text("issue")
     if _contains_arxiv(entry, volume):
@@ -184,7 +184,7 @@ def b_numbers(entry: _Entry) -> Text:
     return entry.ctx.labels.fill("no.\u00a0{number}", number=number) if number else Text()
 
 
-def b_pages_bare(entry: _Entry) -> Text:
+def b_pages_bare(entry: Formatting) -> Text:
     """An article's pages, or its article number (``eid``) when it has no pages."""
     pages = entry.text("pages")
     if _contains_arxiv(entry, pages):
@@ -193,7 +193,7 @@ def b_pages_bare(entry: _Entry) -> Text:
     return _range(pages) if pages else (Text() if _contains_arxiv(entry, eid) else eid)
 
 
-def b_pages(entry: _Entry) -> Text:
+def b_pages(entry: Formatting) -> Text:
     """``pp. 55–65``, ``p. 55`` (a no-break space after the abbreviation, as after "vol." and "no.")."""
     pages = entry.text("pages")
     if not pages or _contains_arxiv(entry, pages):
@@ -205,7 +205,7 @@ def b_pages(entry: _Entry) -> Text:
     return entry.ctx.labels.fill(message, pages=_range(pages))
 
 
-def b_in_book(entry: _Entry) -> Text:
+def b_in_book(entry: Formatting) -> Text:
     """``in *Booktitle*`` (the book's author first, when it has one); lower case after the comma, as AGU writes it."""
     book = entry.text("booktitle") or entry.text("eventtitle")
     subtitle = entry.text("booksubtitle")
@@ -256,7 +256,7 @@ def _event_date(text: str, labels: Labels = ENGLISH) -> str:
     return f"{one(date)} – {one(end)}"
 
 
-def b_event(entry: _Entry) -> Text:
+def b_event(entry: Formatting) -> Text:
     """The meeting: ``Eighth Nobel Symposium (Aspenäsgarden, Lerum, May 19–25, 1968)``: ``eventtitle`` (when the
     booktitle was shown), ``venue`` and ``eventdate``, which a conference paper or a talk on a CV needs."""
     record = entry.record
@@ -270,14 +270,14 @@ def b_event(entry: _Entry) -> Text:
     return title or where
 
 
-def _pagetotal(entry: _Entry) -> Text:
+def _pagetotal(entry: Formatting) -> Text:
     total = entry.text("pagetotal")
     if not total:
         return Text()
     return entry.ctx.labels.fill("{total}\u00a0pp.", total=total) if as_plain(total).strip().isdigit() else total
 
 
-def b_edition(entry: _Entry) -> Text:
+def b_edition(entry: Formatting) -> Text:
     """``2nd edn.``; an edition written in words is shown as written."""
     edition = entry.text("edition")
     plain = as_plain(edition).strip()
@@ -286,7 +286,7 @@ def b_edition(entry: _Entry) -> Text:
     return edition
 
 
-def b_volume_series(entry: _Entry) -> Text:
+def b_volume_series(entry: Formatting) -> Text:
     """``vol. 2 of *Maintitle*``, ``vol. 1234 of Series``, ``vol. 2``, ``3 vols.``, ``Series 12``."""
     volume, series, number = _volume(entry), entry.text("series"), entry.text("number")
     main = entry.text("maintitle")
@@ -314,7 +314,7 @@ _THESIS = {"phdthesis": N_("PhD thesis"), "mathesis": N_("Master's thesis"), "ma
            "candthesis": N_("Candidate thesis"), "bathesis": N_("Bachelor's thesis")}
 
 
-def b_thesis_type(entry: _Entry) -> Text:
+def b_thesis_type(entry: Formatting) -> Text:
     """``*PhD thesis*``, ``*Master's thesis*``, or the ``type`` as written; in italics."""
     written = entry.record.get("type").strip()
     name = _THESIS.get(written.lower().replace(" ", ""))
@@ -325,7 +325,7 @@ def b_thesis_type(entry: _Entry) -> Text:
 _REPORT = {"techreport": N_("Technical report"), "resreport": N_("Research report")}
 
 
-def b_report(entry: _Entry) -> Text:
+def b_report(entry: Formatting) -> Text:
     """``Technical report 42``: the type (``Technical report`` by default) and the number."""
     written = entry.record.get("type").strip()
     name = _REPORT.get(written.lower()) if written else "Technical report"
@@ -343,7 +343,7 @@ _PATENTS = {"patent": N_("Patent"), "patentau": N_("Australian patent"), "patent
             "patrequk": N_("British patent request"), "patrequs": N_("U.S. patent request")}
 
 
-def b_patent(entry: _Entry) -> Text:
+def b_patent(entry: Formatting) -> Text:
     """``U.S. patent 7,654,321 (Acme Corp.)``: biblatex's patent types, the number, the holders."""
     written = entry.record.get("type").strip().lower()
     if written in _PATENTS:
@@ -358,7 +358,7 @@ def b_patent(entry: _Entry) -> Text:
     return out
 
 
-def b_version(entry: _Entry) -> Text:
+def b_version(entry: Formatting) -> Text:
     version = entry.text("version")
     if not version:
         return Text()
@@ -367,8 +367,8 @@ def b_version(entry: _Entry) -> Text:
                                                                                                    version=version)
 
 
-def _field(name: str, skip_arxiv: bool = False) -> Callable[[_Entry], Text]:
-    def block(entry: _Entry) -> Text:
+def _field(name: str, skip_arxiv: bool = False) -> Callable[[Formatting], Text]:
+    def block(entry: Formatting) -> Text:
         text = entry.text(name)
         if skip_arxiv and text and _contains_arxiv(entry, text):
             return Text()
@@ -379,7 +379,7 @@ def _field(name: str, skip_arxiv: bool = False) -> Callable[[_Entry], Text]:
     return block
 
 
-def b_pubstate(entry: _Entry) -> Text:
+def b_pubstate(entry: Formatting) -> Text:
     """``in press``, ``forthcoming``...; "submitted" when no venue said it; "in review" is the group's to say."""
     state = entry.pubstate
     if not state or state == "inreview" or (state == "submitted" and entry.said_submitted):
@@ -391,7 +391,7 @@ _PUBSTATES = {"inpress": N_("in press"), "submitted": N_("submitted"), "forthcom
               "prepublished": N_("prepublished"), "inpreparation": N_("in preparation")}
 
 
-def b_isbn(entry: _Entry) -> Text:
+def b_isbn(entry: Formatting) -> Text:
     isbn = entry.record.get("isbn").strip()
     return Text(f"ISBN {decode_plain(isbn)}") if isbn and entry.ctx.show_isbn else Text()
 
@@ -401,7 +401,7 @@ _EPRINTS = {"pubmed": ("PMID", "https://pubmed.ncbi.nlm.nih.gov/{}/"), "hdl": ("
             "googlebooks": ("Google Books", "https://books.google.com/books?id={}")}
 
 
-def b_eprint(entry: _Entry) -> Text:
+def b_eprint(entry: Formatting) -> Text:
     """``arXiv:1905.01234 [astro-ph.CO]`` linked to the abstract page; PubMed, handles, JSTOR likewise."""
     record = entry.record
     if record.arxiv:
@@ -420,7 +420,7 @@ def b_eprint(entry: _Entry) -> Text:
     return Text(f"{decode_plain(record.get('eprinttype')).strip()}: {eprint}" if kind else eprint)
 
 
-def b_preprint(entry: _Entry) -> Text:
+def b_preprint(entry: Formatting) -> Text:
     """``preprint: bioRxiv, doi:10.1101/…``: the preprint cv_merge_preprints folded into its published version."""
     found = entry.record.preprint_doi
     if not found:
@@ -429,7 +429,7 @@ def b_preprint(entry: _Entry) -> Text:
     return entry.ctx.labels.fill("preprint: {server}, doi:{doi}", server=server, doi=HRef(f"https://doi.org/{doi}", doi))
 
 
-def b_link(entry: _Entry) -> Text:
+def b_link(entry: Formatting) -> Text:
     """``doi:10.x/y`` linked to doi.org; without a DOI, the url (and ``accessed`` its date)."""
     record = entry.record
     doi_field = record.get("doi").strip()

@@ -18,7 +18,7 @@ from .base import StyleContext, _join, as_plain
 
 
 @dataclass
-class _Entry:
+class Formatting:
     """One entry being formatted: the record, the context, and what earlier blocks already showed."""
 
     record: Record
@@ -65,7 +65,7 @@ _ARXIV_VENUES = re.compile(r"\s*(?:arxiv(?:\s+e-?prints?|\s+preprint)?|e-?prints
                            r"(?:\s*,?\s*(?:abs/)?)?\s*", re.IGNORECASE)
 
 
-def _contains_arxiv(entry: _Entry, text: Text) -> bool:
+def _contains_arxiv(entry: Formatting, text: Text) -> bool:
     """A venue or number that only repeats the arXiv identifier ("arXiv preprint arXiv:1905.01234", ADS's
     ``journal = {arXiv e-prints}`` and ``pages = {arXiv:2401.09749}``, DBLP's ``CoRR`` and ``abs/2401.09749``)
     gives way to the link."""
@@ -94,7 +94,7 @@ def _language_name(item: str) -> str:
     return "" if item.lower() in _ENGLISH else item[:1].upper() + item[1:]
 
 
-def _with_language(entry: _Entry, block: str, text: Text) -> Text:
+def _with_language(entry: Formatting, block: str, text: Text) -> Text:
     """``(in Chinese)``; a list (``langlatin and langgerman``) gives ``(in Latin and German)``."""
     if entry.language_at != block or not text:
         return text
@@ -137,9 +137,9 @@ def _split_list(value: str) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def _list_field(name: str) -> Callable[[_Entry], Text]:
+def _list_field(name: str) -> Callable[[Formatting], Text]:
     """A list field: ``Durham and London``; three or more items ``München, Berlin, and New York``."""
-    def block(entry: _Entry) -> Text:
+    def block(entry: Formatting) -> Text:
         raw = entry.record.get(name)
         if not raw or not _AND.search(raw):
             text = entry.text(name)
@@ -156,7 +156,7 @@ def _list_field(name: str) -> Callable[[_Entry], Text]:
     return block
 
 
-def _numbered(entry: _Entry, message: str, number: int) -> str:
+def _numbered(entry: Formatting, message: str, number: int) -> str:
     """``{nth} edn.``: a message with the English ordinal (``{nth}``) and the bare number (``{n}``) to choose from."""
     return entry.ctx.labels(message, n=number, nth=_ordinal(number))
 

@@ -56,7 +56,7 @@ from .blocks import (
     b_version,
     b_volume_series,
 )
-from .entry import _comma_join, _ends_sentence, _Entry, _list_field, _year_text
+from .entry import Formatting, _comma_join, _ends_sentence, _list_field, _year_text
 
 # -- Rich-text elements ----------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ _RELATED = {"origpubas": N_("orig. pub. as {works}"), "origpubin": N_("orig. pub
             "default": ""}
 
 
-def b_related(entry: _Entry) -> Text:
+def b_related(entry: Formatting) -> Text:
     """biblatex's ``related``: ``repr. from <the original>``, ``transl. of …``, the volumes of a set (``relatedstring``
     replaces the words).  Each related entry is cited whole, without its own related entries or markers."""
     record = entry.record
@@ -91,7 +91,7 @@ def b_related(entry: _Entry) -> Text:
     own = [str(p) for p in record.persons.get(entry.head_role or "author", [])]
     for other in record.related:
         if kind == "multivolume":  # the volumes of a set: "vol. A: The TeXbook (1984)"
-            title = _title(_Entry(other, entry.ctx, False, other.year), italic=True)
+            title = _title(Formatting(other, entry.ctx, False, other.year), italic=True)
             volume = other.text("volume")
             year = _year_text(other, entry.ctx.labels)
             cited.append(Text(*([entry.ctx.labels.fill("vol.\u00a0{volume}", volume=volume), ": "] if volume else []),
@@ -115,7 +115,7 @@ def b_related(entry: _Entry) -> Text:
 
 # -- The tables ------------------------------------------------------------------------------
 
-BLOCKS: dict[str, Callable[[_Entry], Text]] = {
+BLOCKS: dict[str, Callable[[Formatting], Text]] = {
     "title": b_title, "title_italic": b_title_italic, "editors": b_editors, "translators": b_translators,
     "journal": b_journal, "venue": b_venue, "issuetitle": b_issue_title, "numbers": b_numbers,
     "pages_bare": b_pages_bare, "pages": b_pages, "in_book": b_in_book, "edition": b_edition,
@@ -188,7 +188,7 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
 
     ``nested``, ``end`` and ``omit`` (block names, or "names" for the head's names) cite it inside another entry."""
     year = record.year
-    entry = _Entry(record, ctx, markers, year, pubstate=record.get("pubstate").strip().lower(), link_title=link_title,
+    entry = Formatting(record, ctx, markers, year, pubstate=record.get("pubstate").strip().lower(), link_title=link_title,
                    nested=nested)
     layout = layout_of(record)
     venue = next((b for b in layout if b in _VENUE_BLOCKS), None)
@@ -210,7 +210,7 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
     return body if not end or _ends_sentence(body) or not body else Text(body, ".")
 
 
-def _head(entry: _Entry) -> Text:
+def _head(entry: Formatting) -> Text:
     """The names that head the entry: authors, or editors with "(ed.)"; a ``contribution`` to them."""
     record = entry.record
     contribution = record.text("contribution")
