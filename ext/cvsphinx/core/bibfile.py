@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .braces import group_end
+
 # BibTeX's identifier characters: anything printable but these.
 _IDENT = r"[^\s\"#%'(),={}@]+"
 _AT_HEAD = re.compile(r"@[ \t\r\n]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
@@ -34,7 +36,6 @@ _KEY = re.compile(r"\s*([^\s,{}()\"#%'=]*)\s*")
 _NAME = re.compile(r"\s*(" + _IDENT + r")\s*")
 _WS = re.compile(r"(?:\s+|%[^\n]*)*")  # white space, and %-comment lines between fields (as biber reads them)
 _NUMBER = re.compile(r"\d+")
-_BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'[{}"]')
 _LINE_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
 _SIMPLE_FIELD = re.compile(
@@ -139,12 +140,10 @@ class _Scanner:
 
     def braced(self, pos: int) -> int:
         """``pos`` is at ``{``; the offset after its matching ``}``."""
-        depth = 0
-        for match in _BRACES.finditer(self.text, pos):
-            depth += 1 if match.group() == "{" else -1
-            if depth == 0:
-                return match.end()
-        raise _EntryError("a '{' is never closed", pos)
+        end = group_end(self.text, pos)
+        if end is None:
+            raise _EntryError("a '{' is never closed", pos)
+        return end
 
     def quoted(self, pos: int) -> int:
         """``pos`` is at ``"``; the offset after the closing quote (outside braces)."""

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from pybtex.richtext import BaseMultipartText, Protected, Tag, Text
 
+from .braces import group_end
 from .latex_tables import (
     _ACCENTS,
     _BELOW,
@@ -173,23 +174,12 @@ class _Parser:
                 return ""
             self.pos += 1
             return src[self.pos - 1]
-        depth, start = 0, self.pos + 1
-        pos = self.pos
-        while pos < len(src):
-            char = src[pos]
-            if char == "\\":
-                pos += 2
-                continue
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    self.pos = pos + 1
-                    return src[start:pos]
-            pos += 1
-        self.pos = len(src)
-        return src[start:]
+        start, end = self.pos + 1, group_end(src, self.pos, tex=True)
+        if end is None:  # never closed: the rest is the argument
+            self.pos = len(src)
+            return src[start:]
+        self.pos = end
+        return src[start:end - 1]
 
     def skip_optional(self) -> None:
         """Drop an optional ``[...]`` argument (and a star)."""

@@ -12,6 +12,7 @@ from pybtex.bibtex.utils import split_name_list, split_tex_string
 from pybtex.database import Person
 from pybtex.scanner import PybtexError
 
+from .braces import encloses, split_outside
 from .latex import decode_plain
 
 # Authorship marks written on a name: equal contribution, corresponding author...
@@ -52,7 +53,7 @@ class Name:
 def _strip_marks(part: str) -> tuple[str, str]:
     """``Zhou*, Xuhui`` / ``Xuhui Zhou$^\\dagger$`` -> the name and its marks."""
     marks = ""
-    pieces = _split_top(part, ",")
+    pieces = split_outside(part, ",")
     out = []
     for piece in pieces:
         match = _MARK.search(piece)
@@ -71,7 +72,7 @@ def _extended(part: str) -> Person | None:
     if "=" not in part:
         return None
     values: dict[str, str] = {}
-    for item in _split_top(part, ","):
+    for item in split_outside(part, ","):
         name, eq, value = item.partition("=")
         name = name.strip().lower()
         if not eq or name not in ("family", "given", "prefix", "suffix", "useprefix", "given-i", "family-i",
@@ -88,31 +89,8 @@ def _extended(part: str) -> Person | None:
     return person
 
 
-def _split_top(text: str, sep: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == sep and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
-
-
 def _unbrace(text: str) -> str:
-    return text[1:-1] if text.startswith("{") and text.endswith("}") and _balanced_inside(text) else text
-
-
-def _balanced_inside(text: str) -> bool:
-    depth = 0
-    for i, char in enumerate(text):
-        depth += (char == "{") - (char == "}")
-        if depth == 0 and i < len(text) - 1:
-            return False
-    return depth == 0
+    return text[1:-1] if encloses(text) else text
 
 
 def _new_person(first: list[str], middle: list[str], last: list[str]) -> Person:
@@ -201,7 +179,7 @@ def _unwrap(part: str) -> str:
     if not match:
         return part
     inner = match.group("a") if match.group("a") is not None else match.group("b")
-    if not _balanced_inside("{" + inner + "}") or ("," not in inner and " " not in inner.strip()):
+    if not encloses("{" + inner + "}") or ("," not in inner and " " not in inner.strip()):
         return part  # one word, or braces that do not close where the wrapper does: not a whole name
     return inner + match.group("rest")
 
@@ -213,7 +191,7 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
     if "and\\" in value:
         value = _AND_BEFORE_COMMAND.sub("and ", value)
     stripped = value.strip()
-    inner = stripped[1:-1] if stripped.startswith("{") and _balanced_inside(stripped) else ""
+    inner = stripped[1:-1] if encloses(stripped) else ""
     if inner and re.search(r"\s+and\s+", inner) and "," in inner:  # {Lievens, Hans and Brangers, Isis}: a list
         problems.append("the whole name list is in braces, which makes it one name; it is read as the names it "
                         "lists: delete the outer braces")
@@ -252,7 +230,7 @@ def _parse_name(raw: str, alone: bool, macro_items: tuple[tuple[str, str], ...])
             problems.append(f"name {raw!r} ends with a comma (a stray comma before 'and'?); it is read as "
                             f"{stripped.rstrip(',').strip()!r}: delete the comma")
             part = stripped.rstrip(",").strip()
-        commas = _split_top(part, ",")
+        commas = split_outside(part, ",")
         if len(commas) > 3 or (len(commas) == 3 and alone and all(len(c.split()) <= 2 for c in commas)
                                and not _LINEAGE.fullmatch(commas[1].strip())):  # "Christie, Jr., William M."
             problems.append(f"name {raw!r} has {len(commas) - 1} commas: are the authors separated by commas? "

@@ -7,6 +7,8 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from ..core.braces import group_end
+
 if TYPE_CHECKING:
     from ..core.variants import Variant
 
@@ -21,19 +23,8 @@ def _skip_groups(text: str, start: int, limit: int | None = None) -> int:
         if probe >= len(text) or text[probe] not in "[{":
             break
         close = "]" if text[probe] == "[" else "}"
-        depth, i = 0, probe
-        while i < len(text):
-            if text[i] == "\\":
-                i += 2
-                continue
-            if text[i] == text[probe]:
-                depth += 1
-            elif text[i] == close:
-                depth -= 1
-                if depth == 0:
-                    break
-            i += 1
-        pos, taken = i + 1, taken + 1
+        end = group_end(text, probe, tex=True, opener=text[probe], closer=close)
+        pos, taken = (end if end is not None else len(text) + 1), taken + 1
     return pos
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
+from ..core.braces import split_outside
 from ..core.dates import language_name
 from ..core.identifiers import arxiv_base, canonical, safe_url
 from ..core.labels import ENGLISH, N_, Labels
@@ -123,18 +124,7 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 def _split_list(value: str) -> list[str]:
     """A biblatex literal list (``publisher``, ``location``...): items split at ``and`` outside braces."""
-    items, depth, start = [], 0, 0
-    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
-        token = match.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif depth == 0:
-            items.append(value[start:match.start()])
-            start = match.end()
-    items.append(value[start:])
-    return [item.strip() for item in items if item.strip()]
+    return [item.strip() for item in split_outside(value, _AND) if item.strip()]
 
 
 def _list_field(name: str) -> Callable[[Formatting], Text]:
