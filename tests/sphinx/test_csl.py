@@ -18,9 +18,9 @@ from bs4 import BeautifulSoup
 from cvsphinx.core.bibfile import read_bib
 from cvsphinx.core.labels import Labels
 from cvsphinx.core.records import build_records
-from cvsphinx.output.formats import csl_item
 from cvsphinx.sphinxext import i18n
 from cvsphinx.styles import csl
+from cvsphinx.styles.cslitem import csl_item
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-cv-types"

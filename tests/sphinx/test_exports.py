@@ -230,10 +230,10 @@ def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
     CSL-JSON, COinS and the JSON-LD carry the same address (identifiers.py, read by all of them)."""
     from cvsphinx.core.people import build_owner, build_roster
     from cvsphinx.core.records import build_records
-    from cvsphinx.output.formats import csl_item
     from cvsphinx.sphinxext.meta import _work
     from cvsphinx.sphinxext.render import render
     from cvsphinx.styles.base import StyleContext
+    from cvsphinx.styles.cslitem import csl_item
     from cvsphinx.styles.house import format_entry
 
     bib = tmp_path / "refs.bib"

@@ -37,7 +37,8 @@ from ..core.groups import Group
 from ..core.labels import N_
 from ..core.records import Record
 from ..core.settings import CVConfig
-from ..output.formats import OWNER, Pub, bib_file, bibtex_entry, coins, csl_item, csl_json, head_roles
+from ..output.formats import Pub, bib_file, bibtex_entry, coins, csl_json
+from ..styles.cslitem import OWNER, csl_item, head_roles
 from .config import cv_config
 from .elements import cv_publication_list
 from .nodes import entries

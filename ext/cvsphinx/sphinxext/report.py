@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.files import SUMMARY_FILE, write_atomic
-from ..output.formats import OWNER
+from ..styles.cslitem import OWNER
 from .config import cv_config
 from .exports import WEB_BUILDERS, facts, placed_groups
 from .store import load

