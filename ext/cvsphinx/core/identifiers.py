@@ -6,12 +6,15 @@ never disagree about a record's address.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .latex import decode_plain
 
-if TYPE_CHECKING:
-    from .records import Record
+
+class HasFields(Protocol):
+    """What these functions read of a record (records.Record): its fields by name; the records import this module."""
+
+    def get(self, name: str, default: str = "") -> str: ...
 
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
@@ -50,27 +53,27 @@ def canonical(url: str | None) -> str | None:
     return f"https://doi.org/{match.group(1)}" if match else url
 
 
-def record_doi(record: Record) -> str | None:
+def record_doi(record: HasFields) -> str | None:
     raw = record.get("doi").strip()
     return doi_of(url_value(raw)) if raw else None
 
 
-def doi_url(record: Record) -> str | None:
+def doi_url(record: HasFields) -> str | None:
     doi = record_doi(record)
     return f"https://doi.org/{doi}" if doi else None
 
 
-def web_address(record: Record) -> str | None:
+def web_address(record: HasFields) -> str | None:
     """The ``url`` field as a web address, as written (``\\url{}`` unwrapped), or None."""
     return safe_url(url_value(record.get("url")))
 
 
-def paper_url(record: Record) -> str | None:
+def paper_url(record: HasFields) -> str | None:
     """Where the title links: the DOI at doi.org, else the web address (an old doi.org address made current)."""
     return doi_url(record) or canonical(web_address(record))
 
 
-def export_url(record: Record) -> str | None:
+def export_url(record: HasFields) -> str | None:
     """The address the exports give (CSL-JSON ``URL``, COinS, JSON-LD): the DOI, else the web address as written."""
     return doi_url(record) or web_address(record)
 

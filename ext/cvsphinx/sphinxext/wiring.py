@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .. import __version__
+from .._version import __version__
 from . import accepted, config, directives, exports, i18n, meta, output, pages, report, tailor
 from .collector import CVCollector
 from .freshness import Freshness
