@@ -35,7 +35,8 @@ from functools import lru_cache
 from pybtex.richtext import Text
 
 from . import latex_commands  # noqa: F401  (registers the commands that read their own arguments)
-from .latex_parser import Math, Parts, _is_known, _Parser, _State
+from .latex_math import Math
+from .latex_parser import Parts, _is_known, _Parser, _State
 from .latex_tables import _NEEDS_PARSING, _SPACE_RUN
 
 __all__ = ["Decoded", "Math", "decode", "decode_plain", "preamble_macros"]

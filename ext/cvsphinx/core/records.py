@@ -171,7 +171,8 @@ def _reader_code() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for name in ("records.py", "names.py", "dates.py", "identifiers.py", "exporters.py", "latex.py",
-                 "latex_tables.py", "latex_parser.py", "latex_commands.py", "braces.py", "journals.py", "labels.py"):
+                 "latex_tables.py", "latex_parser.py", "latex_commands.py", "latex_math.py", "braces.py",
+                 "journals.py", "labels.py"):
         path = here / name
         if path.is_file():
             digest.update(path.read_bytes())
