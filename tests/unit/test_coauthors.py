@@ -210,3 +210,17 @@ def test_the_report_matches_whom_the_build_marks(tmp_path: Path) -> None:
         "extended2022": (2022, "graduate student")}
     assert report.unmatched == []
     assert set(zhou.spellings) == {"Zhou, Xuhui", "Xuhui Zhou"}  # the marks are not part of the name
+
+
+def test_a_key_used_twice_counts_twice_as_the_build_shows_it(tmp_path: Path) -> None:
+    """The build shows both entries of a repeated key (the second as ``key-2``); the report read the files with
+    a loop of its own that kept one paper per key, so a co-author lost a paper. Both read through one reader now."""
+    (tmp_path / "conf.py").write_text('cv_owner = "Curie, Marie"\ncv_bibfiles = ["a.bib", "b.bib"]\n', encoding="utf-8")
+    paper = "@article{{curie{n},\n  author = {{Curie, Marie and Perrin, Jean}},\n  title = {{{title}}},\n" \
+            "  journal = {{J}}, year = {{{year}}},\n}}\n"
+    (tmp_path / "a.bib").write_text(paper.format(n=1903, title="Radium", year=1903), encoding="utf-8")
+    (tmp_path / "b.bib").write_text(paper.format(n=1903, title="Polonium", year=1904), encoding="utf-8")
+    report = build_report(tmp_path)
+    (perrin,) = [c for c in report.coauthors if c.keys[0].last == "perrin"]
+    assert sorted(perrin.papers) == ["curie1903", "curie1903-2"]
+    assert [p.subtype for p in report.problems] == ["duplicate_key"]

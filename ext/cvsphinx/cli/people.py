@@ -24,9 +24,9 @@ from pathlib import Path
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person as BibPerson
 
-from ..core.bibfile import BibText, Entry, Problem, read_bib
+from ..core.bibfile import Problem
+from ..core.catalog import read_files
 from ..core.configerrors import ConfigError
-from ..core.latex import preamble_macros
 from ..core.people import (
     DEFAULT_ROLES,
     Member,
@@ -38,7 +38,7 @@ from ..core.people import (
     build_roster,
     parse_annotation,
 )
-from ..core.records import Record, build_records
+from ..core.records import Record
 
 _YEAR = re.compile(r"\d{4}")
 
@@ -91,18 +91,8 @@ def load_settings(folder: Path) -> Settings:
 
 
 def read_entries(folder: Path, bibfiles: list[str]) -> tuple[list[Record], list[Problem]]:
-    """Every record of every file, read as the build reads them: ``@string`` macros carry over from one file
-    to the next, ``@preamble`` macros are expanded, ``crossref`` and ``date`` count."""
-    macros: dict[str, str] = {}
-    extra = BibText()
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    for name in bibfiles:
-        found, trouble = read_bib(folder / name, start_index=len(entries), macros=macros, extra=extra)
-        entries.extend(found)
-        problems.extend(trouble)
-    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)))
-    return records, problems + record_problems
+    """Every record of every file, read as the build reads them (``core/catalog.read_files``)."""
+    return read_files([str(folder / name) for name in bibfiles])
 
 
 def author_names(record: Record) -> list[tuple[str, NameKey] | None]:

@@ -104,12 +104,20 @@ def read_records(cfg: CVConfig, files: tuple | None = None, cache: RecordCache |
 
 
 def _read_records(cfg: CVConfig, cache: RecordCache | None = None) -> tuple[list[Record], list[Problem]]:
+    return read_files(cfg.bibfiles, cfg.journal_names, cache)
+
+
+def read_files(paths: list[str], journal_names: str = "abbreviated", cache: RecordCache | None = None
+               ) -> tuple[list[Record], list[Problem]]:
+    """The .bib files read as the build reads them, for every program that reads them (the build, ``cvsphinx
+    people``): ``@string`` macros carry over from one file to the next, ``@preamble`` macros are expanded,
+    repeated keys are renamed and warned about, invisible characters removed and warned about."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Entry] = {}
     macros: dict[str, str] = {}  # @string definitions carry over from one file to the next, as for biber
     extra = BibText()  # the @preamble of every file: its argument-free macros are expanded in fields
-    for path in cfg.bibfiles:
+    for path in paths:
         found, file_problems = read_bib(path, start_index=len(entries), macros=macros, extra=extra)
         problems.extend(file_problems)
         problems.extend(_invisible_problem(found))
@@ -129,7 +137,7 @@ def _read_records(cfg: CVConfig, cache: RecordCache | None = None) -> tuple[list
                 ))
             seen[entry.key.lower()] = entry
             entries.append(entry)
-    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)), cfg.journal_names,
+    records, record_problems = build_records(entries, preamble_macros("\n".join(extra.preamble)), journal_names,
                                              cache)
     problems.extend(record_problems)
     return records, problems
