@@ -63,3 +63,62 @@ def test_the_sphinx_free_folders_hold_the_core() -> None:
                  "core.catalog", "styles.house", "output.formats"):
         assert name in CORE, name
 
+
+
+RANK = {"core": 0, "styles": 1, "output": 2, "sphinxext": 3, "cli": 4}
+
+
+def _imports() -> dict[str, set[str]]:
+    """Module -> the package's modules it imports (``cvsphinx.core.records`` form), from the source."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        here = parts[:-1]
+        targets = found.setdefault(name, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = here[: len(here) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+                for alias in node.names:
+                    sub = f"{module}.{alias.name}"
+                    targets.add(sub if (PACKAGE.parent / sub.replace(".", "/")).with_suffix(".py").is_file() else module)
+    return found
+
+
+def test_the_folders_import_only_downwards() -> None:
+    """core <- styles <- output <- sphinxext <- cli: no module imports one of a folder above its own."""
+    wrong = []
+    for module, targets in _imports().items():
+        folder = module.split(".")[1] if module.count(".") >= 1 else ""
+        for target in targets:
+            other = target.split(".")[1] if target.count(".") >= 1 else ""
+            if folder in RANK and other in RANK and RANK[other] > RANK[folder]:
+                wrong.append(f"{module} -> {target}")
+    assert wrong == []
+
+
+def test_no_two_modules_import_each_other() -> None:
+    graph = {m: {t for t in ts if t in _imports() and t != m} for m, ts in _imports().items()}
+    seen: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        seen[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if seen.get(nxt) == 1:
+                cycles.append([*stack[stack.index(nxt):], nxt])
+            elif nxt not in seen:
+                visit(nxt)
+        stack.pop()
+        seen[node] = 2
+
+    for node in sorted(graph):
+        if node not in seen:
+            visit(node)
+    # the package's own __init__ is Sphinx's entry point and imports the wiring lazily, inside setup()
+    assert [c for c in cycles if "cvsphinx" not in c] == []
