@@ -8,6 +8,7 @@ that file: ``seed_text`` skips otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -137,10 +139,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(cv_build):
-    """Base URL of _build/html, served on a free port of 127.0.0.1 from a background thread."""
-    root = Path(cv_build["html"]).parent
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """``root`` served on a free port of 127.0.0.1 from a background thread, for the browser's tests."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -151,6 +152,13 @@ def server(cv_build):
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(cv_build):
+    """Base URL of _build/html, served on a free port of 127.0.0.1 from a background thread."""
+    with serve(Path(cv_build["html"]).parent) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

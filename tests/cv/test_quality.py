@@ -9,21 +9,17 @@ tests/quality/package.json: ``npm ci --prefix tests/quality``.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, HERE, LOCAL_ONLY, PROJECT
+from conftest import CHROMIUM, HERE, LOCAL_ONLY, PROJECT, serve
 
 pytestmark = pytest.mark.slow
 
@@ -41,23 +37,7 @@ def _npm_tools() -> None:
         pytest.fail(f"axe-core and Lighthouse are not installed: run npm ci --prefix {NODE_DIR.relative_to(PROJECT)}")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
-
-@contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
 
 
 HUB = HERE / "roots" / "test-cv-hub"

@@ -120,6 +120,15 @@ GROUP_KEYS = ("name", "title", "select", "markers", "show_year")
 _GROUP_EXAMPLE = "{'name': 'papers', 'title': 'Papers', 'select': \"type == 'article'\"}"
 
 
+def selector_or_say(source: str, where: str, found: list[str]) -> Selector | None:
+    """The compiled selector, or None with the reason added to ``found`` (a configuration mistake, said once)."""
+    try:
+        return compile_selector(source)
+    except ConfigError as err:
+        found.append(f"{where}: the selector {source!r} {err}")
+        return None
+
+
 def build_groups(raw: Sequence[Mapping[str, object]], problems: list[str] | None = None) -> list[Group]:
     """Raises ConfigError listing every mistake; with ``problems``, adds them there and returns what it could build."""
     found: list[str] = []
@@ -159,10 +168,7 @@ def build_groups(raw: Sequence[Mapping[str, object]], problems: list[str] | None
         elif not isinstance(source, str):
             found.append(f"{where}['select'] must be a selector string, not {shown(source)}; e.g. \"type == 'article'\"")
         else:
-            try:
-                select = compile_selector(source)
-            except ConfigError as err:
-                found.append(f"{where}: the selector {source!r} {err}")
+            select = selector_or_say(source, where, found)
         if select is not None and named:
             groups.append(Group(name, title, select, source, flags["markers"] is True,  # type: ignore[arg-type]
                                 flags["show_year"] is True))

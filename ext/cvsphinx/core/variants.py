@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .configerrors import ConfigError, shown, unknown_key
-from .groups import Selection, compile_selector
+from .groups import Selection, selector_or_say
 
 if TYPE_CHECKING:
     from .groups import Group
@@ -145,10 +145,7 @@ def build_variants(raw: object, groups: Sequence[Group], reference_year: int | N
             if not isinstance(source, str):
                 found.append(f"{where}['select'] must be a selector string, not {shown(source)}; e.g. 'selected'")
             else:
-                try:
-                    select = compile_selector(source)
-                except ConfigError as err:
-                    found.append(f"{where}: the selector {source!r} {err}")
+                select = selector_or_say(source, where, found)
         most = spec.get("max_per_group")
         if most is not None:
             if isinstance(most, Mapping):
