@@ -299,8 +299,12 @@ def test_first_evening_page(app) -> None:
         ("preprint_published", "2024arXiv240109749P"), ("preprint_published", "DBLP:journals/corr/abs-2105-00001"),
         ("placeholder", "perez2019placeholders"), ("bad_year", "perez2013isodate"),
         ("venue_field", "perez2018journalfield"), ("venue_field", "perez2017publisher"),
-        ("starter_text", "index.md"),
+        ("starter_text", "index.md"), ("identifier_field", "perez2011bibdesk"),
     }
+    # the DOI kept in the month field is the entry's DOI: linked, and no month shown
+    bibdesk = by_key["perez2011bibdesk"]
+    assert "https://doi.org/10.1016/j.foreco.2011.01.001" in {a["href"] for a in bibdesk.select("a")}
+    assert "DOI:" not in _text(bibdesk) and "Times-Cited" not in bibdesk.get_text()
 
 
 @pytest.mark.sphinx("html", testroot="cv-first-evening", srcdir="first-evening-options", freshenv=True,
@@ -375,7 +379,7 @@ def test_accepted_warnings_pass_a_strict_build_and_new_ones_fail(tmp_path: Path)
     src = _copy_root(tmp_path)
     assert _build(src).returncode == 1  # strict: the root's data has problems
     seen = (src / "_build" / "doctrees" / "cv-warnings-html.txt").read_text(encoding="utf-8").splitlines()
-    assert len(seen) == 11 and all(line.startswith("new\t") for line in seen)
+    assert len(seen) == 12 and all(line.startswith("new\t") for line in seen)
     write(src / "accepted-warnings.txt", [line.split("\t")[2] for line in seen])
     run = _build(src)
     assert run.returncode == 0, run.stderr  # every warning accepted: -W passes, and says each as a to-do line
@@ -387,7 +391,7 @@ def test_accepted_warnings_pass_a_strict_build_and_new_ones_fail(tmp_path: Path)
     run = _build(src)
     assert run.returncode == 1 and "entry 'newone': has no year" in run.stderr
     assert run.stderr.count("WARNING") == 1
-    assert len(read(src / "accepted-warnings.txt")) == 11
+    assert len(read(src / "accepted-warnings.txt")) == 12
 
 
 # -- 4. biblatex's fields a CV needs, in the house style, where biblatex places them ---------------------

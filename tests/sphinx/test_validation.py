@@ -383,7 +383,7 @@ SCENARIOS: dict[str, tuple[str, dict]] = {
     "latex": ("cv-validation", {"cv_bibfiles": ["refs.bib", "macro.bib"]}),
     "variant": ("cv-variants", {"cv_variant": "brief", "cv_variants": {"brief": {"sections": ["Education", "Hobbies"]}}}),
     **{subtype: ("cv-first-evening", {}) for subtype in ("placeholder", "venue_field", "preprint_published",
-                                                          "starter_text")},
+                                                          "starter_text", "identifier_field")},
     "page_limit": ("cv-variants", {"cv_variant": "brief"}),  # with a two-page PDF of the variant in place (PREPARE)
     "empty_group": ("cv-vchecks", {"cv_publication_groups": [
         {"name": "journal", "title": "Journal Articles", "select": "journl == 'Journal J'"},

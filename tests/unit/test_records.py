@@ -244,3 +244,47 @@ def test_plain_names_are_split_as_pybtex_splits_them(path: Path) -> None:
         parts = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
         assert [getattr(quick, p) for p in parts] == [getattr(slow, p) for p in parts], name
     assert taken > len(names) / 4, (taken, len(names))  # most names are plain: the quick way is used
+
+
+MARSHALL = Path(__file__).parents[1] / "data" / "marshall-bibdesk-excerpt.bib"
+
+
+def test_a_doi_or_web_page_kept_in_a_number_field_becomes_the_entrys_own() -> None:
+    """A real BibDesk file (hpmarshall/myCV): ``Month = {DOI:…}`` lost the DOI from the page, the PDF and every
+    export; ``Number = {https://…}`` printed a web address as a report number.  Now each is the entry's doi or
+    url, the field keeps the rest, and a warning names the field to use."""
+    from cvsphinx.core.identifiers import doi_of
+
+    entries, problems = read_bib(MARSHALL)
+    records, _ = build_records(entries)
+    by_key = {r.key: r for r in records}
+    assert not problems and len(records) == 6
+    expected = {
+        "Hagenmuller:2018": ("doi", "10.1016/j.coldregions.2018.02.006", "month"),
+        "Hedrick:2020": ("doi", "10.1002/hyp.13749", "pages"),
+        "McGrath:2018": ("doi", "10.5194/tc-2018-126", "number"),
+        "Marshall:2020": ("doi", "10.5067/K7P8PB6EO1HO", "number"),
+        "Marshall:2012": ("url", "https://beyondtheblue.boisestate.edu/blog/2012/01/09/hp-marshall/", "number"),
+    }
+    for key, (target, value, field) in expected.items():
+        record = by_key[key]
+        assert record.get(target) == value, key
+        assert not record.get(field) or value not in record.get(field), key
+        assert [(s, f"'{field.capitalize()}'" in m or f"'{field}'" in m) for s, m in record.advice
+                if s == "identifier_field"] == [("identifier_field", True)], key
+        if target == "doi":
+            assert doi_of(record.get("doi")) == value
+    # the rest of a field stays: Hagenmuller's pages and volume, McGrath's pages
+    assert by_key["Hagenmuller:2018"].get("pages") == "83-94" and by_key["McGrath:2018"].get("pages") == "3617-3633"
+    # an entry with its DOI where it belongs is left alone
+    assert by_key["ONeel:2007"].get("doi") == "10.1029/2006JF000595" and not by_key["ONeel:2007"].advice
+
+
+def test_web_of_science_bookkeeping_stays_out_of_the_shown_bibtex() -> None:
+    from cvsphinx.core.links import bibtex
+
+    entries, _ = read_bib(MARSHALL)
+    records, _ = build_records(entries)
+    shown = bibtex(next(r for r in records if r.key == "ONeel:2007"))
+    assert "times-cited" not in shown.lower() and "wok-uid" not in shown.lower() and "date-added" not in shown.lower()
+    assert "doi = {10.1029/2006JF000595}" in shown and "title = {Seismic detection" in shown

@@ -37,6 +37,44 @@ def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], wr
                                "for no value; it is left out: delete the field (or write its real value)"))
 
 
+# A DOI or a web address written where a number goes: BibDesk users keep "DOI:10.1016/..." in month, volume or
+# number, and a report's web page in number (hpmarshall/myCV, mypubs.bib).  Without this the DOI is lost from the
+# page, the PDF and every export, or printed as a number.
+_DOI_IN_TEXT = re.compile(r"\(?\s*(?:doi\s*:\s*)?(?:https?://(?:dx\.)?doi\.org/|(?<![\w/.])doi\.org/)?"
+                          r"(10\.\d{4,9}/[^\s,;()]*[^\s,;().])\s*\)?", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
+_NUMBER_FIELDS = ("month", "volume", "number", "issue", "pages", "eid")
+
+
+def _identifiers_elsewhere(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    """A DOI (or a web address) in a number's field becomes the entry's ``doi`` (``url``) when it has none; the
+    field keeps the rest.  Said, with the field to use."""
+    for name in _NUMBER_FIELDS:
+        value = fields.get(name)
+        if not value or ("10." not in value and "http" not in value):
+            continue
+        found = _DOI_IN_TEXT.search(value)
+        target, ident = ("doi", found.group(1)) if found else ("url", None)
+        if found is None:
+            found = _URL_IN_TEXT.search(value)
+            if found is None:
+                continue
+            ident = found.group(0)
+        rest = (value[:found.start()] + " " + value[found.end():]).strip(" ,;:")
+        if rest:
+            fields[name] = rest
+        else:
+            del fields[name]
+        kind = "DOI" if target == "doi" else "web address"
+        if fields.get(target, "").strip():
+            how = f"the entry has a {target} field already, so it is left out"
+        else:
+            fields[target] = ident
+            how = f"it is used as the entry's {target}"
+        advice.append(("identifier_field", f"field {written.get(name, name)!r} holds the {kind} {ident}; {how}: "
+                       f"move it to a {target} field"))
+
+
 def _unescape_html_ampersand(fields: dict[str, str]) -> None:
     """HAL's export escapes an ampersand twice, for LaTeX and for HTML (``GOBLET \\&amp; Galaxy``): one ``\\&``."""
     for name, value in fields.items():

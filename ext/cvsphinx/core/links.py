@@ -34,6 +34,13 @@ PRIVATE_FIELDS = frozenset({
     "date-added", "date-modified", "bdsk-file-1", "bdsk-file-2", "bdsk-url-1", "bdsk-url-2", "readstatus", "ranking",
     "priority", "qualityassured", "printed", "rating", "comment", "comments", "review", "bibtex_show", "preview",
     "selected", "dimensions", "altmetric", "google_scholar_id", "inspirehep_id", "author+an", "abbr",
+    # Web of Science's bookkeeping (its own export, or through BibDesk): citation counts, record ids, usage
+    "times-cited", "wok-uid", "unique-id", "da", "usage-count-last-180-days", "usage-count-since-2013",
+    "number-of-cited-references", "doc-delivery-number", "researcherid-numbers", "orcid-numbers",
+    "web-of-science-categories", "web-of-science-index", "research-areas", "cited-references",
+    "funding-acknowledgement", "funding-text", "author-email", "affiliation", "affiliations",
+    # Scopus's: where its record came from and the corresponding author's postal address
+    "source", "document_type", "correspondence_address", "correspondence_address1",
 })
 
 

@@ -29,6 +29,7 @@ from .dates import Date, _month, parse_date
 from .exporters import (
     _drop_citation_count,
     _drop_placeholders,
+    _identifiers_elsewhere,
     _journal_macro,
     _unescape_html_ampersand,
     _venue_elsewhere,
@@ -292,6 +293,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     _drop_placeholders(fields, advice, written)
     _drop_citation_count(fields)
     _unescape_html_ampersand(fields)
+    _identifiers_elsewhere(fields, advice, written)
     _journal_macro(fields, macros, journal_names)
     _venue_elsewhere(entry.type, KIND.get(entry.type, entry.type), fields, advice, written)
     persons: dict[str, list[Person]] = {}

@@ -70,6 +70,8 @@ class Subtype(enum.StrEnum):
     """A field holds what a program writes for no value (null, None, 0 as a year or volume); it is left out."""
     venue_field = "venue_field"
     """An entry's venue is in the field another type reads (journal on an @inproceedings); it is shown."""
+    identifier_field = "identifier_field"
+    """A DOI or web address is in a field for a number (month, volume, number, pages); it is the entry's doi or url."""
     preprint_published = "preprint_published"
     """A preprint whose published version is in the .bib files too (same DOI, arXiv id, or title and authors)."""
     starter_text = "starter_text"
