@@ -288,3 +288,24 @@ def test_web_of_science_bookkeeping_stays_out_of_the_shown_bibtex() -> None:
     shown = bibtex(next(r for r in records if r.key == "ONeel:2007"))
     assert "times-cited" not in shown.lower() and "wok-uid" not in shown.lower() and "date-added" not in shown.lower()
     assert "doi = {10.1029/2006JF000595}" in shown and "title = {Seismic detection" in shown
+
+
+def test_a_preprint_and_its_version_with_an_article_added_are_one_paper(tmp_path: Path) -> None:
+    """yangqi137/mycv (mypubs.bib, Mendeley, at 9611987): the arXiv preprint "... on honeycomb lattice Hubbard
+    model" and Phys. Rev. B's "... on the honeycomb lattice Hubbard model", the same four authors."""
+    from cvsphinx.core.checks import preprint_pairs
+
+    (tmp_path / "refs.bib").write_text(
+        "@article{QiHoney2017,\n  title = {Coexistence of antiferromagnetism and topological superconductivity on "
+        "honeycomb lattice Hubbard model},\n  author = {Yang Qi and Liang Fu and Kai Sun and Zhengcheng Gu},\n"
+        "  archivePrefix = {arXiv},\n  primaryClass = {cond-mat.str-el},\n  eprint = {1709.08232}\n}\n"
+        "@article{Qi2020,\n  title = {Coexistence of antiferromagnetism and topological superconductivity on the "
+        "honeycomb lattice Hubbard model},\n  author = {Qi, Yang and Fu, Liang and Sun, Kai and Gu, Zhengcheng},\n"
+        "  journal = {Phys. Rev. B},\n  volume = {102},\n  pages = {245140},\n  year = {2020},\n"
+        "  doi = {10.1103/PhysRevB.102.245140}\n}\n"
+        "@article{QiOther2019,\n  title = {Coexistence of antiferromagnetism and superconductivity},\n"
+        "  author = {Qi, Yang and Fu, Liang},\n  journal = {PRL},\n  year = {2019}\n}\n", encoding="utf-8")
+    entries, _ = read_bib(tmp_path / "refs.bib")
+    records, _ = build_records(entries)
+    assert [(pre.key, pub.key, how) for pre, pub, how in preprint_pairs(records)] == [
+        ("QiHoney2017", "Qi2020", "title and authors")]

@@ -299,7 +299,7 @@ def test_tex_quotes_become_curly() -> None:
         ({"title": "Why is it thawing?", "journal": "J"}, "Why is it thawing? J."),
         ({"title": "Thaw!"}, "Thaw!"),
         ({"title": "Who said ``thaw?''"}, "Who said “thaw?”"),
-        ({"title": "A note.", "journal": "Ann. Glaciol."}, "A note., Ann. Glaciol."),
+        ({"title": "A note.", "journal": "Ann. Glaciol."}, "A note, Ann. Glaciol."),  # a sentence's period goes
         ({"note": "With an erratum,", "journal": "J"}, "J, With an erratum,."),
     ],
 )
@@ -719,3 +719,16 @@ def test_hal_ampersand_escaped_twice_is_one_ampersand() -> None:
     rec = record(journal="J", title="ELIXIR, GOBLET \\&amp; Galaxy Training Network", year="2019")
     assert "GOBLET & Galaxy" in text(rec) and "amp;" not in text(rec)
     assert "GOBLET &amp; Galaxy" in html(rec) and "&amp;amp;" not in html(rec)
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ("Spin waves in antiferromagnets.", "Spin waves in antiferromagnets, J,"),  # PubMed's title: no ".,"
+    ("Ground-based FMCW radar.", "Ground-based FMCW radar, J,"),
+    ("Snow in the U.S.", "Snow in the U.S., J,"),  # an abbreviation keeps its period
+    ("Models of forests, et al.", "Models of forests, et al., J,"),
+    ("Where is the snow?", "Where is the snow? J,"),
+])
+def test_a_title_ending_a_sentence_loses_its_period_before_the_comma(title: str, shown: str) -> None:
+    """Real titles with a final period (yangqi137/mycv ``Zhu2013``, from PubMed; hpmarshall/myCV ``Marshall:2004b``)
+    printed "antiferromagnets., Sci. Rep."; biblatex prints no comma after a sentence's end."""
+    assert shown in text(record(journal="J", title=title, year="2013", volume="3"))

@@ -157,8 +157,13 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
 # -- Preprints and their published versions ------------------------------------------------------------
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
 def _title_key(record: Record) -> str:
-    return "".join(c for c in str(record.text("title")).casefold() if c.isalnum())
+    """The title's words without case, punctuation or articles: a journal's copy editor adds "the" to the
+    preprint's "on honeycomb lattice" (yangqi137/mycv), and the two are still one paper by the same authors."""
+    return "".join(w for w in re.findall(r"\w+", str(record.text("title")).casefold()) if w not in _ARTICLES)
 
 
 def _authors_key(record: Record) -> tuple[str, ...]:

@@ -27,9 +27,17 @@ from .entry import (
     _with_language,
 )
 
+# A title that ends a sentence with a word (PubMed's exports do: "... in antiferromagnets."), not with an
+# abbreviation ("U.S.", "et al.", "Inc."): its period goes, or the comma after it would make ".,".
+_FINAL_PERIOD = re.compile(r"[^\W\d_]{4,}\.$")
+
+
+def _without_final_period(title: Text) -> Text:
+    return title[:-1] if title and title.endswith(".") and _FINAL_PERIOD.search(as_plain(title).rstrip()) else title
+
 
 def _title(entry: Formatting, italic: bool = False) -> Text:
-    title = entry.text("title")
+    title = _without_final_period(entry.text("title"))
     subtitle = entry.text("subtitle")
     if subtitle:
         title = Text(title, ": ", subtitle) if title else subtitle
