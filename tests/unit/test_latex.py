@@ -133,8 +133,8 @@ CASES = [
     (r"$f^\prime$", "<em>f</em>′", r"$f^\prime$", "f′"),
     (r"$\alpha$-helix", "α-helix", r"$\alpha$\sphinxhyphen{}helix", "α-helix"),
     (r"$\mathrm{CO_2}$", "CO<sub>2</sub>", r"$\mathrm{CO_2}$", "CO₂"),
-    (r"$\mathit{Re}\mathbf{v}\mathcal{L}$", "<em>Re</em><strong>v</strong>L", r"$\mathit{Re}\mathbf{v}\mathcal{L}$",
-     "RevL"),
+    (r"$\mathit{Re}\mathbf{v}\mathcal{L}$", "<em>Re</em><strong>v</strong>ℒ", r"$\mathit{Re}\mathbf{v}\mathcal{L}$",
+     "Revℒ"),
     (r"$x-y$", "<em>x</em>−<em>y</em>", r"$x-y$", "x−y"),
     (r"\(x^2\)", "<em>x</em><sup>2</sup>", r"$x^2$", "x²"),
     (r"$$E$$", "<em>E</em>", r"$E$", "E"),
@@ -428,3 +428,20 @@ def test_real_bibliographies_decode_cleanly(path: Path) -> None:
     assert len(data.entries) > 50
     assert len(residual) * 100 < len(data.entries), residual
     assert not unexplained
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    (r"$\mathbb Z_2$ spin liquid", "ℤ2 spin liquid"),  # yangqi137/mycv, mypubs.bib (Mendeley), QiSFV2015X
+    (r"$\mathbb{R}^3$", "ℝ3"),
+    (r"$\mathbb{E}[X]$", "𝔼[X]"),
+    (r"$\mathcal{O}(N)$", "𝒪(N)"),
+    (r"$\mathcal{L}$", "ℒ"),
+    (r"$\mathfrak{su}(2)$", "𝔰𝔲(2)"),
+])
+def test_blackboard_calligraphic_and_fraktur_letters_on_the_page(source: str, shown: str) -> None:
+    """The page showed "Z2" for ℤ₂; the PDF keeps the math as written."""
+    from cvsphinx.core.latex_math import Math
+
+    assert decode_plain(source) == shown
+    math = [part for part in decode(source).text.parts if isinstance(part, Math)]
+    assert math and "\\math" in math[0].source

@@ -309,3 +309,22 @@ def test_a_preprint_and_its_version_with_an_article_added_are_one_paper(tmp_path
     records, _ = build_records(entries)
     assert [(pre.key, pub.key, how) for pre, pub, how in preprint_pairs(records)] == [
         ("QiHoney2017", "Qi2020", "title and authors")]
+
+
+def test_two_addresses_in_one_url_are_named_as_such(tmp_path: Path) -> None:
+    """Mendeley writes every address it has into one url, space-separated (yangqi137/mycv, ``SLMC2017``): the
+    warning said the value was "not an http(s) or ftp address"; it says there are two, and to keep one."""
+    from cvsphinx.core.checks import check_records
+    from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+    from cvsphinx.core.settings import CVConfig
+
+    (tmp_path / "refs.bib").write_text(
+        "@article{SLMC2017,\n  author = {Qi, Yang},\n  title = {Self-learning Monte Carlo},\n  journal = {PRB},\n"
+        "  year = {2017},\n  url = {http://arxiv.org/abs/1610.03137 http://dx.doi.org/10.1103/PhysRevB.95.041101}\n}\n",
+        encoding="utf-8")
+    entries, _ = read_bib(tmp_path / "refs.bib")
+    records, _ = build_records(entries)
+    cfg = CVConfig(build_owner("Qi, Yang"), build_roster([], build_roles(DEFAULT_ROLES)), [], [], "", "conf.py")
+    (problem,) = [p for p in check_records(records, cfg) if p.subtype == "bad_url"]
+    assert "url holds 2 addresses" in problem.message and "keep one" in problem.message
+    assert "not an http(s) or ftp address" not in problem.message

@@ -110,7 +110,12 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                     dois[doi.lower()] = record
         url = record.get("url")
         if url and safe_url(url_value(url)) is None:
-            add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is shown as text, not a link")
+            addresses = re.findall(r"(?:https?|ftp)://\S+", url)
+            if len(addresses) > 1:  # Mendeley writes every address it has, space-separated, in one url field
+                add(record, "bad_url", f"url holds {len(addresses)} addresses ({', '.join(addresses)}); it is not "
+                    "linked: keep one in url (the others can go in a note)")
+            else:
+                add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is not linked")
         for name, _label in LINK_FIELDS:
             value = record.get(name)
             if value and local_path(value):

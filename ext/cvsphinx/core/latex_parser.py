@@ -24,6 +24,7 @@ from .latex_tables import (
     _ENDS_WITH_WORD,
     _GREEK,
     _GREEK_NONSTANDARD,
+    _LETTER_STYLES,
     _LETTERS,
     _LOGOS,
     _MATH_ACCENTS,
@@ -414,6 +415,8 @@ class _Parser:
             saved, self.upright = self.upright, upright
             parts = self.argument()
             self.upright = saved
+            if name in _LETTER_STYLES:  # ℤ, ℛ, 𝔤: the letters' own forms
+                parts = [p.translate(_LETTER_STYLES[name]) if isinstance(p, str) else p for p in parts]
             return [Tag(tag, *parts)] if tag else parts
         if name in _MATH_DECLARATIONS:
             self.upright = _MATH_DECLARATIONS[name]

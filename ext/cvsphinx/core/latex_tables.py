@@ -150,6 +150,24 @@ _MATH_FONTS: dict[str, tuple[bool, str | None]] = {
 }
 
 
+# \mathbb, \mathcal, \mathfrak on the page and in text: the letters' own Unicode forms (the PDF keeps the math).
+# Unicode has some of them in its letterlike block, not with the rest (the ``holes``).
+def _alphabet(start: int, holes: dict[str, str], lower_start: int | None = None) -> dict[int, str]:
+    table = {ord(c): holes.get(c, chr(start + i)) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+    if lower_start is not None:
+        table.update({ord(c): holes.get(c, chr(lower_start + i)) for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")})
+    return table
+
+
+_LETTER_STYLES: dict[str, dict[int, str]] = {
+    "mathbb": {**_alphabet(0x1D538, {"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"}, 0x1D552),
+               **{ord(str(d)): chr(0x1D7D8 + d) for d in range(10)}},
+    "mathcal": _alphabet(0x1D49C, {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"}),
+    "mathscr": _alphabet(0x1D49C, {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"}),
+    "mathfrak": _alphabet(0x1D504, {"C": "ℭ", "H": "ℌ", "I": "ℑ", "R": "ℜ", "Z": "ℨ"}, 0x1D51E),
+}
+
+
 _MATH_FONTS_NONSTANDARD = {"bm": (False, "strong"), "mathbold": (True, "strong")}
 
 
