@@ -732,3 +732,12 @@ def test_a_title_ending_a_sentence_loses_its_period_before_the_comma(title: str,
     """Real titles with a final period (yangqi137/mycv ``Zhu2013``, from PubMed; hpmarshall/myCV ``Marshall:2004b``)
     printed "antiferromagnets., Sci. Rep."; biblatex prints no comma after a sentence's end."""
     assert shown in text(record(journal="J", title=title, year="2013", volume="3"))
+
+
+def test_the_chapter_of_a_book_is_shown_before_its_pages() -> None:
+    """hpmarshall/myCV (BibDesk) ``Marshall:2015``: ``Chapter = {14}`` was in the CSL-JSON but not on the page;
+    biblatex prints "chap. 14" before the pages."""
+    rec = record("inbook", authors="Marshall, H.P. and Hawley, R.", title="Field measurements", year="2015",
+                 booktitle="Remote Sensing of the Cryosphere", chapter="14", pages="345--381", publisher="Wiley")
+    assert "Remote Sensing of the Cryosphere, chap. 14, pp. 345–381, Wiley" in text(rec)
+    assert "chap." not in text(record("inbook", title="T", year="2015", booktitle="B", pages="1--2"))

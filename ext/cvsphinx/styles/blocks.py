@@ -213,6 +213,12 @@ def b_pages(entry: Formatting) -> Text:
     return entry.ctx.labels.fill(message, pages=_range(pages))
 
 
+def b_chapter(entry: Formatting) -> Text:
+    """``chap. 14``: the chapter of a book an entry is (biblatex's ``chapter`` field, shown before the pages)."""
+    chapter = entry.text("chapter")
+    return entry.ctx.labels.fill(N_("chap.\u00a0{chapter}"), chapter=chapter) if chapter else Text()
+
+
 def b_in_book(entry: Formatting) -> Text:
     """``in *Booktitle*`` (the book's author first, when it has one); lower case after the comma, as AGU writes it."""
     book = entry.text("booktitle") or entry.text("eventtitle")

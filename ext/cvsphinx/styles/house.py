@@ -31,6 +31,7 @@ from .blocks import (
     _field,
     _pagetotal,
     _title,
+    b_chapter,
     b_contributors,
     b_edition,
     b_editors,
@@ -118,7 +119,7 @@ def b_related(entry: Formatting) -> Text:
 BLOCKS: dict[str, Callable[[Formatting], Text]] = {
     "title": b_title, "title_italic": b_title_italic, "editors": b_editors, "translators": b_translators,
     "journal": b_journal, "venue": b_venue, "issuetitle": b_issue_title, "numbers": b_numbers,
-    "pages_bare": b_pages_bare, "pages": b_pages, "in_book": b_in_book, "edition": b_edition,
+    "pages_bare": b_pages_bare, "pages": b_pages, "chapter": b_chapter, "in_book": b_in_book, "edition": b_edition,
     "volume_series": b_volume_series, "thesis_type": b_thesis_type, "report": b_report, "patent": b_patent,
     "contributors": b_contributors, "event": b_event, "pagetotal": _pagetotal, "related": b_related,
     "version": b_version, "pubstate": b_pubstate, "isbn": b_isbn, "eprint": b_eprint, "link": b_link, "preprint": b_preprint,
@@ -132,8 +133,8 @@ BLOCKS: dict[str, Callable[[Formatting], Text]] = {
 # names, it becomes the head.  Blocks with nothing to show are left out.
 _BOOK = ("title_italic", "editors", "translators", "contributors", "edition", "volume_series", "pages", "publisher",
          "location", "pagetotal")
-_IN_BOOK = ("title", "translators", "in_book", "editors", "contributors", "edition", "volume_series", "pages",
-            "publisher", "location")
+_IN_BOOK = ("title", "translators", "in_book", "editors", "contributors", "edition", "volume_series", "chapter",
+            "pages", "publisher", "location")
 _ONLINE = ("title", "editors", "translators", "type", "version", "howpublished", "publisher", "institution",
            "organization", "location")
 LAYOUTS: dict[str, tuple[str, ...]] = {
