@@ -8,6 +8,7 @@ Sphinx (see the README's layout).
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,7 @@ def test_the_sphinx_free_folders_hold_the_core() -> None:
 RANK = {"core": 0, "styles": 1, "output": 2, "sphinxext": 3, "cli": 4}
 
 
+@functools.cache
 def _imports() -> dict[str, set[str]]:
     """Module -> the package's modules it imports (``cvsphinx.core.records`` form), from the source."""
     import ast
@@ -101,7 +103,8 @@ def test_the_folders_import_only_downwards() -> None:
 
 
 def test_no_two_modules_import_each_other() -> None:
-    graph = {m: {t for t in ts if t in _imports() and t != m} for m, ts in _imports().items()}
+    found = _imports()
+    graph = {m: {t for t in ts if t in found and t != m} for m, ts in found.items()}
     seen: dict[str, int] = {}
     stack: list[str] = []
     cycles: list[list[str]] = []
