@@ -112,8 +112,7 @@ def rewrite_moved(text: str) -> str:
 
 def rewrite_cv_files(cv: Path) -> list[str]:
     """Rewrite the CV's files that name a moved module; the paths rewritten, relative to the CV."""
-    paths = [cv / name for name in _NAMING] + sorted((cv / "tests").rglob("*.py")) if (cv / "tests").is_dir() \
-        else [cv / name for name in _NAMING]
+    paths = [cv / name for name in _NAMING] + sorted((cv / "tests").rglob("*.py"))  # none when there is no tests/
     changed = []
     for path in paths:
         if not path.is_file() or "node_modules" in path.parts:

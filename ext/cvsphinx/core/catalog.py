@@ -1,7 +1,7 @@
 """The catalog: every .bib file read into records once per change, checked, and placed in its group.
 
 Each consumer (the publication lists, the exports, the statistics, the build summary) starts from
-``build_catalog``; the records of one reading are shared within a process (``read_records``).  Nothing here
+``build_catalog``; the records of one reading are shared within a process (``build_catalog``).  Nothing here
 knows Sphinx: ``sphinxext/store.py`` renders the catalog and keeps it between builds.
 """
 
@@ -86,24 +86,11 @@ def signature(paths: list[str]) -> tuple:
     return tuple(sig)
 
 
-_LAST_READ: dict[tuple, tuple[list[Record], list[Problem]]] = {}  # this process's last reading of the .bib files
-
-
 def read_records(cfg: CVConfig, files: tuple | None = None, cache: RecordCache | None = None
                  ) -> tuple[list[Record], list[Problem]]:
-    """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about).
-
-    Read once per content and configuration in a process: the lists and the exports of one build share it;
-    ``cache``: the records of the last reading, reused where an entry is as it was."""
-    key = (tuple(cfg.bibfiles), files or signature(cfg.bibfiles), cfg.digest)
-    found = _LAST_READ.get(key)
-    if found is None:
-        _LAST_READ.clear()
-        found = _LAST_READ[key] = _read_records(cfg, cache)
-    return found[0], list(found[1])
-
-
-def _read_records(cfg: CVConfig, cache: RecordCache | None = None) -> tuple[list[Record], list[Problem]]:
+    """Every record of every file, keys made unique (a repeat is shown, renamed, and warned about); ``cache``: the
+    records of the last reading, reused where an entry is as it was.  ``build_catalog`` keeps one reading per
+    process; ``files`` is the caller's ``signature`` of the files, unused here."""
     return read_files(cfg.bibfiles, cfg.journal_names, cache)
 
 
@@ -162,7 +149,7 @@ def _invisible_problem(entries: list[Entry]) -> list[Problem]:
 def merge_preprints(records: list[Record], pairs: list) -> list[Record]:
     """cv_merge_preprints: each paired preprint gives its arXiv link to the published version and is not listed.
 
-    The published versions are changed copies: the records ``read_records`` returns are shared within a process."""
+    The published versions are changed copies: the records ``build_catalog`` keeps are shared within a process."""
     dropped = {id(pre) for pre, _, _ in pairs}
     changed: dict[int, Record] = {}
     for pre, pub, _ in pairs:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .identifiers import DOI_IN_TEXT, URL_IN_TEXT
 from .journals import journal_macro
 from .latex import decode_plain
 
@@ -40,9 +41,6 @@ def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], wr
 # A DOI or a web address written where a number goes: BibDesk users keep "DOI:10.1016/..." in month, volume or
 # number, and a report's web page in number (hpmarshall/myCV, mypubs.bib).  Without this the DOI is lost from the
 # page, the PDF and every export, or printed as a number.
-_DOI_IN_TEXT = re.compile(r"\(?\s*(?:doi\s*:\s*)?(?:https?://(?:dx\.)?doi\.org/|(?<![\w/.])doi\.org/)?"
-                          r"(10\.\d{4,9}/[^\s,;()]*[^\s,;().])\s*\)?", re.IGNORECASE)
-_URL_IN_TEXT = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
 _NUMBER_FIELDS = ("month", "volume", "number", "issue", "pages", "eid")
 
 
@@ -53,10 +51,10 @@ def _identifiers_elsewhere(fields: dict[str, str], advice: list[tuple[str, str]]
         value = fields.get(name)
         if not value or ("10." not in value and "http" not in value):
             continue
-        found = _DOI_IN_TEXT.search(value)
+        found = DOI_IN_TEXT.search(value)
         target, ident = ("doi", found.group(1)) if found else ("url", None)
         if found is None:
-            found = _URL_IN_TEXT.search(value)
+            found = URL_IN_TEXT.search(value)
             if found is None:
                 continue
             ident = found.group(0)

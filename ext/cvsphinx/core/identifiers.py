@@ -22,6 +22,11 @@ _OLD_DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$"
 _WRAPPED_URL = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{.*\})?", re.DOTALL)
 _ESCAPED = (("\\%", "%"), ("\\_", "_"), ("\\#", "#"), ("\\&", "&"), ("\\~", "~"), ("\\$", "$"))
 
+# A DOI or a web address inside other text (a number's field, exporters.py): the DOI with what may surround it
+DOI_IN_TEXT = re.compile(r"\(?\s*(?:doi\s*:\s*)?(?:https?://(?:dx\.)?doi\.org/|(?<![\w/.])doi\.org/)?"
+                          r"(10\.\d{4,9}/[^\s,;()]*[^\s,;().])\s*\)?", re.IGNORECASE)
+URL_IN_TEXT = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
+
 
 def safe_url(value: str) -> str | None:
     """Only web links become links; ``javascript:`` and friends stay text."""

@@ -159,11 +159,12 @@ def _alphabet(start: int, holes: dict[str, str], lower_start: int | None = None)
     return table
 
 
+_SCRIPT = _alphabet(0x1D49C, {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"})
 _LETTER_STYLES: dict[str, dict[int, str]] = {
     "mathbb": {**_alphabet(0x1D538, {"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"}, 0x1D552),
                **{ord(str(d)): chr(0x1D7D8 + d) for d in range(10)}},
-    "mathcal": _alphabet(0x1D49C, {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"}),
-    "mathscr": _alphabet(0x1D49C, {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"}),
+    "mathcal": _SCRIPT,
+    "mathscr": _SCRIPT,
     "mathfrak": _alphabet(0x1D504, {"C": "ℭ", "H": "ℌ", "I": "ℑ", "R": "ℜ", "Z": "ℨ"}, 0x1D51E),
 }
 
