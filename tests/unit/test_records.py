@@ -328,3 +328,21 @@ def test_two_addresses_in_one_url_are_named_as_such(tmp_path: Path) -> None:
     (problem,) = [p for p in check_records(records, cfg) if p.subtype == "bad_url"]
     assert "url holds 2 addresses" in problem.message and "keep one" in problem.message
     assert "not an http(s) or ftp address" not in problem.message
+
+
+def test_a_path_from_a_web_sites_root_is_named_as_such(tmp_path: Path) -> None:
+    """A Jekyll site's .bib (bvasiles/bvasiles.github.io, at 1197496) writes ``pdf = {/papers/icse16focus.pdf}``:
+    57 warnings called these "a path on your own computer"; the warning names both readings and the fix."""
+    from cvsphinx.core.checks import check_records
+    from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+    from cvsphinx.core.settings import CVConfig
+
+    (tmp_path / "refs.bib").write_text(
+        "@inproceedings{vasilescu2016sky,\n  author = {Vasilescu, Bogdan},\n  title = {The Sky is Not the Limit},\n"
+        "  booktitle = {ICSE},\n  year = {2016},\n  pdf = {/papers/icse16focus.pdf},\n}\n", encoding="utf-8")
+    entries, _ = read_bib(tmp_path / "refs.bib")
+    records, _ = build_records(entries)
+    cfg = CVConfig(build_owner("Vasilescu, Bogdan"), build_roster([], build_roles(DEFAULT_ROLES)), [], [], "", "conf.py")
+    (problem,) = [p for p in check_records(records, cfg) if p.subtype == "bad_url"]
+    assert "path from the root of another web site" in problem.message and "not linked" in problem.message
+    assert "'/papers/icse16focus.pdf'" in problem.message and "https://" in problem.message

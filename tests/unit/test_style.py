@@ -741,3 +741,16 @@ def test_the_chapter_of_a_book_is_shown_before_its_pages() -> None:
                  booktitle="Remote Sensing of the Cryosphere", chapter="14", pages="345--381", publisher="Wiley")
     assert "Remote Sensing of the Cryosphere, chap. 14, pp. 345–381, Wiley" in text(rec)
     assert "chap." not in text(record("inbook", title="T", year="2015", booktitle="B", pages="1--2"))
+
+
+def test_acm_s_own_doi_resolver_is_a_doi() -> None:
+    """A JabRef file of ACM papers (bvasiles/bvasiles.github.io, _bibliography/publications.bib at 1197496) writes
+    ``doi = {http://doi.acm.org/10.1145/...}``: 5 entries showed it as text with a cv.bad_doi warning."""
+    from cvsphinx.core.identifiers import canonical
+
+    assert doi_of("http://doi.acm.org/10.1145/2597073.2597129") == "10.1145/2597073.2597129"
+    assert canonical("http://doi.acm.org/10.1145/2597073.2597129") == "https://doi.org/10.1145/2597073.2597129"
+    rec = record(title="Lean GHTorrent", booktitle="MSR", year="2014", type_="inproceedings",
+                 doi="http://doi.acm.org/10.1145/2597073.2597126")
+    assert 'href="https://doi.org/10.1145/2597073.2597126"' in html(rec)
+    assert doi_of("http://example.org/10.1145/2597073.2597126") is None

@@ -119,9 +119,11 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
         for name, _label in LINK_FIELDS:
             value = record.get(name)
             if value and local_path(value):
-                add(record, "bad_url", f"field {name!r} holds a path on your own computer ({value.strip()!r}), "
-                    "which is not linked; give a web address, or a path relative to the page for a file kept beside "
-                    "it (html_extra_path)")
+                # "/papers/x.pdf" is most often a path on the owner's old web site (al-folio, Jekyll), not a file here
+                add(record, "bad_url", f"field {name!r} holds a path, not a web address ({value.strip()!r}): a file on "
+                    "your own computer, or a path from the root of another web site; it is not linked; give the full "
+                    "web address (https://…), or a path relative to the page for a file kept beside it "
+                    "(html_extra_path)")
         annotation = record.get("author+an")
         if annotation:
             try:

@@ -17,8 +17,10 @@ class HasFields(Protocol):
     def get(self, name: str, default: str = "") -> str: ...
 
 _SAFE_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
-_OLD_DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+# DOI resolvers as exporters wrote them: doi.org, dx.doi.org, and ACM's own doi.acm.org (JabRef files from ACM's DL)
+_RESOLVER = r"https?://(?:(?:dx\.)?doi\.org|doi\.acm\.org)/"
+_DOI = re.compile(rf"^(?:{_RESOLVER}|doi:\s*)?(10\.\d{{4,9}}/\S+)$", re.IGNORECASE)
+_OLD_DOI_RESOLVER = re.compile(rf"^{_RESOLVER}(10\.\d{{4,9}}/\S+)$", re.IGNORECASE)
 _WRAPPED_URL = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{.*\})?", re.DOTALL)
 _ESCAPED = (("\\%", "%"), ("\\_", "_"), ("\\#", "#"), ("\\&", "&"), ("\\~", "~"), ("\\$", "$"))
 
