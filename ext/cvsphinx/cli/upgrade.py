@@ -32,7 +32,7 @@ MOVED = {
 # names that left the module they moved with for one of their own
 MOVED_NAMES = {
     ("catalog", "read_records"): "core.catalog", ("catalog", "merge_preprints"): "core.catalog",
-    ("catalog", "few_collections"): "core.catalog", ("config", "CVConfig"): "core.settings",
+    ("catalog", "few_collections"): "core.lifetime", ("config", "CVConfig"): "core.settings",
     **{("tailor", name): "core.variants" for name in ("VARIANT_KEYS", "Variant", "build_variants", "known_tags",
                                                       "split_tags", "reaches", "picks_lines", "keeps_entry")},
     **{("tailor", name): "output.fastpdf" for name in ("replace_fonts", "layout_preamble", "ONE_PASS",

@@ -7,10 +7,8 @@ knows Sphinx: ``sphinxext/store.py`` renders the catalog and keeps it between bu
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
-import gc
 import hashlib
 import os
 import re
@@ -163,19 +161,6 @@ def merge_preprints(records: list[Record], pairs: list) -> list[Record]:
         digest = hashlib.sha256((pub.digest + repr((arxiv, preprint_doi))).encode()).hexdigest()
         changed[id(pub)] = dataclasses.replace(merged, arxiv=arxiv, preprint_doi=preprint_doi, digest=digest)
     return [changed.get(id(r), r) for r in records if id(r) not in dropped]
-
-
-@contextlib.contextmanager
-def few_collections():
-    """Python's cycle collector runs every 700 new objects and walks the young ones each time; reading an
-    institute's list makes millions that all live on (records, rich text), so a quarter of the time went to it
-    (16.5 s against 12.4 s for 51,265 records).  While the lists are built it runs every 100,000."""
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _empty_selectors(records: list[Record], cfg: CVConfig, assignment: Assignment) -> dict[str, str]:

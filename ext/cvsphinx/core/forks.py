@@ -6,10 +6,11 @@ travel back.  Below ``PARALLEL_MIN`` items, or where processes cannot be forked,
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+
+from .lifetime import frozen_for_fork
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,12 +38,10 @@ def map_in_forks(func: Callable[[T], R], items: Sequence[T], minimum: int | None
     _JOB = (func, items)
     size = max(200, len(items) // (workers * 8))
     slices = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-    gc.freeze()  # the workers' collector leaves the parent's objects alone: their pages stay shared
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with frozen_for_fork(), multiprocessing.get_context("fork").Pool(workers) as pool:
             return [result for part in pool.imap(_slice, slices) for result in part]
     except OSError:  # no processes to be had: one is enough
         return [func(item) for item in items]
     finally:
-        gc.unfreeze()
         _JOB = None

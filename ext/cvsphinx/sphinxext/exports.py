@@ -30,11 +30,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from .._version import __version__
-from ..core.catalog import build_catalog, few_collections
+from ..core.catalog import build_catalog
 from ..core.files import write_atomic
 from ..core.forks import map_in_forks
 from ..core.groups import Group
 from ..core.labels import N_
+from ..core.lifetime import few_collections, hold
 from ..core.records import Record
 from ..core.settings import CVConfig
 from ..output.formats import Pub, bib_file, bibtex_entry, coins, csl_json
@@ -80,19 +81,21 @@ def facts(env: BuildEnvironment) -> Facts:
     key = (store.signature, store.config_digest, FACTS_VERSION, __version__)
     path = _facts_path(env)
     found = _MEMO.get(str(path))
-    if found is None or found.key != key:
-        found = _read(path)
     if found is not None and found.key == key:
-        _MEMO[str(path)] = found
         return found
-    charts = found.charts if found is not None else {}
-    # the same configuration: the facts of every entry that is as it was, at the same place, are kept
-    before = [p for pubs in found.groups.values() for p in pubs] if found is not None and found.key[1:] == key[1:] else []
     with few_collections():
-        built = _derive(cfg, store, key, charts, before)
-    _MEMO[str(path)] = built
-    save(env, built)
-    return built
+        if found is None or found.key != key:
+            found = _read(path)
+        if found is None or found.key != key:
+            charts = found.charts if found is not None else {}
+            # the same configuration: the facts of every entry that is as it was, at the same place, are kept
+            before = ([p for pubs in found.groups.values() for p in pubs]
+                      if found is not None and found.key[1:] == key[1:] else [])
+            found = _derive(cfg, store, key, charts, before)
+            save(env, found)
+    _MEMO[str(path)] = found
+    hold()  # lives until the build ends (core/lifetime.py)
+    return found
 
 
 def save(env: BuildEnvironment, built: Facts) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .._version import __version__
+from ..core.lifetime import release
 from . import accepted, config, directives, exports, i18n, meta, output, pages, report, tailor
 from .collector import CVCollector
 from .freshness import Freshness
@@ -28,6 +29,10 @@ Event = tuple[str, Callable[..., object], int]
 # Checks of the whole build, run at env-check-consistency, and by the ledger when Sphinx skips that phase
 # because nothing was read (so a cached build says what a fresh one says).
 CHECKS = (directives.check_placements, tailor.check_sections)
+
+
+def release_held(app: Sphinx, exception: BaseException | None) -> None:
+    release()
 
 
 def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
@@ -79,6 +84,7 @@ def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
         ("build-finished", exports.write_exports, 500),
         ("build-finished", report.write_summary, 500),  # what the build summary says of the publications
         ("build-finished", meta.remove_unused_assets, 900),  # after furo's pygments.css
+        ("build-finished", release_held, 999),  # what the build held goes back to the cycle collector
     ]
 
 
