@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 # the installed package: its static files, templates, catalogs and CHANGELOG
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename, so that a reader never sees half a file
-    and two builds sharing a folder do not mix theirs.  On a full disk or a read-only folder the OSError is
-    raised for the caller to report, and the temporary file is gone."""
+def write_atomic(path: Path, *chunks: bytes) -> None:
+    """Write ``chunks`` one after the other to ``path``, as ``open_atomic`` does."""
+    with open_atomic(path) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through: a temporary file renamed over it when the block ends, so that a reader
+    never sees half a file and two builds sharing a folder do not mix theirs.  On a full disk or a read-only
+    folder the OSError is raised for the caller to report, and the temporary file is gone."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.replace(tmp, path)
-    except OSError:
+    except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise

@@ -31,14 +31,14 @@ from sphinx.util.osutil import relative_uri
 
 from .._version import __version__
 from ..core.catalog import build_catalog
-from ..core.files import write_atomic
+from ..core.files import open_atomic
 from ..core.forks import map_in_forks
 from ..core.groups import Group
 from ..core.labels import N_
 from ..core.lifetime import few_collections, hold
 from ..core.records import Record
 from ..core.settings import CVConfig
-from ..output.formats import Pub, bib_file, bibtex_entry, coins, csl_json
+from ..output.formats import Pub, bib_file, bibtex_entry, csl_json
 from ..styles.cslitem import OWNER, csl_item, head_roles
 from .config import cv_config
 from .elements import cv_publication_list
@@ -49,7 +49,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-FACTS_VERSION = 3  # 2: COinS made when a page is written, not kept; 3: each Pub says what it was made from
+FACTS_VERSION = 4  # 2: COinS made when a page is written, not kept; 3: each Pub says what it was made from;
+# 4: each Pub keeps its CSL-JSON as text and its COinS, made once with it
 BIB_NAME = "publications.bib"
 JSON_NAME = "publications.json"
 STAMP_NAME = ".cvsphinx-exports.json"
@@ -101,13 +102,14 @@ def facts(env: BuildEnvironment) -> Facts:
 def save(env: BuildEnvironment, built: Facts) -> None:
     path = _facts_path(env)
     # only a cache; the bibliography's own cache beside it says when the folder cannot be written
-    with contextlib.suppress(OSError):
-        write_atomic(path, pickle.dumps(built, pickle.HIGHEST_PROTOCOL))
+    with contextlib.suppress(OSError), open_atomic(path) as handle:  # pickled as it goes: never held whole in memory
+        pickle.dump(built, handle, pickle.HIGHEST_PROTOCOL)
 
 
 def _read(path: Path) -> Facts | None:
     try:
-        found = pickle.loads(path.read_bytes())
+        with open(path, "rb") as handle:
+            found = pickle.load(handle)
     except Exception:  # missing, damaged or from another version: derived again, nothing to report
         return None
     return found if isinstance(found, Facts) and found.version == FACTS_VERSION else None
@@ -126,9 +128,9 @@ def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any], befor
         group, number, anchor, record = job
         roles = head_roles(record, cfg.owner, cfg.roster, group.markers)
         csl = csl_item(record, roles, labels, group.name, titles[group.name], number)
-        return Pub(record.key, group.name, number, anchor, record.year,
-                   any(pos == 1 and role == OWNER for pos, role, _ in roles), roles, csl,
-                   bibtex_entry(record, roles, cfg.bibtex_fields), record.digest)
+        return Pub.made(record.key, group.name, number, anchor, record.year,
+                        any(pos == 1 and role == OWNER for pos, role, _ in roles), roles, csl,
+                        bibtex_entry(record, roles, cfg.bibtex_fields), record.digest)
 
     found = [kept.get((record.key, group.name, number, anchor, record.digest)) for group, number, anchor, record in jobs]
     todo = [job for job, old in zip(jobs, found, strict=True) if old is None]
@@ -141,7 +143,7 @@ def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any], befor
 
 
 def coins_html(pubs: list[Pub]) -> str:
-    return "".join(f'<span class="Z3988" title="{escape(coins(p.csl), quote=True)}"></span>' for p in pubs)
+    return "".join(f'<span class="Z3988" title="{escape(p.coins, quote=True)}"></span>' for p in pubs)
 
 
 class AddCoins(SphinxPostTransform):
@@ -211,8 +213,9 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         pass
     found = facts(app.env)
     pubs = found.pubs(names)
-    files[0].write_text(bib_file(pubs, person_name(app), found.role_labels), encoding="utf-8")
-    files[1].write_text(csl_json(pubs), encoding="utf-8")
+    for path, pieces in ((files[0], bib_file(pubs, person_name(app), found.role_labels)), (files[1], csl_json(pubs))):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(pieces)
     stamp.write_text(wanted, encoding="utf-8")
 
 

@@ -16,12 +16,12 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .._version import __version__
 from ..core.bibfile import Problem
 from ..core.catalog import build_catalog, signature
-from ..core.files import write_atomic
+from ..core.files import open_atomic
 from ..core.forks import map_in_forks
 from ..core.lifetime import few_collections, hold
 from ..core.links import Extras, extras
@@ -37,7 +37,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 13
+STORE_VERSION = 14  # 14: the records written in pieces
 
 
 @dataclass
@@ -89,16 +89,20 @@ def _cache_warning(path: Path, why: str) -> None:
 
 def _read_store(path: Path, kind: type = Store) -> Any:
     """The saved store (or the saved records, ``kind`` dict), or None; a damaged or foreign file is discarded
-    with one warning."""
+    with one warning.  Checked, then loaded, from the file: never held whole in memory (an institute's list
+    holds 130 MB of it)."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return _load_checked(path, handle, kind)
     except FileNotFoundError:
         return None
     except OSError as err:
         _cache_warning(path, f"cannot be read ({err.strerror})")
         return None
-    header, _, rest = data.partition(b"\n")
+
+
+def _load_checked(path: Path, handle: BinaryIO, kind: type) -> Any:
+    header = handle.readline(200).rstrip(b"\n")
     if not header.startswith(_MAGIC):
         _cache_warning(path, "is not a cvsphinx cache (or is damaged)")
         return None
@@ -107,23 +111,68 @@ def _read_store(path: Path, kind: type = Store) -> Any:
         logger.info(f"cvsphinx: {path} was written by another version "
                     f"({header[len(_MAGIC):].decode(errors='replace').strip()}); the bibliography is read again")
         return None
-    checksum, payload = rest[:64], rest[64:]
-    if hashlib.sha256(payload).hexdigest().encode() != checksum:
+    checksum = handle.read(64)
+    start = handle.tell()
+    if hashlib.file_digest(handle, "sha256").hexdigest().encode() != checksum:
         _cache_warning(path, "is truncated or corrupted")
         return None
+    handle.seek(start)
     try:
-        store = pickle.loads(payload)
+        store = _load_payload(handle, kind)
     except Exception:  # a checksum-valid payload that still does not load: treat as corrupted
         _cache_warning(path, "cannot be loaded")
         return None
     return store if isinstance(store, kind) else None
 
 
+# A mapping is written in pieces of this many items, each a pickle of its own: the pickler remembers every
+# object of one pickle, and the records of an institute's list held 190 MB of such memory while written whole.
+CHUNK = 2000
+
+
+def _load_payload(handle: BinaryIO, kind: type) -> Any:
+    if kind is not dict:
+        return pickle.load(handle)
+    found: dict = {}
+    while (chunk := pickle.load(handle)) is not None:  # a new unpickler for each piece, as each had its own pickler
+        found.update(chunk)
+    return found
+
+
+def _dump_payload(handle: Any, store: Store | dict[str, Any]) -> None:
+    if not isinstance(store, dict):
+        pickle.dump(store, handle, pickle.HIGHEST_PROTOCOL)
+        return
+    items = list(store.items())
+    for start in range(0, len(items), CHUNK):
+        pickle.dump(items[start:start + CHUNK], handle, pickle.HIGHEST_PROTOCOL)
+    pickle.dump(None, handle, pickle.HIGHEST_PROTOCOL)
+
+
+class _Hashing:
+    """A file that hashes what is written to it: the cache's checksum without the payload held in memory."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        return self.handle.write(data)
+
+
 def _write_store(path: Path, store: Store | dict[str, Record], quiet: bool = False) -> None:
-    """``quiet``: the file could not even be opened, and that was said; not said twice."""
-    payload = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
+    """``quiet``: the file could not even be opened, and that was said; not said twice.  Pickled into the file as
+    it goes, the checksum written last into its place in the header."""
     try:
-        write_atomic(path, _header() + hashlib.sha256(payload).hexdigest().encode() + payload)
+        with open_atomic(path) as handle:
+            handle.write(_header())
+            at = handle.tell()
+            handle.write(b"0" * 64)
+            hashing = _Hashing(handle)
+            _dump_payload(hashing, store)
+            handle.seek(at)
+            handle.write(hashing.sha.hexdigest().encode())
     except OSError as err:  # a full disk, a read-only folder: only a cache, but said, and nothing left behind
         if quiet:
             return

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.database import Person as BibPerson
@@ -129,16 +130,18 @@ def _cjk_shown(surname_parts: tuple[str, ...], given_parts: tuple[str, ...]) -> 
     return whole if is_cjk_name(whole) else ""
 
 
-def _person_text(person: BibPerson, inverted: bool) -> Text:
+def _person_parts(person: BibPerson, inverted: bool) -> tuple[str, ...]:
+    """A name as the strings it is shown in: parts, not a Text, for the list joins them into one Text at once (an
+    institute's list spent a third of its formatting making and merging a Text per name)."""
     surname_parts = tuple(person.prelast_names + person.last_names + person.lineage_names)
     given_parts = tuple(person.first_names + person.middle_names)
     whole = _cjk_shown(surname_parts, given_parts)
     if whole:
-        return Text(whole)
+        return (whole,)
     last, given = _shown_name(surname_parts, given_parts)
     if not given:
-        return Text(last)
-    return Text(last, ", ", given) if inverted else Text(given, " ", last)
+        return (last,)
+    return (last, ", ", given) if inverted else (given, " ", last)
 
 
 def _mark_signs(marks: str, ctx: StyleContext) -> list[MarkSign]:
@@ -163,21 +166,22 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
     marks = record.marks.get(role, {})
     overrides = ctx.roster.overrides(record.get(f"{role}+an")) if markers else {}
     highlights = highlighted(record.get(f"{role}+an"))
-    parts: list[Text] = []
+    parts: list[list[Any]] = []  # each name as its pieces; one Text is made of them all at the end
     etal = False
     for position, person in enumerate(people, start=1):
         if _is_others(person):
             etal = True
             continue
         key = NameKey.from_person(person)
-        piece = Text(_surname(person)) if surname_only else _person_text(person, inverted=invert_first and not parts)
+        piece: list[Any] = ([_surname(person)] if surname_only
+                            else list(_person_parts(person, inverted=invert_first and not parts)))
         if (ctx.owner.is_owner(key) or position in highlights) and not nested:
-            piece = Text(Tag("strong", piece))
+            piece = [Tag("strong", *piece)]
         marker = ctx.roster.marker(position, key, overrides, year if markers else None)
         if marker is not None:
-            piece = Text(piece, Marker(marker))
+            piece.append(Marker(marker))
         if position in marks:
-            piece = Text(piece, *_mark_signs(marks[position], ctx))
+            piece.extend(_mark_signs(marks[position], ctx))
         parts.append(piece)
     if etal:
         etal_text = ctx.labels("et al.")
@@ -185,9 +189,13 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
             return Text(etal_text), 2
         # "A et al.", "A, B, et al.": never "A, B, and C et al."
         comma = ctx.labels(", ")
-        joined = _join(parts, sep=comma)
+        joined = _flat(_join(parts, sep=comma))
         return Text(*joined, comma if len(parts) > 1 else " ", etal_text), len(parts) + 1
-    return Text(*_join(parts, ctx.labels)), len(parts)
+    return Text(*_flat(_join(parts, ctx.labels))), len(parts)
+
+
+def _flat(joined: list[Any]) -> list[Any]:
+    return [part for item in joined for part in (item if isinstance(item, list) else (item,))]
 
 
 def _join(parts: list[Text], labels: Labels = ENGLISH, sep: str | None = None) -> list[Text | str]:
