@@ -273,6 +273,8 @@ def test_first_evening_page(app) -> None:
                                                           "DBLP:journals/eccc/PerezLuque19", "perez2022biorxiv",
                                                           "perez2020ssrn")}
     assert set(groups["preprints"]) == preprints
+    # a paper being written is not called submitted: each state has its own default list
+    assert groups["in-preparation"] == ["perez2025draft"] and groups["in-review"] == ["perez2025submitted"]
     assert not preprints & set(groups["articles"])
     text = {k: _text(li) for k, li in by_key.items()}
     assert "ApJ, 900, 1" in text["2020ApJ...900....1P"] and "MNRAS, 530" in text["2024MNRAS.530..100P"]

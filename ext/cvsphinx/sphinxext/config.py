@@ -51,7 +51,9 @@ DEFAULT_GROUPS = [
     {"name": "books", "title": N_("Books and Chapters"), "select": f"kind in {_BOOKS} and pubstate not in {_IN_REVIEW}"},
     # arXiv, bioRxiv, SSRN, DBLP's CoRR...: not journal articles, whatever type the exporter gave them
     {"name": "preprints", "title": N_("Preprints"), "select": f"preprint and pubstate not in {_IN_REVIEW}"},
-    {"name": "in-review", "title": N_("Submitted and in Review"), "select": f"pubstate in {_IN_REVIEW}"},
+    {"name": "in-review", "title": N_("Submitted and in Review"), "select": "pubstate in ('submitted', 'inreview')"},
+    # a paper not yet submitted is not "in review": a CV that says so overstates it
+    {"name": "in-preparation", "title": N_("In Preparation"), "select": "pubstate == 'inpreparation'"},
     {"name": "theses", "title": N_("Theses"), "select": f"kind == 'thesis' and pubstate not in {_IN_REVIEW}"},
     {"name": "reports", "title": N_("Reports"), "select": f"kind == 'report' and not preprint and pubstate not in {_IN_REVIEW}"},
     {"name": "data-software", "title": N_("Data and Software"),
