@@ -346,3 +346,39 @@ def test_a_path_from_a_web_sites_root_is_named_as_such(tmp_path: Path) -> None:
     (problem,) = [p for p in check_records(records, cfg) if p.subtype == "bad_url"]
     assert "path from the root of another web site" in problem.message and "not linked" in problem.message
     assert "'/papers/icse16focus.pdf'" in problem.message and "https://" in problem.message
+
+
+def _checked(tmp_path: Path, text: str, owner: str):
+    from cvsphinx.core.checks import check_records
+    from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+    from cvsphinx.core.settings import CVConfig
+
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    entries, _ = read_bib(tmp_path / "refs.bib")
+    records, _ = build_records(entries)
+    cfg = CVConfig(build_owner(owner), build_roster([], build_roles(DEFAULT_ROLES)), [], [], "", "conf.py")
+    return check_records(records, cfg)
+
+
+def test_a_name_with_a_lost_and_between_two_names_is_named() -> None:
+    # ORCID's export, edited by hand (geofis/cv, works.bib): the owner was not bold, and the warning said so only
+    (_names, problems) = parse_names("Martínez-Batlle, José Ramón Herrera-Hernández, Dimitris and Laurencio-Girón, "
+                                     "Gerónimo", {})
+    assert len(problems) == 1 and "is an ' and ' missing between two names?" in problems[0]
+    assert not parse_names("Christie, Jr., William M.", {})[1]  # a generation is not a lost "and"
+
+
+def test_a_list_cut_short_by_and_others_says_so(tmp_path: Path) -> None:
+    # INSPIRE's "cite all" (kepingxie/CV): the first author and "others"; the owner's name is not in the file
+    said = _checked(tmp_path, '@article{Hou:2019efy, author = "Hou, Tie-Jiun and others", title = "New CTEQ '
+                    'global analysis", journal = "Phys. Rev. D", year = "2021"}\n', "Xie, Keping")
+    (absent,) = [p for p in said if p.subtype == "owner_absent"]
+    assert "ends with 'and others'" in absent.message and "cv_owner_aliases" not in absent.message
+
+
+def test_an_entry_without_authors_is_named(tmp_path: Path) -> None:
+    # Crossref's record of a JuliaCon proceedings paper (mschauer/mschauer.github.io, doi.bib @ 18b163f5)
+    said = _checked(tmp_path, "@article{2022, title = {Applied Measure Theory for Probabilistic Modeling}, "
+                    "journal = {JuliaCon Proceedings}, year = {2022}, doi = {10.21105/jcon.00103}}\n", "Schauer, Moritz")
+    (absent,) = [p for p in said if p.subtype == "owner_absent"]
+    assert "has no author and no editor" in absent.message

@@ -754,3 +754,36 @@ def test_acm_s_own_doi_resolver_is_a_doi() -> None:
                  doi="http://doi.acm.org/10.1145/2597073.2597126")
     assert 'href="https://doi.org/10.1145/2597073.2597126"' in html(rec)
     assert doi_of("http://example.org/10.1145/2597073.2597126") is None
+
+
+@pytest.mark.parametrize(("written", "shown"), [("spa", "(in Spanish)"), ("es", "(in Spanish)"),
+                                                 ("pt-BR", "(in Portuguese)"), ("ger", "(in German)"),
+                                                 ("langgerman", "(in German)"), ("eng", None)])
+def test_language_codes_are_named(written: str, shown: str | None) -> None:
+    # ORCID's export (geofis/cv, works.bib) writes language = {spa}, and DataCite's {es}: "(in Spa)" before
+    out = text(record(title="Mapa de unidades ambientales", journal="Revista", year="2005", language=written))
+    if shown is None:
+        assert "(in " not in out
+    else:
+        assert shown in out, out
+
+
+def test_a_preprint_known_by_its_doi_alone_names_its_server() -> None:
+    # Crossref's entry for a bioRxiv paper, as ORCID exports it (geofis/cv, works.bib): no journal, the DOI says it
+    from cvsphinx.core.checks import _missing_fields
+
+    (rec,) = records(("Batlle_2021", "article", {
+        "doi": "10.1101/2021.06.15.448604", "year": "2021", "publisher": "Cold Spring Harbor Laboratory",
+        "author": "Martínez-Batlle, José Ramón", "title": "Forest loss and fire in the Dominican Republic"}))
+    assert rec.preprint == "bioRxiv"
+    assert "Dominican Republic, bioRxiv, doi:10.1101/2021.06.15.448604." in text(rec)
+    assert "<em>bioRxiv</em>" in html(rec)
+    assert not _missing_fields(rec)
+
+
+def test_a_title_ending_in_a_parenthesis_and_a_period_loses_the_period() -> None:
+    # ORCID's export (geofis/cv, works.bib): "... (Veracruz, Brasil)." before ", in" made ")., in"
+    rec = record("inproceedings", title="Geomorfología de manglares (Veracruz, Brasil).", booktitle="VIII Congreso",
+                 year="2018")
+    assert "(Veracruz, Brasil), in VIII Congreso" in text(rec)
+    assert "U.S., " in text(record(title="Made in the U.S.", journal="J", year="2018"))

@@ -21,6 +21,7 @@ braced value ends its block there).  This scanner matches biber on all of them.
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ _AT_HEAD = re.compile(r"@[ \t\r\n]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
 _BAD_HEAD = re.compile(r"@[ \t]*([^\s{}(),@\"#%'=]+)[ \t]*[{(][ \t]*([^\s,{}()\"#%'=]+)[ \t]*,")
 _KEY = re.compile(r"\s*([^\s,{}()\"#%'=]*)\s*")
 _NAME = re.compile(r"\s*(" + _IDENT + r")\s*")
+_SPACED_NAME = re.compile(r"(" + _IDENT + r")[ \t\u00a0]*(?==)")  # the rest of a field name with a space in it
 _WS = re.compile(r"(?:\s+|%[^\n]*)*")  # white space, and %-comment lines between fields (as biber reads them)
 _NUMBER = re.compile(r"\d+")
 _QUOTE_OR_BRACE = re.compile(r'[{}"]')
@@ -72,6 +74,32 @@ MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
     "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
 }
+
+
+# Fields an exporter or a reference manager keeps for itself: never shown or exported (core/links.py), and
+# not worth a warning when an exporter repeats one or writes its name oddly (Scopus's "funding_text 1").
+PRIVATE_FIELDS = frozenset({
+    "file", "abstract", "annote", "annotation", "owner", "timestamp", "groups", "mendeley-tags", "mendeley-groups",
+    "date-added", "date-modified", "bdsk-file-1", "bdsk-file-2", "bdsk-url-1", "bdsk-url-2", "readstatus", "ranking",
+    "priority", "qualityassured", "printed", "rating", "comment", "comments", "review", "bibtex_show", "preview",
+    "selected", "dimensions", "altmetric", "google_scholar_id", "inspirehep_id", "author+an", "abbr",
+    # Web of Science's bookkeeping (its own export, or through BibDesk): citation counts, record ids, usage
+    "times-cited", "wok-uid", "unique-id", "da", "usage-count-last-180-days", "usage-count-since-2013",
+    "number-of-cited-references", "doc-delivery-number", "researcherid-numbers", "orcid-numbers",
+    "web-of-science-categories", "web-of-science-index", "research-areas", "cited-references",
+    "funding-acknowledgement", "funding-text", "author-email", "affiliation", "affiliations",
+    "journal-iso", "keywords-plus", "earlyaccessdate", "oa", "eissn",
+    # Scopus's: where its record came from, the corresponding author's postal address, its indexing (keywords,
+    # funders, cited references, chemical and trade names), numbered when there are several (funding_text 1, 2...)
+    "source", "document_type", "correspondence_address", "author_keywords", "references", "funding_details",
+    "funding_text", "sponsors", "coden", "abbrev_source_title", "pubmed_id", "chemicals_cas", "tradenames",
+    "manufacturers", "molecular_seqnumbers", "publication_stage",
+})
+
+
+def private(name: str) -> bool:
+    """A field of an exporter's or a reference manager's own bookkeeping: not shown, not exported."""
+    return name in PRIVATE_FIELDS or name.rstrip("0123456789") in PRIVATE_FIELDS
 
 
 @dataclass
@@ -287,7 +315,11 @@ def read_bib(
     scanner = _Scanner(text, path, macros)
     pos = 0
     seen_any = False
+    spans: list[tuple[int, int]] = []  # where each @-item lay: text outside them all is what BibTeX skips
+    at = -1
     while True:
+        if at >= 0:
+            spans.append((at, pos))
         at = text.find("@", pos)
         if at < 0:
             break
@@ -337,7 +369,41 @@ def read_bib(
         problems.append(_undefined(scanner, name, offset, None))
     if not seen_any and text.strip():
         problems.append(Problem("bib_syntax", "holds no BibTeX entries (no '@type{' anywhere); is it a .bib file?", path, 1))
+    problems.extend(_skipped_text(scanner, spans))
     return records, problems
+
+
+_CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t].*)?$", re.MULTILINE)
+_HEADLESS = re.compile(r"^[ \t]*([A-Za-z][\w-]*)[ \t]*\{[ \t]*([^\s,{}()\"#%'=@]+)[ \t]*,", re.MULTILINE)
+_TYPES = ("article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference", "manual",
+          "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished", "online", "report",
+          "thesis", "software", "dataset", "collection", "patent", "periodical", "string", "preamble", "comment")
+
+
+def _skipped_text(scanner: _Scanner, spans: list[tuple[int, int]]) -> list[Problem]:
+    """What BibTeX skips without a word, said: a git merge conflict left in the file (its entries twice, one
+    version from each side), and an entry that lost its ``@`` (``isc{2005Mdua,``), which is no entry at all."""
+    text, path = scanner.text, scanner.path
+    problems = []
+    markers = [scanner.line(m.start()) for m in _CONFLICT.finditer(text)]
+    if markers:
+        lines = ", ".join(map(str, markers[:6])) + (", …" if len(markers) > 6 else "")
+        problems.append(Problem("bib_syntax", f"holds what git leaves of a merge conflict (the marker lines "
+                                f"<<<<<<<, ======= and >>>>>>>, lines {lines}): the entries between them are there "
+                                "twice, one version from each side; keep one side, and delete the other and the "
+                                "marker lines", path, markers[0]))
+    starts = [start for start, _ in spans]
+    for found in _HEADLESS.finditer(text):
+        i = bisect.bisect_right(starts, found.start()) - 1
+        if i >= 0 and found.start() < spans[i][1]:
+            continue  # inside an entry
+        word, key = found.group(1), found.group(2)
+        close = difflib.get_close_matches(word.lower(), _TYPES, n=1, cutoff=0.6)
+        kind = close[0] if close else word
+        problems.append(Problem("bib_syntax", f"{found.group(0).strip()!r} looks like an entry without its '@', "
+                                f"so it is not read and not shown (BibTeX and biber skip it too); write "
+                                f"@{kind}{{{key}, ...", path, scanner.line(found.start()), key))
+    return problems
 
 
 def _paren_end(text: str, pos: int) -> int:
@@ -416,6 +482,14 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
                         else "the entry is not closed", pos)
         field_name = name.group(1).lower()
         pos = name.end()
+        if not text.startswith("=", pos) and (spaced := _SPACED_NAME.match(text, pos)) is not None:
+            # Scopus writes "funding_text 1" with a non-breaking space: one field name, not a broken entry
+            written = text[name.start(1):spaced.end(1)]
+            field_name = (name.group(1) + spaced.group(1)).lower()
+            if not private(field_name):
+                problems.append(f"field name {written!r} holds {_space_name(written)}; it is read as "
+                                f"{field_name!r}: remove the space (or the field)")
+            pos = spaced.end()
         if not text.startswith("=", pos):
             raise _EntryError(f"'=' expected after field name {name.group(1)!r}", pos)
         value_start = pos + 1
@@ -436,6 +510,12 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
     return entry, pos
 
 
+def _space_name(written: str) -> str:
+    spaces = sorted({c for c in written if c.isspace()})
+    return " and ".join("a space" if c == " " else f"an invisible {unicodedata.name(c, 'space').lower()} "
+                        f"(U+{ord(c):04X})" for c in spaces)
+
+
 def _add_field(scanner: _Scanner, fields: dict[str, str], field_lines: dict[str, int], problems: list[str],
                bad_chars: list[tuple[str, str]], field_name: str, value: str, offset: int) -> None:
     if _CONTROL.search(value):
@@ -443,6 +523,8 @@ def _add_field(scanner: _Scanner, fields: dict[str, str], field_lines: dict[str,
             bad_chars.append((field_name, char))
         value = _CONTROL.sub(" ", value)
     if field_name in fields:
+        if private(field_name):  # Scopus repeats funding_details: bookkeeping, never shown
+            return
         problems.append(f"field {field_name!r} appears twice (lines {field_lines[field_name]} and "
                         f"{scanner.line(offset)}); the first value is kept, delete the other")
         return

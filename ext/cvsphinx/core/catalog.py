@@ -108,6 +108,15 @@ def read_files(paths: list[str], journal_names: str = "abbreviated", cache: Reco
         problems.extend(_invisible_problem(found))
         for entry in found:
             first = seen.get(entry.key.lower())
+            if first is not None and first.type == entry.type and first.fields == entry.fields:
+                # the same entry twice, field for field (a merge conflict kept both sides): shown once
+                problems.append(Problem(
+                    "duplicate_key",
+                    f"key {entry.key!r} is used twice for the same entry, field for field (first at "
+                    f"{os.path.basename(first.path)}:{first.line}); it is shown once: delete this one",
+                    entry.path, entry.line, entry.key,
+                ))
+                continue
             if first is not None:
                 original = entry.key
                 suffix = 2

@@ -37,8 +37,10 @@ def _missing_fields(record: Record) -> list[Problem]:
     if not record.get("year") and record.date is None and not record.get("pubstate"):  # not yet out: no year yet
         missing.append("has no year; add year = {YYYY} or date = {YYYY-MM-DD} (it orders the list)")
     venues = _VENUE_FIELDS.get(record.kind)
-    if venues and not any(record.get(v) for v in venues) and record.arxiv is None:  # an arXiv preprint is its venue
-        missing.append(f"@{record.type} needs one of {', '.join(venues)} for its venue")
+    # a preprint's server is its venue (an arXiv identifier, a bioRxiv DOI)
+    if venues and not any(record.get(v) for v in venues) and record.arxiv is None and not record.preprint:
+        names = " or ".join(venues) if len(venues) <= 2 else f"one of {', '.join(venues)}"
+        missing.append(f"@{record.type} needs {names} for its venue")
     return [Problem("missing_field", f"entry {record.key!r}: {m}", record.path, record.line, record.key) for m in missing]
 
 
@@ -149,8 +151,17 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
         if people and not owner_found and not record.get("contribution"):
             like = [str(p) for p in people if any(partly_same(k, NameKey.from_person(p)) for k in cfg.owner.keys)]
             hint = (f"{like[0]!r} may be you: add it to cv_owner_aliases in conf.py; otherwise " if like else "")
-            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
-                "contribution = {Contributing author} field if that is right")
+            if str(people[-1]).strip().lower() == "others":  # INSPIRE's "cite all" stops after the first author
+                add(record, "owner_absent", f"{cfg.owner.name} is not among the authors it names: the list ends "
+                    "with 'and others', so the names after it are not in the file; write the whole author list "
+                    "(the publisher's or the database's full record has it), or add a contribution = {...} field")
+            else:
+                add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
+                    "contribution = {Contributing author} field if that is right")
+        if not people and not record.persons.get("holder") and not record.get("contribution"):
+            # Crossref's record of a proceedings paper without authors (mschauer/mschauer.github.io, doi.bib)
+            add(record, "owner_absent", "has no author and no editor, so nothing says it is your work; add "
+                "author = {...} (and the owner among them)")
     unmatched = [p for p in cfg.roster.people if p.expect_papers and id(p) not in matched_people]
     roster = assignments(cfg.confpath).get("cv_roster") if unmatched else None
     for person in unmatched:  # at the person's own line of cv_roster when conf.py writes the list out

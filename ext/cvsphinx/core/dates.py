@@ -74,6 +74,31 @@ def language_name(english: str, language: str) -> str:
     return ""
 
 
+# ISO 639-2's three-letter codes (bibliographic and terminological) of the languages papers are written in, to
+# ISO 639-1's, which CLDR names: ORCID and library catalogues write ``language = {spa}``
+_ISO_639_2 = {
+    "spa": "es", "fre": "fr", "fra": "fr", "ger": "de", "deu": "de", "ita": "it", "por": "pt", "rus": "ru",
+    "chi": "zh", "zho": "zh", "jpn": "ja", "kor": "ko", "ara": "ar", "dut": "nl", "nld": "nl", "pol": "pl",
+    "tur": "tr", "swe": "sv", "nor": "no", "dan": "da", "fin": "fi", "cze": "cs", "ces": "cs", "gre": "el",
+    "ell": "el", "heb": "he", "hin": "hi", "per": "fa", "fas": "fa", "lat": "la", "cat": "ca", "hun": "hu",
+    "rum": "ro", "ron": "ro", "ukr": "uk", "vie": "vi", "ind": "id", "tha": "th", "slo": "sk", "slk": "sk",
+    "slv": "sl", "hrv": "hr", "srp": "sr", "bul": "bg", "est": "et", "lav": "lv", "lit": "lt", "ice": "is",
+    "isl": "is", "glg": "gl", "baq": "eu", "eus": "eu", "wel": "cy", "cym": "cy", "gle": "ga", "afr": "af",
+    "may": "ms", "msa": "ms", "ben": "bn", "urd": "ur", "tam": "ta", "swa": "sw", "eng": "en",
+}
+
+
+def language_of_code(code: str) -> str:
+    """``es``, ``spa``, ``pt-BR``: the language's English name ("Spanish"); "" for what is not such a code."""
+    code = code.strip()
+    if not re.fullmatch(r"[a-z]{2,3}(?:[-_][A-Za-z]{2})?", code):
+        return ""
+    base = code[:3].rstrip("-_")
+    base = _ISO_639_2.get(base, base)
+    en = _locale("en")
+    return en.languages.get(base, "") if en is not None and len(base) == 2 else ""
+
+
 def number(value: int, labels: Labels) -> str:
     """``51,265`` in English, ``51.265`` in German, ``51 265`` in French (CLDR's grouping)."""
     if labels.english:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .braces import encloses
 from .identifiers import DOI_IN_TEXT, URL_IN_TEXT
 from .journals import journal_macro
 from .latex import decode_plain
@@ -85,18 +86,68 @@ def _unescape_html_ampersand(fields: dict[str, str]) -> None:
 _CITATION_COUNT = re.compile(r"\s*cited\s+by\s+\d+\s*(?:;\s*|$)", re.IGNORECASE)
 
 
+# and its conference bookkeeping after it: "Conference Date: 22 March 2018 Through 23 March 2018; Conference
+# Code:224719" (Sumidu/calerovaldez.com, scopus.bib)
+_SCOPUS_CONFERENCE = re.compile(r"\s*;?\s*Conference\s+(?:Code\s*:\s*\d+|Date\s*:[^;]*)\s*", re.IGNORECASE)
+
+
 def _drop_citation_count(fields: dict[str, str]) -> None:
     """Not shown, as the exporter's other bookkeeping (``source = {Scopus}``) is not; the BibTeX beside the entry
     keeps it as written."""
     note = fields.get("note")
     if note is not None:
-        match = _CITATION_COUNT.match(note.strip().strip("{}"))
+        plain = note.strip().strip("{}")
+        match = _CITATION_COUNT.match(plain)
         if match:
-            rest = note.strip().strip("{}")[match.end():].strip()
+            rest = _SCOPUS_CONFERENCE.sub("", plain[match.end():]).strip().strip(";").strip()
+            rest = re.sub(r"\s+;", ";", rest)  # "ICT4AWE 2018 ; Conference Date…": no space before the semicolon
             if rest:
                 fields["note"] = rest
             else:
                 del fields["note"]
+    url = fields.get("url")
+    if url is not None and _SCOPUS_RECORD.match(url.strip().strip("{}")):
+        del fields["url"]  # Scopus's own record of the work (behind its login), not the work
+
+
+_SCOPUS_RECORD = re.compile(r"https?://(?:www\.)?scopus\.com/inward/record\.ur[il]", re.IGNORECASE)
+
+
+# Identifiers in a second pair of braces, as Web of Science writes every field (``DOI = {{10.1128/AEM.1-16}}``):
+# a brace is never part of a DOI, an address or an ISBN, and inside them the DOI was not read as one
+_IDENTIFIER_FIELDS = ("doi", "url", "eprint", "isbn", "issn", "urldate", "eventdate", "origdate", "date")
+
+
+def _braced_identifiers(fields: dict[str, str]) -> None:
+    for name in _IDENTIFIER_FIELDS:
+        value = fields.get(name)
+        if value and encloses(value):
+            fields[name] = value[1:-1].strip()
+
+
+# Web of Science's article numbers (``Article-Number = {UNSP e03317-16}``, "unspecified" before it) and Scopus's
+# (``art_number = {3}``) are biblatex's ``eid``: shown where the pages go when there are none; its "SI" (special
+# issue) after an issue number (``Number = {10, SI}``) is not part of the number
+_ARTICLE_NUMBER_FIELDS = ("article-number", "art_number")
+_SPECIAL_ISSUE = re.compile(r"\s*\{?\s*(?:(.*?)\s*,\s*)?SI\s*\}?\s*")
+
+
+def _web_of_science_numbers(fields: dict[str, str]) -> None:
+    if "eid" not in fields:
+        for name in _ARTICLE_NUMBER_FIELDS:
+            value = fields.get(name, "").strip().strip("{}").strip()
+            value = re.sub(r"^UNSP\s+", "", value)
+            if value:
+                fields["eid"] = value
+                break
+    for name in ("number", "issue"):
+        value = fields.get(name)
+        found = _SPECIAL_ISSUE.fullmatch(value) if value else None
+        if found is not None:
+            if found.group(1):
+                fields[name] = found.group(1)
+            else:
+                del fields[name]
 
 
 _MACRO_ONLY = re.compile(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")

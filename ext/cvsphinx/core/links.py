@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .bibfile import private
 from .identifiers import paper_url
 from .labels import N_
 from .records import Record
@@ -29,21 +30,6 @@ LINK_FIELDS = (
     ("video", N_("Video")), ("supp", N_("Supplement")), ("html", N_("Website")), ("website", N_("Website")),
     ("blog", N_("Blog")),
 )
-PRIVATE_FIELDS = frozenset({
-    "file", "abstract", "annote", "annotation", "owner", "timestamp", "groups", "mendeley-tags", "mendeley-groups",
-    "date-added", "date-modified", "bdsk-file-1", "bdsk-file-2", "bdsk-url-1", "bdsk-url-2", "readstatus", "ranking",
-    "priority", "qualityassured", "printed", "rating", "comment", "comments", "review", "bibtex_show", "preview",
-    "selected", "dimensions", "altmetric", "google_scholar_id", "inspirehep_id", "author+an", "abbr",
-    # Web of Science's bookkeeping (its own export, or through BibDesk): citation counts, record ids, usage
-    "times-cited", "wok-uid", "unique-id", "da", "usage-count-last-180-days", "usage-count-since-2013",
-    "number-of-cited-references", "doc-delivery-number", "researcherid-numbers", "orcid-numbers",
-    "web-of-science-categories", "web-of-science-index", "research-areas", "cited-references",
-    "funding-acknowledgement", "funding-text", "author-email", "affiliation", "affiliations",
-    # Scopus's: where its record came from and the corresponding author's postal address
-    "source", "document_type", "correspondence_address", "correspondence_address1",
-})
-
-
 def anchor(key: str) -> str:
     """``pub-`` and the key, stable and unique per key: letters, digits, ``-_.:`` stay; anything else
     (and ``~``) becomes ``~hex~``, so no two keys share an anchor (``2016a:meder_dfd`` -> ``pub-2016a:meder_dfd``)."""
@@ -110,7 +96,7 @@ def bibtex(record: Record, keep_fields: frozenset[str] = frozenset()) -> str:
     """The entry as a copyable BibTeX block: its type and key as written, @strings expanded, private fields out."""
     lines = [f"@{record.type}{{{record.source_key},"]
     for name, value in record.written.items():
-        if name in PRIVATE_FIELDS and name not in keep_fields:
+        if private(name) and name not in keep_fields:
             continue
         lines.append(f"  {name} = {{{value}}},")
     lines.append("}")

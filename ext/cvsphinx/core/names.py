@@ -237,6 +237,11 @@ def _parse_name(raw: str, alone: bool, macro_items: tuple[tuple[str, str], ...])
                             "BibTeX needs ' and ' between names; it is shown as written")
             person = Person(last="{" + part + "}")
         else:
+            if len(commas) == 3 and len(commas[1].split()) >= 2 and not _LINEAGE.fullmatch(commas[1].strip()):
+                # "Martínez-Batlle, José Ramón Herrera-Hernández, Dimitris": two names, an " and " lost between
+                problems.append(f"name {raw!r} has 2 commas, and {commas[1].strip()!r} between them is not a "
+                                "generation (Jr., III): is an ' and ' missing between two names? It is read as "
+                                "BibTeX reads it (surname, generation, given names): add the ' and '")
             try:
                 person = _plain_person(part.strip()) or Person(part)
             except PybtexError as err:

@@ -27,12 +27,14 @@ from pybtex.richtext import Text
 from .bibfile import Entry, Problem
 from .dates import Date, _month, parse_date
 from .exporters import (
+    _braced_identifiers,
     _drop_citation_count,
     _drop_placeholders,
     _identifiers_elsewhere,
     _journal_macro,
     _unescape_html_ampersand,
     _venue_elsewhere,
+    _web_of_science_numbers,
     preprint_server,
 )
 from .identifiers import _arxiv, arxiv_problem
@@ -292,6 +294,8 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     written = {ALIASES.get(name, name): name for name in entry.fields}  # biblatex's name -> the name as written
     _drop_placeholders(fields, advice, written)
     _drop_citation_count(fields)
+    _braced_identifiers(fields)
+    _web_of_science_numbers(fields)
     _unescape_html_ampersand(fields)
     _identifiers_elsewhere(fields, advice, written)
     _journal_macro(fields, macros, journal_names)

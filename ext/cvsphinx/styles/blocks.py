@@ -29,7 +29,8 @@ from .entry import (
 
 # A title that ends a sentence with a word (PubMed's exports do: "... in antiferromagnets."), not with an
 # abbreviation ("U.S.", "et al.", "Inc."): its period goes, or the comma after it would make ".,".
-_FINAL_PERIOD = re.compile(r"[^\W\d_]{4,}\.$")
+# After a closing parenthesis or quotation mark the period ends the sentence too ("(Veracruz, Brasil).").
+_FINAL_PERIOD = re.compile(r"(?:[^\W\d_]{4,}|[)\]»”’\"'])\.$")
 
 
 def _without_final_period(title: Text) -> Text:
@@ -138,6 +139,8 @@ def b_journal(entry: Formatting) -> Text:
     subtitle = entry.text("journalsubtitle")
     if subtitle:
         journal = Text(journal, ": ", subtitle)
+    if not journal and entry.record.preprint not in ("", "arXiv", "preprint") and not entry.record.arxiv:
+        journal = Text(entry.record.preprint)  # a bioRxiv or SSRN paper known by its DOI alone: its server
     if not journal or _contains_arxiv(entry, journal):
         return Text()
     venue = _with_language(entry, "venue", _italic(journal))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pybtex.richtext import BaseMultipartText, BaseText, HRef, String, Tag, Text
 
 from ..core.braces import split_outside
-from ..core.dates import language_name
+from ..core.dates import language_name, language_of_code
 from ..core.identifiers import arxiv_base, canonical, safe_url
 from ..core.labels import ENGLISH, N_, Labels
 from ..core.latex import decode, decode_plain
@@ -92,7 +92,10 @@ def _language_name(item: str) -> str:
     item = item.strip()
     if item.lower().startswith("lang") and item[4:].isalpha():
         item = item[4:]
-    return "" if item.lower() in _ENGLISH else item[:1].upper() + item[1:]
+    if item.lower() in _ENGLISH:
+        return ""
+    item = language_of_code(item) or item  # an ISO code (``spa``, ``es``): its name
+    return item[:1].upper() + item[1:]
 
 
 def _with_language(entry: Formatting, block: str, text: Text) -> Text:

@@ -1,0 +1,82 @@
+"""What three more exporters write, read from excerpts of real files (sources and commits in each file's head).
+
+Web of Science (every field in two pairs of braces, article numbers, "SI"), Scopus (a field name with a no-break
+space that cost 28 of 76 entries, its notes and record addresses, its bookkeeping), Paperpile (a git merge
+conflict left in the file), and an ORCID export edited by hand (two entries without their '@').
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cvsphinx.core.catalog import read_files
+from cvsphinx.core.links import bibtex
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def _read(name: str):
+    records, problems = read_files([str(DATA / name)])
+    return {r.key: r for r in records}, problems
+
+
+def test_web_of_science_dois_in_double_braces_are_dois() -> None:
+    records, problems = _read("lopezurrutia-wos-excerpt.bib")
+    assert len(records) == 3
+    assert records["ISI:000397107300020"].get("doi") == "10.1128/AEM.03317-16"
+    assert not [p for p in problems if p.subtype == "bad_doi"]  # it was "not of the form 10.NNNN/suffix"
+
+
+def test_web_of_science_article_numbers_and_special_issues() -> None:
+    records, _ = _read("lopezurrutia-wos-excerpt.bib")
+    assert records["ISI:000397107300020"].get("eid") == "e03317-16"  # "UNSP e03317-16", no pages
+    assert records["ISI:000363448500052"].get("number") == "10"  # {{10, SI}}
+    assert records["ISI:000327916900003"].get("number") == ""  # {{SI}}
+
+
+def test_a_scopus_field_name_with_a_no_break_space_costs_no_entry() -> None:
+    records, problems = _read("calerovaldez-scopus-excerpt.bib")
+    assert set(records) == {"Brauner20191225", "CaleroValdez2019142", "Holzinger2014124", "Agugiaro2019"}
+    assert not [p for p in problems if p.subtype == "bib_syntax"]
+    # funding_text and funding_details are Scopus's bookkeeping, never shown: read, and not worth a warning
+    assert not [t for r in records.values() for t in r.problems if "funding" in t]
+
+
+def test_a_shown_field_whose_name_holds_a_no_break_space_is_read_and_named(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, author = {Liu, Lin}, title = {T}, jour\u00a0nal = {J. Geophys. Res.}, year = {2020}}\n",
+                   encoding="utf-8")
+    (record,), _ = read_files([str(bib)])
+    assert record.get("journal") == "J. Geophys. Res."
+    assert record.problems == ["field name 'jour\\xa0nal' holds an invisible no-break space (U+00A0); it is read as "
+                               "'journal': remove the space (or the field)"]
+
+
+def test_scopus_notes_addresses_and_bookkeeping() -> None:
+    records, _ = _read("calerovaldez-scopus-excerpt.bib")
+    note = records["CaleroValdez2019142"].get("note")
+    assert note.startswith("Conference of 4th International Conference") and "Conference Code" not in note
+    assert "Conference Date" not in note and "cited By" not in note and " ;" not in note
+    assert not records["Holzinger2014124"].get("url")  # scopus.com/inward/record.uri: Scopus's record, not the work
+    assert records["Agugiaro2019"].get("eid") == "3"  # art_number
+    shown = bibtex(records["Brauner20191225"])
+    for field in ("author_keywords", "references", "funding_details", "funding_text", "correspondence_address",
+                  "abbrev_source_title", "document_type", "source"):
+        assert f"  {field}" not in shown, field
+    assert "  doi = {10.1080/0144929X.2019.1581258}" in shown
+
+
+def test_a_merge_conflict_is_named_and_its_twin_entries_shown_once() -> None:
+    records, problems = _read("liang-paperpile-conflict-excerpt.bib")
+    assert list(records) == ["Bailey2018-vq"]
+    conflict = [p for p in problems if "merge conflict" in p.message]
+    assert len(conflict) == 1 and conflict[0].line > 1 and "<<<<<<<" in conflict[0].message
+    twice = [p for p in problems if p.subtype == "duplicate_key"]
+    assert len(twice) == 1 and "shown once" in twice[0].message
+
+
+def test_an_entry_without_its_at_sign_is_named() -> None:
+    _, problems = _read("martinezbatlle-orcid-excerpt.bib")
+    headless = sorted((p.key, p.line) for p in problems if "without its '@'" in p.message)
+    assert [key for key, _ in headless] == ["2005Mdua", "2005Mgdg"]
+    assert all("@misc{" in p.message for p in problems if "without its '@'" in p.message)
