@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cvsphinx.core.catalog import read_files
 from cvsphinx.core.links import bibtex
 
@@ -80,3 +81,29 @@ def test_an_entry_without_its_at_sign_is_named() -> None:
     headless = sorted((p.key, p.line) for p in problems if "without its '@'" in p.message)
     assert [key for key, _ in headless] == ["2005Mdua", "2005Mgdg"]
     assert all("@misc{" in p.message for p in problems if "without its '@'" in p.message)
+
+
+def test_a_character_lost_to_a_wrong_encoding_is_named(tmp_path: Path) -> None:
+    # Scopus's export (Sumidu/calerovaldez.com, scopus.bib, Vervier2019213): title={\ufffdAttitude\ufffd- …}
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{Vervier2019213, author = {Vervier, L.}, title = {\ufffdAttitude\ufffd- mHealth}, "
+                   "journal = {J}, year = {2019}}\n", encoding="utf-8")
+    (record,), _ = read_files([str(bib)])
+    assert [p for p in record.problems if "U+FFFD" in p and "'title'" in p]
+
+
+def test_web_of_science_journal_names_in_capitals_are_shown_in_title_case() -> None:
+    records, _ = _read("lopezurrutia-wos-excerpt.bib")
+    assert records["ISI:000397107300020"].get("journal") == "Applied and Environmental Microbiology"
+    assert records["ISI:000327916900003"].get("journal") == "Journal of Sea Research"
+    said = [a for r in records.values() for _, a in r.advice if "in capitals" in a]
+    assert len(said) == 3
+
+
+@pytest.mark.parametrize("journal", ["LIAMES", "IEEE", "مجلة العلوم الجغرافية", "Journal of Sea Research"])
+def test_names_that_are_not_capitals_of_web_of_science_stay(tmp_path: Path, journal: str) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(f"@article{{a, author = {{Liu, Lin}}, title = {{T}}, journal = {{{journal}}}, year = {{2019}}}}\n",
+                   encoding="utf-8")
+    (record,), _ = read_files([str(bib)])
+    assert record.get("journal") == journal and not record.advice

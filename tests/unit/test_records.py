@@ -382,3 +382,13 @@ def test_an_entry_without_authors_is_named(tmp_path: Path) -> None:
                     "journal = {JuliaCon Proceedings}, year = {2022}, doi = {10.21105/jcon.00103}}\n", "Schauer, Moritz")
     (absent,) = [p for p in said if p.subtype == "owner_absent"]
     assert "has no author and no editor" in absent.message
+
+
+def test_one_exporter_habit_in_many_entries_is_one_warning(tmp_path: Path) -> None:
+    # ORCID's export (geofis/cv, works.bib) puts every @conference's venue in journal: 69 lines said the same
+    bib = "".join(f"@conference{{c{i}, author = {{Schauer, Moritz}}, title = {{Talk {i}}}, journal = {{Meeting {i}}}, "
+                  f"year = {{2019}}}}\n" for i in range(5))
+    said = [p for p in _checked(tmp_path, bib, "Schauer, Moritz") if p.subtype == "venue_field"]
+    assert len(said) == 1
+    assert said[0].key == "c0" and said[0].line == 1
+    assert said[0].message.startswith("entry 'c0' and 4 more in this file ('c1', 'c2', 'c3', …): @conference reads")

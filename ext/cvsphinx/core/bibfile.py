@@ -528,6 +528,10 @@ def _add_field(scanner: _Scanner, fields: dict[str, str], field_lines: dict[str,
         problems.append(f"field {field_name!r} appears twice (lines {field_lines[field_name]} and "
                         f"{scanner.line(offset)}); the first value is kept, delete the other")
         return
+    if "\ufffd" in value:  # Scopus's "\ufffdAttitude\ufffd- …" (Sumidu/calerovaldez.com): lost before the file was made
+        problems.append(f"field {field_name!r} holds the character U+FFFD (\ufffd), which a program writes where it "
+                        "could not read a character (the text went through a wrong encoding once); it is shown as "
+                        "it is: retype the characters it stands for")
     fields[field_name] = " ".join(value.split())
     field_lines[field_name] = scanner.line(offset)
 

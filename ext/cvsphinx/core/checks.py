@@ -80,11 +80,14 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
 
     dois: dict[str, Record] = {}
     matched_people: set[int] = set()
+    # one exporter's habit repeated in every entry (ORCID's @conference with its venue in journal: 69 entries) is
+    # one warning at its first entry, with how many more there are, not 69 lines
+    alike: dict[tuple[str, str, str], list[Record]] = {}
     for record in records:
         for text in record.problems:
             add(record, "bib_field", text)
         for subtype, text in record.advice:
-            add(record, subtype, text)
+            alike.setdefault((record.path, subtype, text), []).append(record)
         # an entry already warned about while it was read (an undefined @string, a repeated field)
         # gets that one warning, not a second one for the field it left empty
         if not record.read_errors and not record.problems:
@@ -162,6 +165,13 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
             # Crossref's record of a proceedings paper without authors (mschauer/mschauer.github.io, doi.bib)
             add(record, "owner_absent", "has no author and no editor, so nothing says it is your work; add "
                 "author = {...} (and the owner among them)")
+    for (_path, subtype, text), same in alike.items():
+        if len(same) == 1:
+            add(same[0], subtype, text)
+            continue
+        others = ", ".join(repr(r.key) for r in same[1:4]) + (", …" if len(same) > 4 else "")
+        problems.append(Problem(subtype, f"entry {same[0].key!r} and {len(same) - 1} more in this file ({others}): "
+                                f"{text}", same[0].path, same[0].line, same[0].key))
     unmatched = [p for p in cfg.roster.people if p.expect_papers and id(p) not in matched_people]
     roster = assignments(cfg.confpath).get("cv_roster") if unmatched else None
     for person in unmatched:  # at the person's own line of cv_roster when conf.py writes the list out

@@ -251,3 +251,51 @@ def preprint_server(kind: str, fields: Mapping[str, str], arxiv: tuple[str, str]
     if arxiv and kind in ("article", "misc", "online", "unpublished"):
         return "arXiv"
     return ""
+
+
+# Web of Science writes journal names in capitals ("APPLIED AND ENVIRONMENTAL MICROBIOLOGY"): shown in title case,
+# with the acronyms journals keep and the small words lower case, and said once per file
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
+                          "the", "to", "with", "de", "del", "della", "des", "du", "la", "le", "les", "und", "der",
+                          "die", "fur", "für", "y", "e", "et", "van", "von"})
+_ACRONYMS = frozenset({"IEEE", "ACM", "SIAM", "PLOS", "BMC", "JAMA", "AIP", "IOP", "ASCE", "IET", "RSC", "ACS",
+                       "ICES", "AAPG", "SPIE", "IUCR", "EMBO", "FEBS", "FASEB", "AGU", "AIAA", "ASME", "IFAC", "NATO",
+                       "USA", "US", "UK", "EU", "II", "III", "IV", "VI", "ISPRS", "GPS", "DNA", "RNA", "NMR", "ISME",
+                       "PNAS", "SSRN", "HIV", "AIDS", "BBA", "CNS", "IFIP", "SPE", "SEG", "GSA", "AAAI", "ICML",
+                       "CVPR", "ESA", "NASA", "ASABE", "OECD", "WSEAS", "MRS", "ECS", "IUPAC", "JPN", "USSR"})
+
+
+def _title_case(text: str) -> str:
+    out = []
+    for i, match in enumerate(re.finditer(r"\S+", text)):
+        word = match.group()
+        if any(c.isdigit() for c in word) or word.strip("().,:;&-") in _ACRONYMS:
+            out.append(word)
+            continue
+        lower = word.lower()
+        if i and lower in _SMALL_WORDS:
+            out.append(lower)
+            continue
+        out.append("-".join(part[:1].upper() + part[1:] for part in lower.split("-")))
+    return " ".join(out)
+
+
+_WOS_FIELDS = ("unique-id", "times-cited", "web-of-science-categories", "researcherid-numbers", "doc-delivery-number")
+
+
+def _capitals(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    # one word in capitals may be the journal's name (LIAMES): changed only in an entry Web of Science wrote
+    from_wos = any(name in fields for name in _WOS_FIELDS)
+    for name in ("journaltitle", "booktitle"):
+        value = fields.get(name)
+        if not value:
+            continue
+        plain = value[1:-1] if encloses(value) else value
+        letters = [c for c in plain if c.isalpha()]
+        if ("\\" in plain or "{" in plain or len(letters) < 6 or not all(c.isupper() for c in letters)
+                or plain.strip() in _ACRONYMS or (len(plain.split()) < 2 and not from_wos)):
+            continue
+        fields[name] = _title_case(" ".join(plain.split()))
+        advice.append(("bib_field", f"{written.get(name, name)!r} is written in capitals, as Web of Science exports "
+                       "it; it is shown in title case, with the small words in lower case: write it as the journal "
+                       "writes it"))

@@ -28,6 +28,7 @@ from .bibfile import Entry, Problem
 from .dates import Date, _month, parse_date
 from .exporters import (
     _braced_identifiers,
+    _capitals,
     _drop_citation_count,
     _drop_placeholders,
     _identifiers_elsewhere,
@@ -296,6 +297,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     _drop_citation_count(fields)
     _braced_identifiers(fields)
     _web_of_science_numbers(fields)
+    _capitals(fields, advice, written)
     _unescape_html_ampersand(fields)
     _identifiers_elsewhere(fields, advice, written)
     _journal_macro(fields, macros, journal_names)
