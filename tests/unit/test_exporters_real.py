@@ -107,3 +107,25 @@ def test_names_that_are_not_capitals_of_web_of_science_stay(tmp_path: Path, jour
                    encoding="utf-8")
     (record,), _ = read_files([str(bib)])
     assert record.get("journal") == journal and not record.advice
+
+
+def test_scopus_document_types_say_what_an_entry_is() -> None:
+    records, _ = _read("calerovaldez-scopus-excerpt.bib")
+    paper = records["CaleroValdez2019142"]  # @ARTICLE, document_type = {Conference Paper}, in a CCIS volume
+    assert paper.type == "article" and paper.kind == "inproceedings"
+    assert paper.get("booktitle").startswith("Communications in Computer and Information Science")
+    assert records["Brauner20191225"].kind == "article"  # document_type = {Article}
+    assert records["Agugiaro2019"].kind == "article"  # {Editorial}: an article still
+
+
+def test_a_scopus_chapter_exported_as_a_book_is_a_chapter(tmp_path: Path) -> None:
+    # Scopus (Sumidu/calerovaldez.com, scopus.bib, Jeschke2017993), its fields as written, bookkeeping left out
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@BOOK{Jeschke2017993,\nauthor={Jeschke, S. and Calero Valdez, A.},\ntitle={Scientific cooperation "
+                   "engineering},\njournal={Integrative Production Technology: Theory and Applications},\n"
+                   "year={2017},\npages={993-1046},\ndoi={10.1007/978-3-319-47452-6_11},\npublisher={Springer "
+                   "International Publishing},\ndocument_type={Book Chapter},\nsource={Scopus},\n}\n", encoding="utf-8")
+    (record,), _ = read_files([str(bib)])
+    assert record.kind == "incollection"
+    assert record.get("booktitle") == "Integrative Production Technology: Theory and Applications"
+    assert [s for s, a in record.advice if "Book chapter" in a or "book chapter" in a] == ["venue_field"]

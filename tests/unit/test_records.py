@@ -392,3 +392,11 @@ def test_one_exporter_habit_in_many_entries_is_one_warning(tmp_path: Path) -> No
     assert len(said) == 1
     assert said[0].key == "c0" and said[0].line == 1
     assert said[0].message.startswith("entry 'c0' and 4 more in this file ('c1', 'c2', 'c3', …): @conference reads")
+
+
+def test_a_latex_warning_names_the_field_as_the_file_writes_it(tmp_path: Path) -> None:
+    # ORCID's export (geofis/cv, works.bib): \textquotedblleftProf in journal; the warning said 'journaltitle'
+    said = _checked(tmp_path, "@article{a, author = {Liu, Lin}, title = {T}, journal = {Bolet\\'{\\i}n \\unknownmacro "
+                    "del Museo}, year = {2004}}\n", "Liu, Lin")
+    (latex,) = [p for p in said if p.subtype == "latex"]
+    assert "field 'journal'" in latex.message and "journaltitle" not in latex.message

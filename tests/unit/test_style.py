@@ -787,3 +787,14 @@ def test_a_title_ending_in_a_parenthesis_and_a_period_loses_the_period() -> None
                  year="2018")
     assert "(Veracruz, Brasil), in VIII Congreso" in text(rec)
     assert "U.S., " in text(record(title="Made in the U.S.", journal="J", year="2018"))
+
+
+@pytest.mark.parametrize(("collaboration", "shown"), [("CTEQ-TEA", "(CTEQ-TEA Collaboration)"),
+                                                       ("ATLAS Collaboration", "(ATLAS Collaboration)")])
+def test_an_inspire_collaboration_follows_the_authors(collaboration: str, shown: str) -> None:
+    # INSPIRE's "cite all" (kepingxie/CV): collaboration = "CTEQ-TEA" was not shown anywhere
+    rec = record(authors="Hou, Tie-Jiun and Xie, Keping and others", title="New CTEQ global analysis",
+                 journal="Phys. Rev. D", year="2021", collaboration=collaboration)
+    out = text(rec)
+    assert out.startswith(f"Hou, T.-J., K. Xie, et al. {shown} (2021)"), out
+    assert out.count("Collaboration") == 1

@@ -12,7 +12,7 @@ from .identifiers import arxiv_base, doi_of, safe_url, url_value
 from .latex_tables import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
 from .people import NameKey, highlighted, parse_annotation, partly_same
-from .records import Record
+from .records import BIBTEX_NAMES, Record
 
 if TYPE_CHECKING:
     from .settings import CVConfig
@@ -57,7 +57,9 @@ def _latex_problems(records: list[Record]) -> list[Problem]:
     problems = []
     for (_path, macro), (record, field_name, count) in first.items():
         more = f" (and {count - 1} more uses in this file)" if count > 1 else ""
-        where = f"entry {record.key!r}, field {field_name!r}"
+        # the field as the file writes it ("journal", not biblatex's "journaltitle")
+        written = field_name if field_name in record.written else BIBTEX_NAMES.get(field_name, field_name)
+        where = f"entry {record.key!r}, field {written!r}"
         if macro.endswith(RECURSIVE):
             text = (f"{where}: the macro {macro.removesuffix(RECURSIVE)} of the file's @preamble expands into itself "
                     f"without end, so its text is cut off after {MAX_EXPANSIONS} expansions{more}; fix its "

@@ -299,3 +299,23 @@ def _capitals(fields: dict[str, str], advice: list[tuple[str, str]], written: Ma
         advice.append(("bib_field", f"{written.get(name, name)!r} is written in capitals, as Web of Science exports "
                        "it; it is shown in title case, with the small words in lower case: write it as the journal "
                        "writes it"))
+
+
+# Scopus exports a chapter as @BOOK with its book in ``journal``, and a paper in a series of proceedings (LNCS)
+# as @ARTICLE, and says what each is in its own ``document_type`` (Sumidu/calerovaldez.com, scopus.bib)
+_SCOPUS_KINDS = {"conference paper": ("inproceedings", ("article",)),
+                 "book chapter": ("incollection", ("book", "article", "inbook"))}
+
+
+def _scopus_kind(entry_type: str, kind: str, fields: dict[str, str], advice: list[tuple[str, str]]) -> str:
+    """The kind an entry is listed and shown as: Scopus's ``document_type`` over the type it wrote."""
+    said = " ".join(decode_plain(fields.get("document_type", "")).split()).lower()
+    found = _SCOPUS_KINDS.get(said)
+    if found is None or kind not in found[1] or "journaltitle" not in fields or "booktitle" in fields:
+        return kind
+    new = found[0]
+    fields["booktitle"] = fields.pop("journaltitle")
+    advice.append(("venue_field", f"Scopus's document_type says it is a {said}, not an @{entry_type}: it is listed and "
+                   f"shown as @{new}, with its 'journal' as the book it is in; change the type to @{new} and "
+                   "rename journal to booktitle"))
+    return new

@@ -33,6 +33,7 @@ from .exporters import (
     _drop_placeholders,
     _identifiers_elsewhere,
     _journal_macro,
+    _scopus_kind,
     _unescape_html_ampersand,
     _venue_elsewhere,
     _web_of_science_numbers,
@@ -301,7 +302,8 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     _unescape_html_ampersand(fields)
     _identifiers_elsewhere(fields, advice, written)
     _journal_macro(fields, macros, journal_names)
-    _venue_elsewhere(entry.type, KIND.get(entry.type, entry.type), fields, advice, written)
+    kind = _scopus_kind(entry.type, KIND.get(entry.type, entry.type), fields, advice)
+    _venue_elsewhere(entry.type, kind, fields, advice, written)
     persons: dict[str, list[Person]] = {}
     marks: dict[str, dict[int, str]] = {}
     for role in NAME_FIELDS:
@@ -314,7 +316,6 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
         found = {i: n.marks for i, n in enumerate(names, start=1) if n.marks}
         if found:
             marks[role] = found
-    kind = KIND.get(entry.type, entry.type)
     if entry.type in _THESIS_TYPE and "type" not in fields:
         fields["type"] = _THESIS_TYPE[entry.type]
     date = _date(fields, problems, advice)

@@ -221,6 +221,12 @@ def _head(entry: Formatting) -> Text:
             names, count = _name_list(record, role, entry.ctx, invert_first=True, markers=entry.markers, nested=entry.nested,
                                       year=entry.year, surname_only=bool(contribution))
             entry.head_role = role
+            collaboration = record.text("collaboration") if role == "author" else Text()
+            if collaboration:  # INSPIRE's collaboration = "CTEQ-TEA": "T.-J. Hou et al. (CTEQ-TEA Collaboration)"
+                named = as_plain(collaboration).lower().rstrip(".").endswith(("collaboration", "consortium", "group"))
+                names = entry.ctx.labels.fill("{names} ({collaboration})" if named else
+                                              "{names} ({collaboration} Collaboration)",
+                                              names=names, collaboration=collaboration)
             if role == "editor":
                 names = entry.ctx.labels.fill("{names} (eds.)" if count > 1 else "{names} (ed.)", names=names)
             if contribution:
