@@ -400,3 +400,13 @@ def test_a_latex_warning_names_the_field_as_the_file_writes_it(tmp_path: Path) -
                     "del Museo}, year = {2004}}\n", "Liu, Lin")
     (latex,) = [p for p in said if p.subtype == "latex"]
     assert "field 'journal'" in latex.message and "journaltitle" not in latex.message
+
+
+def test_scopus_editor_lists_are_read_as_names() -> None:
+    # Scopus (Sumidu/calerovaldez.com, scopus.bib, Vervier2019213): "ed. by Ziefle M., Maciaszek L., Maciaszek L."
+    names, problems = parse_names("Ziefle M., Maciaszek L., Maciaszek L., Bamidis P.D.", {})
+    assert [str(n.person) for n in names] == ["Ziefle, M.", "Maciaszek, L.", "Bamidis, P.D."]
+    assert len(problems) == 1 and "as Scopus writes them" in problems[0] and "3 names" in problems[0]
+    # a name with a generation, or one name, is not such a list
+    assert [str(n.person) for n in parse_names("Christie, Jr., William M.", {})[0]] == ["Christie, Jr., William M."]
+    assert [str(n.person) for n in parse_names("Liu, L.", {})[0]] == ["Liu, L."]

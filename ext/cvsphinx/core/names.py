@@ -197,12 +197,23 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
                         "lists: delete the outer braces")
         value = inner
     parts = split_name_list(value)
+    if len(parts) == 1 and "," in value and "{" not in value:
+        listed = [item.strip() for item in value.split(",")]
+        if all(_SURNAME_INITIALS.fullmatch(item) for item in listed):
+            # Scopus's editors: "Ziefle M., Maciaszek L., Maciaszek L.": names, each surname first, one repeated
+            parts = list(dict.fromkeys(" ".join(item.split()[:-1]) + ", " + item.split()[-1] for item in listed))
+            problems.append(f"the names {value.strip()!r} are separated by commas, as Scopus writes them; they are "
+                            f"read as {len(parts)} names ({' and '.join(parts)}): BibTeX needs ' and ' between "
+                            "names, write that")
     for part in parts:
         name, name_problems = _parse_name(part, len(parts) == 1, macro_items)
         names.append(name)
         problems.extend(name_problems)
     return tuple(names), tuple(problems)
 
+
+# "Maciaszek L.A.", "Calero Valdez A.": a surname, then its initials, as Scopus lists editors
+_SURNAME_INITIALS = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)*\s+(?:[A-Z]\.-?)+")
 
 # BibTeX's "von Last, Jr, First": the middle part of three is a generation, not a second author
 _LINEAGE = re.compile(r"(?:Jr|Sr|Jun|Sen|Jnr|Snr)\.?|[IVX]{1,4}|\d(?:st|nd|rd|th)", re.IGNORECASE)
