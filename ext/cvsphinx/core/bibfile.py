@@ -375,9 +375,12 @@ def read_bib(
 
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t].*)?$", re.MULTILINE)
 _HEADLESS = re.compile(r"^[ \t]*([A-Za-z][\w-]*)[ \t]*\{[ \t]*([^\s,{}()\"#%'=@]+)[ \t]*,", re.MULTILINE)
-_TYPES = ("article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference", "manual",
-          "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished", "online", "report",
-          "thesis", "software", "dataset", "collection", "patent", "periodical", "string", "preamble", "comment")
+# BibTeX's own entry types (an exported entry of one keeps BibTeX's field names); a lost '@' is matched against
+# them and biblatex's
+BIBTEX_TYPES = ("article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference", "manual",
+                "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished")
+_TYPES = (*BIBTEX_TYPES, "online", "report", "thesis", "software", "dataset", "collection", "patent", "periodical",
+          "string", "preamble", "comment")
 
 
 def _skipped_text(scanner: _Scanner, spans: list[tuple[int, int]]) -> list[Problem]:

@@ -91,9 +91,10 @@ _CITATION_COUNT = re.compile(r"\s*cited\s+by\s+\d+\s*(?:;\s*|$)", re.IGNORECASE)
 _SCOPUS_CONFERENCE = re.compile(r"\s*;?\s*Conference\s+(?:Code\s*:\s*\d+|Date\s*:[^;]*)\s*", re.IGNORECASE)
 
 
-def _drop_citation_count(fields: dict[str, str]) -> None:
-    """Not shown, as the exporter's other bookkeeping (``source = {Scopus}``) is not; the BibTeX beside the entry
-    keeps it as written."""
+def _drop_scopus_bookkeeping(fields: dict[str, str]) -> None:
+    """Scopus's citation count and conference code in ``note``, and its own record as ``url``: not shown, as the
+    exporter's other bookkeeping (``source = {Scopus}``) is not; the BibTeX beside the entry keeps them as
+    written."""
     note = fields.get("note")
     if note is not None:
         plain = note.strip().strip("{}")
@@ -121,28 +122,32 @@ _IDENTIFIER_FIELDS = ("doi", "url", "eprint", "isbn", "issn", "urldate", "eventd
 def _braced_identifiers(fields: dict[str, str]) -> None:
     for name in _IDENTIFIER_FIELDS:
         value = fields.get(name)
-        if value and encloses(value):
-            fields[name] = value[1:-1].strip()
+        if value:
+            fields[name] = _unbraced(value)
 
 
 # Web of Science's article numbers (``Article-Number = {UNSP e03317-16}``, "unspecified" before it) and Scopus's
 # (``art_number = {3}``) are biblatex's ``eid``: shown where the pages go when there are none; its "SI" (special
 # issue) after an issue number (``Number = {10, SI}``) is not part of the number
 _ARTICLE_NUMBER_FIELDS = ("article-number", "art_number")
-_SPECIAL_ISSUE = re.compile(r"\s*\{?\s*(?:(.*?)\s*,\s*)?SI\s*\}?\s*")
+_SPECIAL_ISSUE = re.compile(r"\s*(?:(.*?)\s*,\s*)?SI\s*")
+
+
+def _unbraced(value: str) -> str:
+    """A value without the one brace group around it all (Web of Science's second pair)."""
+    return value[1:-1].strip() if encloses(value) else value
 
 
 def _web_of_science_numbers(fields: dict[str, str]) -> None:
     if "eid" not in fields:
         for name in _ARTICLE_NUMBER_FIELDS:
-            value = fields.get(name, "").strip().strip("{}").strip()
-            value = re.sub(r"^UNSP\s+", "", value)
+            value = re.sub(r"^UNSP\s+", "", _unbraced(fields.get(name, "").strip()))
             if value:
                 fields["eid"] = value
                 break
     for name in ("number", "issue"):
         value = fields.get(name)
-        found = _SPECIAL_ISSUE.fullmatch(value) if value else None
+        found = _SPECIAL_ISSUE.fullmatch(_unbraced(value)) if value else None
         if found is not None:
             if found.group(1):
                 fields[name] = found.group(1)
@@ -267,8 +272,7 @@ _ACRONYMS = frozenset({"IEEE", "ACM", "SIAM", "PLOS", "BMC", "JAMA", "AIP", "IOP
 
 def _title_case(text: str) -> str:
     out = []
-    for i, match in enumerate(re.finditer(r"\S+", text)):
-        word = match.group()
+    for i, word in enumerate(text.split()):
         if any(c.isdigit() for c in word) or word.strip("().,:;&-") in _ACRONYMS:
             out.append(word)
             continue
@@ -290,7 +294,7 @@ def _capitals(fields: dict[str, str], advice: list[tuple[str, str]], written: Ma
         value = fields.get(name)
         if not value:
             continue
-        plain = value[1:-1] if encloses(value) else value
+        plain = _unbraced(value)
         letters = [c for c in plain if c.isalpha()]
         if ("\\" in plain or "{" in plain or len(letters) < 6 or not all(c.isupper() for c in letters)
                 or plain.strip() in _ACRONYMS or (len(plain.split()) < 2 and not from_wos)):

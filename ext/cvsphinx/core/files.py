@@ -12,11 +12,10 @@ from typing import BinaryIO
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
-def write_atomic(path: Path, *chunks: bytes) -> None:
-    """Write ``chunks`` one after the other to ``path``, as ``open_atomic`` does."""
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as ``open_atomic`` does."""
     with open_atomic(path) as handle:
-        for chunk in chunks:
-            handle.write(chunk)
+        handle.write(data)
 
 
 @contextlib.contextmanager

@@ -201,7 +201,7 @@ def _parse_names(value: str, macro_items: tuple[tuple[str, str], ...]) -> tuple[
         listed = [item.strip() for item in value.split(",")]
         if all(_SURNAME_INITIALS.fullmatch(item) for item in listed):
             # Scopus's editors: "Ziefle M., Maciaszek L., Maciaszek L.": names, each surname first, one repeated
-            parts = list(dict.fromkeys(" ".join(item.split()[:-1]) + ", " + item.split()[-1] for item in listed))
+            parts = list(dict.fromkeys(", ".join(item.rsplit(None, 1)) for item in listed))
             problems.append(f"the names {value.strip()!r} are separated by commas, as Scopus writes them; they are "
                             f"read as {len(parts)} names ({' and '.join(parts)}): BibTeX needs ' and ' between "
                             "names, write that")

@@ -29,8 +29,8 @@ from .dates import Date, _month, parse_date
 from .exporters import (
     _braced_identifiers,
     _capitals,
-    _drop_citation_count,
     _drop_placeholders,
+    _drop_scopus_bookkeeping,
     _identifiers_elsewhere,
     _journal_macro,
     _scopus_kind,
@@ -295,7 +295,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     advice: list[tuple[str, str]] = []
     written = {ALIASES.get(name, name): name for name in entry.fields}  # biblatex's name -> the name as written
     _drop_placeholders(fields, advice, written)
-    _drop_citation_count(fields)
+    _drop_scopus_bookkeeping(fields)
     _braced_identifiers(fields)
     _web_of_science_numbers(fields)
     _capitals(fields, advice, written)

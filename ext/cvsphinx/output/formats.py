@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ..core.bibfile import BIBTEX_TYPES
 from ..core.links import bibtex as written_bibtex
 from ..core.records import Record
 
@@ -21,9 +22,6 @@ if TYPE_CHECKING:
     pass
 
 
-# BibTeX's own entry types, whose fields keep BibTeX's names when an entry is written out whole
-_BIBTEX_TYPES = {"article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference", "manual",
-                 "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished"}
 _BIBTEX_NAMES = {"journaltitle": "journal", "location": "address"}
 
 
@@ -70,7 +68,7 @@ def bibtex_entry(record: Record, roles: tuple[tuple[int, str, str], ...], keep: 
         # stand-alone: the inherited fields written out, the references to entries that may not be exported dropped
         lines = [line for line in lines if not re.match(r"\s*(crossref|xdata)\s*=", line)]
         have = {m.group(1) for m in (re.match(r"\s*([^\s=]+)\s*=", line) for line in lines) if m}
-        classic = record.type in _BIBTEX_TYPES
+        classic = record.type in BIBTEX_TYPES  # its fields keep BibTeX's names when written out whole
         for name, value in record.fields.items():
             if classic:
                 name = {**_BIBTEX_NAMES, **({"institution": "school"} if "thesis" in record.type else {})}.get(name, name)
