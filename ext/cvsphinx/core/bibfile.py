@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .braces import group_end
+from .exporters import private
 
 # BibTeX's identifier characters: anything printable but these.
 _IDENT = r"[^\s\"#%'(),={}@]+"
@@ -74,32 +75,6 @@ MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
     "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
 }
-
-
-# Fields an exporter or a reference manager keeps for itself: never shown or exported (core/links.py), and
-# not worth a warning when an exporter repeats one or writes its name oddly (Scopus's "funding_text 1").
-PRIVATE_FIELDS = frozenset({
-    "file", "abstract", "annote", "annotation", "owner", "timestamp", "groups", "mendeley-tags", "mendeley-groups",
-    "date-added", "date-modified", "bdsk-file-1", "bdsk-file-2", "bdsk-url-1", "bdsk-url-2", "readstatus", "ranking",
-    "priority", "qualityassured", "printed", "rating", "comment", "comments", "review", "bibtex_show", "preview",
-    "selected", "dimensions", "altmetric", "google_scholar_id", "inspirehep_id", "author+an", "abbr",
-    # Web of Science's bookkeeping (its own export, or through BibDesk): citation counts, record ids, usage
-    "times-cited", "wok-uid", "unique-id", "da", "usage-count-last-180-days", "usage-count-since-2013",
-    "number-of-cited-references", "doc-delivery-number", "researcherid-numbers", "orcid-numbers",
-    "web-of-science-categories", "web-of-science-index", "research-areas", "cited-references",
-    "funding-acknowledgement", "funding-text", "author-email", "affiliation", "affiliations",
-    "journal-iso", "keywords-plus", "earlyaccessdate", "oa", "eissn",
-    # Scopus's: where its record came from, the corresponding author's postal address, its indexing (keywords,
-    # funders, cited references, chemical and trade names), numbered when there are several (funding_text 1, 2...)
-    "source", "document_type", "correspondence_address", "author_keywords", "references", "funding_details",
-    "funding_text", "sponsors", "coden", "abbrev_source_title", "pubmed_id", "chemicals_cas", "tradenames",
-    "manufacturers", "molecular_seqnumbers", "publication_stage",
-})
-
-
-def private(name: str) -> bool:
-    """A field of an exporter's or a reference manager's own bookkeeping: not shown, not exported."""
-    return name in PRIVATE_FIELDS or name.rstrip("0123456789") in PRIVATE_FIELDS
 
 
 @dataclass

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .bibfile import private
+from .exporters import private
 from .identifiers import paper_url
 from .labels import N_
 from .records import Record
