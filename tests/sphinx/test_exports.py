@@ -230,7 +230,7 @@ def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
     CSL-JSON, COinS and the JSON-LD carry the same address (identifiers.py, read by all of them)."""
     from cvsphinx.core.people import build_owner, build_roster
     from cvsphinx.core.records import build_records
-    from cvsphinx.sphinxext.meta import _work
+    from cvsphinx.output.jsonld import work
     from cvsphinx.sphinxext.render import render
     from cvsphinx.styles.base import StyleContext
     from cvsphinx.styles.cslitem import csl_item
@@ -248,11 +248,7 @@ def test_a_wrapped_url_reaches_every_export(tmp_path) -> None:
     assert item["URL"] == "https://example.org/a_b"
     assert parse_qs(coins(item))["rft_id"] == ["https://example.org/a_b"]
 
-    class Pub:
-        csl = item
-        roles = ()
-
-    assert _work(Pub, "https://cv.example.org/#pub-wrapped", "#me")["sameAs"] == "https://example.org/a_b"
+    assert work(item, (), "https://cv.example.org/#pub-wrapped", "#me")["sameAs"] == "https://example.org/a_b"
 
 
 @given(st.text())

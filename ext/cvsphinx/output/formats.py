@@ -17,6 +17,7 @@ from urllib.parse import quote
 from ..core.bibfile import BIBTEX_TYPES
 from ..core.links import bibtex as written_bibtex
 from ..core.records import Record
+from .jsonld import work_text
 
 if TYPE_CHECKING:
     pass
@@ -43,12 +44,13 @@ class Pub:
     bibtex: str
     made_from: str = ""  # the record's digest: a Pub of the same entry at the same place is reused (exports.py)
     coins: str = ""  # the COinS span's title (OpenURL), made with the rest, kept for every page that shows it
+    ld: str = ""  # its schema.org work as JSON text, its address still to be placed (output/jsonld.py)
 
     @classmethod
     def made(cls, key: str, group: str, number: int, anchor: str, year: int | None, first_author: bool,
              roles: tuple[tuple[int, str, str], ...], csl: dict[str, Any], bibtex: str, made_from: str = "") -> Pub:
         return cls(key, group, number, anchor, year, first_author, roles, json.dumps(csl, ensure_ascii=False),
-                   bibtex, made_from, coins(csl))
+                   bibtex, made_from, coins(csl), work_text(csl, roles))
 
     @property
     def csl(self) -> dict[str, Any]:

@@ -49,8 +49,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-FACTS_VERSION = 4  # 2: COinS made when a page is written, not kept; 3: each Pub says what it was made from;
-# 4: each Pub keeps its CSL-JSON as text and its COinS, made once with it
+FACTS_VERSION = 5  # 2: COinS made when a page is written, not kept; 3: each Pub says what it was made from;
+# 4: each Pub keeps its CSL-JSON as text and its COinS, made once with it; 5: and its JSON-LD work
 BIB_NAME = "publications.bib"
 JSON_NAME = "publications.json"
 STAMP_NAME = ".cvsphinx-exports.json"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import re
 from pathlib import Path
@@ -28,7 +27,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import texescape
 
 from ..core.files import PACKAGE
-from ..output.formats import Pub
+from ..output.jsonld import dumps, place
 from .collector import doc_state
 from .config import _ORCID, _SCHOLAR, cv_config
 from .directives import page_of, split_pages_of
@@ -45,12 +44,6 @@ GENERATED_PAGES = ("genindex", "search", "py-modindex", "np-modindex")
 # static files only the search page or highlighted code use
 SEARCH_ASSETS = ("searchtools.js", "language_data.js", "sphinx_highlight.js")
 CODE_ASSETS = ("pygments.css", "pygments_dark.css")
-SCHEMA_TYPES = {
-    "article-journal": "ScholarlyArticle", "paper-conference": "ScholarlyArticle", "chapter": "Chapter",
-    "book": "Book", "thesis": "Thesis", "report": "Report", "dataset": "Dataset", "software": "SoftwareSourceCode",
-    "webpage": "WebPage", "periodical": "Periodical", "manuscript": "ScholarlyArticle", "patent": "CreativeWork",
-    "entry-encyclopedia": "Article", "pamphlet": "CreativeWork", "document": "CreativeWork",
-}
 
 
 # -- The person --------------------------------------------------------------------------------
@@ -271,7 +264,7 @@ def json_ld(app: Sphinx, url: str, text: str) -> str:
         page["url"] = url
     if config.language:
         page["inLanguage"] = config.language
-    graph: list[dict[str, Any]] = [page, entity]
+    works: list[str] = []
     if placed_groups(app.env):
         found = facts(app.env)
         docs = {name: doc for doc, names in getattr(app.env, "cv_placements", {}).items() for name in names}
@@ -282,46 +275,10 @@ def json_ld(app: Sphinx, url: str, text: str) -> str:
         for pub in pubs:
             doc = page_of(split, pub.group, pub.number) or docs.get(pub.group, config.root_doc)
             base = page_url(app, doc) if url else app.builder.get_relative_uri(config.root_doc, doc)
-            graph.append(_work(pub, f"{base}#{pub.anchor}", person_id))
-    data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, separators=(",", ":"))
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            works.append(place(pub.ld, f"{base}#{pub.anchor}", person_id))
+    head = dumps({"@context": "https://schema.org", "@graph": [page, entity]})
+    data = head[:-2] + "".join("," + w for w in works) + head[-2:]  # the works after the Person, in the graph
     return f'<script type="application/ld+json">{data}</script>\n'
-
-
-def _work(pub: Pub, url: str, person_id: str) -> dict[str, Any]:
-    item = pub.csl
-    owners = {pos for pos, role, _ in pub.roles if role == "owner"}
-    authors = []
-    for position, name in enumerate(item.get("author", []), start=1):
-        if position in owners:
-            authors.append({"@id": person_id})
-            continue
-        full = name.get("literal") or " ".join(
-            filter(None, (name.get("given"), name.get("non-dropping-particle"), name.get("family"), name.get("suffix"))))
-        authors.append({"@type": "Person", "name": full})
-    work: dict[str, Any] = {"@type": SCHEMA_TYPES.get(item["type"], "CreativeWork"), "@id": url, "url": url}
-    if item.get("title"):
-        work["name"] = item["title"]
-        if work["@type"] in ("ScholarlyArticle", "Article", "Chapter"):
-            work["headline"] = item["title"][:110]
-    if authors:
-        work["author"] = authors
-    date = item.get("issued", {}).get("date-parts", [[]])[0]
-    if date:
-        work["datePublished"] = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date))
-    if item.get("container-title"):
-        kind = "Periodical" if item["type"] == "article-journal" else "CreativeWork"
-        work["isPartOf"] = {"@type": kind, "name": item["container-title"]}
-    if item.get("publisher"):
-        work["publisher"] = {"@type": "Organization", "name": item["publisher"]}
-    if item.get("status"):
-        work["creativeWorkStatus"] = item["status"]
-    if item.get("DOI"):
-        work["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": item["DOI"]}
-        work["sameAs"] = f"https://doi.org/{item['DOI']}"
-    elif item.get("URL"):
-        work["sameAs"] = item["URL"]
-    return work
 
 
 # -- After the build ---------------------------------------------------------------------------
