@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +107,7 @@ class Entry:
     bad_chars: list[tuple[str, str]] = field(default_factory=list)  # (field, character) removed while reading
     invisible: list[tuple[str, str, int]] = field(default_factory=list)  # (field, character, position) removed
     read_errors: bool = False  # a problem was reported while reading: no second warning for the field it emptied
+    chunk: bytes = b""  # a read without a problem: the digest of its text (to the next entry) and the macros
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name.lower(), default)
@@ -265,11 +268,13 @@ def decode(raw: bytes, path: str) -> tuple[str, Problem | None]:
 
 def read_bib(
     path: str | Path, start_index: int = 0, macros: dict[str, str] | None = None, extra: BibText | None = None,
+    known: Mapping[bytes, tuple] | None = None, found: dict[bytes, tuple] | None = None,
 ) -> tuple[list[Entry], list[Problem]]:
     """Every readable entry of one file, and a problem for each one that is not.
 
     ``macros`` holds the @string definitions of the files read before this one
-    and receives this file's; ``extra`` receives its @preamble text.
+    and receives this file's; ``extra`` receives its @preamble text.  ``known``: entries read without a problem
+    by an earlier reading, by their ``chunk``; those this reading finds (or reads anew) go into ``found``.
     """
     path = str(path)
     macros = {} if macros is None else macros
@@ -288,6 +293,8 @@ def read_bib(
         problems.append(Problem("bib_syntax", "is empty, so the CV has no publications; put your entries in it, "
                                 "or take it out of cv_bibfiles in conf.py", path, 1))
     scanner = _Scanner(text, path, macros)
+    known = known or {}
+    strings = _strings_digest(macros)
     pos = 0
     seen_any = False
     spans: list[tuple[int, int]] = []  # where each @-item lay: text outside them all is what BibTeX skips
@@ -328,6 +335,21 @@ def read_bib(
                 continue
             if kind == "string":
                 pos = _read_strings(scanner, body, close)
+                strings = _strings_digest(macros)
+                continue
+            # up to the next entry that starts a line: a one-entry edit of 5,000 entries reads one (0.2 s less)
+            following = _LINE_ENTRY.search(text, body)
+            end = following.start() if following is not None else len(text)
+            chunk = hashlib.blake2b(text[at:end].encode("utf-8", "surrogatepass"), digest_size=16, key=strings).digest()
+            again = known.get(chunk)
+            if again is not None:
+                key, fields, length = again
+                record = Entry(key, kind, dict(fields), path, scanner.line(at), start_index + len(records), chunk=chunk)
+                pos = at + length
+                if found is not None:
+                    found[chunk] = again
+                records.append(record)
+                _check_early_close(scanner, record, pos, problems)
                 continue
             undefined_before = len(scanner.used_undefined)
             record, pos = _read_entry(scanner, kind, body, close, at, start_index + len(records))
@@ -336,9 +358,15 @@ def read_bib(
             problems.append(_skipped(scanner, kind, text, at, body, pos, skip))
             continue
         records.append(record)
+        clean = pos <= end and len(scanner.used_undefined) == undefined_before and not (
+            record.problems or record.bad_chars or record.invisible)
         for name, offset in scanner.used_undefined[undefined_before:]:
             problems.append(_undefined(scanner, name, offset, record))
         del scanner.used_undefined[undefined_before:]
+        if clean:  # read from its own text and the macros alone: the same text reads the same next time
+            record.chunk = chunk
+            if found is not None:
+                found[chunk] = (record.key, dict(record.fields), pos - at)
         _check_early_close(scanner, record, pos, problems)
     for name, offset in scanner.used_undefined:  # in @string and @preamble values
         problems.append(_undefined(scanner, name, offset, None))
@@ -418,6 +446,11 @@ def _read_strings(scanner: _Scanner, pos: int, close: str) -> int:
                 return pos + 1
             continue
         return _expect_close(scanner, pos, close, "@string")
+
+
+def _strings_digest(macros: Mapping[str, str]) -> bytes:
+    """The @string definitions so far, as the key of each entry's digest: a changed macro reads every entry again."""
+    return hashlib.blake2b(repr(sorted(macros.items())).encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
 def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, index: int) -> tuple[Entry, int]:

@@ -103,7 +103,9 @@ def read_files(paths: list[str], journal_names: str = "abbreviated", cache: Reco
     macros: dict[str, str] = {}  # @string definitions carry over from one file to the next, as for biber
     extra = BibText()  # the @preamble of every file: its argument-free macros are expanded in fields
     for path in paths:
-        found, file_problems = read_bib(path, start_index=len(entries), macros=macros, extra=extra)
+        found, file_problems = read_bib(path, start_index=len(entries), macros=macros, extra=extra,
+                                        known=cache.chunks_old if cache else None,
+                                        found=cache.chunks_new if cache else None)
         problems.extend(file_problems)
         problems.extend(_invisible_problem(found))
         for entry in found:

@@ -37,7 +37,7 @@ from .warnings_ import Subtype, logger, warn_at
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 14  # 14: the records written in pieces
+STORE_VERSION = 15  # 14: the records written in pieces; 15: and the entries read, by their text
 
 
 @dataclass
@@ -225,7 +225,7 @@ def _load_or_build(env: BuildEnvironment, cfg: CVConfig, files: tuple, path: Pat
     store = build_store(cfg, files, store, env.config.latex_engine, cache)
     warn_problems(store)
     _write_store(path, store, quiet=unopened)
-    _write_store(records_path, cache.new, quiet=True)  # beside the store: what kept that from being written was said
+    _write_store(records_path, cache.saved(), quiet=True)  # beside the store: what kept that from being written was said
     return store, True
 
 
