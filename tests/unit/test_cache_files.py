@@ -51,3 +51,29 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path)
         raise RuntimeError("the pickler failed")
     assert path.read_bytes() == b"old"
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_an_edit_adds_its_records_beside_the_full_file_until_they_pass_a_tenth(tmp_path: Path, monkeypatch) -> None:
+    """A one-entry edit writes one record, not all of them; the full file is written again once the additions and
+    the records no longer used pass a tenth of the whole (or ADDED_MIN)."""
+    monkeypatch.setattr(store, "ADDED_MIN", 4)
+    path = tmp_path / store.RECORDS_NAME
+    added = tmp_path / store.ADDED_NAME
+    reading = {f"r{i}": f"record {i}" for i in range(30)}
+    store._save_records(path, reading, None)  # the first reading: the full file
+    assert store._read_store(path, dict) == reading and not added.exists()
+    full = path.read_bytes()
+    for edit in range(2):  # an entry edited: its new record in, its old one no longer used
+        base = store._read_store(path, dict)
+        before = store._with_added(path, base)
+        reading = {**{k: v for k, v in reading.items() if k != f"r{edit}"}, f"e{edit}": f"edited {edit}"}
+        assert {k: before[k] for k in reading if k in before} == {k: v for k, v in reading.items() if k in before}
+        store._save_records(path, reading, base)
+        assert path.read_bytes() == full  # the full file untouched
+        assert store._read_store(added, dict) == {f"e{i}": f"edited {i}" for i in range(edit + 1)}
+        assert {k: v for k, v in store._with_added(path, base).items() if k in reading} == reading
+    # a third edit: 3 added + 3 unused > max(4, 30 // 10): the full file again, the additions gone
+    base = store._read_store(path, dict)
+    reading = {**{k: v for k, v in reading.items() if k != "r2"}, "e2": "edited 2"}
+    store._save_records(path, reading, base)
+    assert store._read_store(path, dict) == reading and not added.exists()

@@ -140,10 +140,12 @@ class Record:
 
     def get(self, name: str, default: str = "") -> str:
         """A field's LaTeX value, by its BibTeX or biblatex name."""
-        name = name.lower()
-        value = self.fields.get(ALIASES.get(name, name))
+        value = self.fields.get(name)  # a biblatex name as the code writes it: the fields hold only those
         if value is None:
-            value = self.fields.get(name, self.fields.get(_BACK.get(name, ""), None))
+            name = name.lower()
+            value = self.fields.get(ALIASES.get(name, name))
+            if value is None:
+                value = self.fields.get(name, self.fields.get(_BACK.get(name, ""), None))
         return default if value is None else value
 
     def text(self, name: str) -> Text:
