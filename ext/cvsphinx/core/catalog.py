@@ -47,6 +47,11 @@ def build_catalog(cfg: CVConfig, files: tuple | None = None, cache: RecordCache 
     return Catalog(found.records, found.assignment, list(found.problems))
 
 
+def forget_catalog() -> None:
+    """Everything that reads the records has read them: their memory goes to what comes next (the pages)."""
+    _LAST_CATALOG.clear()
+
+
 def _build_catalog(cfg: CVConfig, files: tuple, cache: RecordCache | None) -> Catalog:
     records, problems = read_records(cfg, files, cache)
     pairs = preprint_pairs(records)

@@ -30,7 +30,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from .._version import __version__
-from ..core.catalog import build_catalog
+from ..core.catalog import build_catalog, forget_catalog
 from ..core.files import open_atomic
 from ..core.forks import map_in_forks
 from ..core.groups import Group
@@ -44,8 +44,11 @@ from .config import cv_config
 from .elements import cv_publication_list
 from .nodes import entries
 from .store import load
+from .streamed import FILLERS, marker, note_pending, streams
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -158,14 +161,30 @@ class AddCoins(SphinxPostTransform):
         lists = list(self.document.findall(cv_publication_list))
         if not lists:
             return
+        streamed = streams(self.env._builder_cls)  # type: ignore[attr-defined]
         by_key = {p.key: p for p in facts(self.env).pubs()}
         for node in lists:
             if node.get("pages"):
                 continue  # the entries are on pages of their own, with their spans (pages.py)
             keys = [item.key for item in entries(self.env, node)]
-            spans = coins_html([by_key[k] for k in keys if k in by_key])
-            if spans:
-                node.parent.insert(node.parent.index(node) + 1, nodes.raw("", spans, format="html", classes=["cv-coins"]))
+            if not any(k in by_key for k in keys):
+                continue
+            if streamed:  # written into the page when the build ends (streamed.py)
+                spans = marker(node["group"], len(keys), "coins")
+                note_pending(self.env.doctreedir, self.env.docname)
+            else:
+                spans = coins_html([by_key[k] for k in keys if k in by_key])
+            node.parent.insert(node.parent.index(node) + 1, nodes.raw("", spans, format="html", classes=["cv-coins"]))
+
+
+def _streamed_coins(app: Sphinx, group: str, count: int) -> Iterator[str]:
+    by_key = {p.key: p for p in facts(app.env).pubs()}
+    for item in entries(app.env, {"group": group, "count": count}):  # type: ignore[arg-type]
+        if item.key in by_key:
+            yield coins_html([by_key[item.key]])
+
+
+FILLERS["coins"] = _streamed_coins
 
 
 # -- The files and the links to them -----------------------------------------------------------
@@ -262,6 +281,7 @@ def prepare(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Derive the facts in the main process, before parallel readers fork (the stats directive reads them)."""
     if docnames:
         facts(env)
+    forget_catalog()  # the lists and the facts are made: the records need not outlive them into the writing
 
 
 def setup_exports(app: Sphinx) -> None:

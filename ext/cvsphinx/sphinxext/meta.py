@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -27,13 +28,17 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import texescape
 
 from ..core.files import PACKAGE
+from ..output.formats import Pub
 from ..output.jsonld import dumps, place
 from .collector import doc_state
 from .config import _ORCID, _SCHOLAR, cv_config
 from .directives import page_of, split_pages_of
 from .exports import facts, placed_groups
+from .streamed import FILLERS, marker, note_pending, streams
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -214,7 +219,11 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if url:
         meta.setdefault("og:url", url)
     context["meta"] = meta
-    if pagename == config.root_doc:
+    if pagename == config.root_doc and streams(app.builder) and placed_groups(app.env):
+        # its works (3 MB for 5,000 entries) are written into the page when the build ends (streamed.py)
+        tags.append(marker(json.dumps([url or "", text]), 0, "jsonld"))
+        note_pending(app.env.doctreedir, pagename)
+    elif pagename == config.root_doc:
         tags.append(json_ld(app, url or "", text))
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
@@ -238,6 +247,10 @@ def _attr(text: str) -> str:
 
 def json_ld(app: Sphinx, url: str, text: str) -> str:
     """schema.org: the page is a ProfilePage about a Person, who wrote the shown publications."""
+    return "".join(json_ld_pieces(app, url, text))
+
+
+def json_ld_pieces(app: Sphinx, url: str, text: str) -> Iterator[str]:
     config = app.config
     who = person(config)
     person_id = f"{url}#person"
@@ -264,7 +277,7 @@ def json_ld(app: Sphinx, url: str, text: str) -> str:
         page["url"] = url
     if config.language:
         page["inLanguage"] = config.language
-    works: list[str] = []
+    works: list[tuple[Pub, str]] = []
     if placed_groups(app.env):
         found = facts(app.env)
         docs = {name: doc for doc, names in getattr(app.env, "cv_placements", {}).items() for name in names}
@@ -275,10 +288,20 @@ def json_ld(app: Sphinx, url: str, text: str) -> str:
         for pub in pubs:
             doc = page_of(split, pub.group, pub.number) or docs.get(pub.group, config.root_doc)
             base = page_url(app, doc) if url else app.builder.get_relative_uri(config.root_doc, doc)
-            works.append(place(pub.ld, f"{base}#{pub.anchor}", person_id))
+            works.append((pub, f"{base}#{pub.anchor}"))
     head = dumps({"@context": "https://schema.org", "@graph": [page, entity]})
-    data = head[:-2] + "".join("," + w for w in works) + head[-2:]  # the works after the Person, in the graph
-    return f'<script type="application/ld+json">{data}</script>\n'
+    yield f'<script type="application/ld+json">{head[:-2]}'
+    for pub, address in works:  # the works after the Person, in the graph
+        yield "," + place(pub.ld, address, person_id)
+    yield f"{head[-2:]}</script>\n"
+
+
+def _streamed_json_ld(app: Sphinx, value: str, count: int) -> Iterator[str]:
+    url, text = json.loads(value)
+    yield from json_ld_pieces(app, url, text)
+
+
+FILLERS["jsonld"] = _streamed_json_ld
 
 
 # -- After the build ---------------------------------------------------------------------------

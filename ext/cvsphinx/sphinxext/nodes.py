@@ -23,8 +23,11 @@ from ..core.links import Extras
 from .config import cv_config
 from .elements import cv_date, cv_entry, cv_marker, cv_publication_list
 from .store import load
+from .streamed import FILLERS, marker, note_pending, streams
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
 
     from .store import Item
@@ -93,23 +96,38 @@ def visit_publications_html(self, node: cv_publication_list) -> None:
     words = cv_config(self.builder.config).labels
     if node.get("pages"):
         self.body.append(pages_html(self.builder, self.builder.current_docname, start, node["pages"], words))
-    else:
+    elif streams(self.builder):  # written into the page when the build ends (streamed.py)
         items = entries(self.builder.env, node)
-        self.body.append(list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items],
-                                   numbered(self.builder.env), words))
+        self.body.append(marker(node["group"], len(items)))
+        note_pending(self.builder.env.doctreedir, self.builder.current_docname)
+    else:
+        self.body.extend(list_pieces(start, entries(self.builder.env, node), numbered(self.builder.env), words))
     raise nodes.SkipNode
 
 
-def list_html(start: int, items: list[tuple[str, str]], extras: list[Extras | None], numbered: bool = True,
-              words: Labels = ENGLISH) -> str:
-    """A numbered list of (anchor, HTML) entries, on the page or on a page of its own (pages.py); an author-date
+def list_pieces(start: int, items: list[Item], numbered: bool = True, words: Labels = ENGLISH) -> Iterator[str]:
+    """A numbered list of entries, piece by piece, on the page or on a page of its own (pages.py); an author-date
     style's list has no numbers (``cv-unnumbered``), unless ``cv_numbered`` says otherwise."""
     kind = "arabic" if numbered else "cv-unnumbered"
-    out = [f'<ol class="{kind} cv-publication-list" start="{start}">\n']
-    for (anchor, html), extra in zip(items, extras, strict=True):
-        out.append(f'<li id="{escape(anchor, quote=True)}"><p>{html}</p>{_extras_html(anchor, extra, words)}</li>\n')
-    out.append("</ol>\n")
-    return "".join(out)
+    yield f'<ol class="{kind} cv-publication-list" start="{start}">\n'
+    for item in items:
+        anchor = item.anchor
+        yield (f'<li id="{escape(anchor, quote=True)}"><p>{item.rendered.html}</p>'
+               f'{_extras_html(anchor, item.extras, words)}</li>\n')
+    yield "</ol>\n"
+
+
+def list_html(start: int, items: list[Item], numbered: bool = True, words: Labels = ENGLISH) -> str:
+    return "".join(list_pieces(start, items, numbered, words))
+
+
+def _streamed_list(app: Sphinx, group: str, count: int) -> Iterator[str]:
+    node = {"group": group, "count": count}
+    yield from list_pieces(first_number(app.env, node), entries(app.env, node), numbered(app.env),  # type: ignore[arg-type]
+                           cv_config(app.config).labels)
+
+
+FILLERS["list"] = _streamed_list
 
 
 def pages_html(builder: object, here: str, start: int, pages: list[tuple[str, int, int, str]],

@@ -62,8 +62,7 @@ def _body(app: Sphinx, docname: str, page: SplitPage, items: list, store: Any, b
     if page.part < page.parts:
         nav.append(link(siblings[page.part].pagename, N_("Next page"), "next"))
     start = store.starts[page.group] + page.lo
-    entries = list_html(start, [(i.anchor, i.rendered.html) for i in items], [i.extras for i in items], store.numbered,
-                        words)
+    entries = list_html(start, items, store.numbered, words)
     coins = coins_html([by_key[i.key] for i in items if i.key in by_key])
     return (
         f'<section id="cv-{escape(page.group, quote=True)}-{page.part}">\n<h1>{escape(_title(page, words))}</h1>\n'

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .._version import __version__
 from ..core.lifetime import release
-from . import accepted, config, directives, exports, i18n, meta, output, pages, report, tailor
+from . import accepted, config, directives, exports, i18n, meta, output, pages, report, streamed, tailor
 from .collector import CVCollector
 from .freshness import Freshness
 from .ledger import Ledger, install_ledger
@@ -83,6 +83,7 @@ def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
         ("build-finished", fresh.finished, 500),
         ("build-finished", exports.write_exports, 500),
         ("build-finished", report.write_summary, 500),  # what the build summary says of the publications
+        ("build-finished", streamed.fill_lists, 400),  # the long lists into their pages, before anything reads them
         ("build-finished", meta.remove_unused_assets, 900),  # after furo's pygments.css
         ("build-finished", release_held, 999),  # what the build held goes back to the cycle collector
     ]
