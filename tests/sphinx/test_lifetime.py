@@ -63,3 +63,30 @@ sys.exit(rc)
     at_exit = int(done.stdout.split("frozen at exit:")[1].split()[0])
     assert after == 0  # given back when the build ended, as above
     assert at_exit > 10_000  # Sphinx, the extension and the catalog: out of the last walk
+
+
+def test_loading_a_cache_runs_no_collection_and_holds_what_it_loaded() -> None:
+    import pickle
+
+    data = pickle.dumps([{"n": i, "s": [str(i)]} for i in range(200_000)])
+    runs: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        with lifetime.loading():
+            loaded = pickle.loads(data)
+        during = list(runs)
+    finally:
+        gc.callbacks.remove(seen)
+    try:
+        assert during == []  # 600,000 new containers: at the default thresholds, hundreds of collections
+        assert gc.get_freeze_count() > len(loaded) * 2
+        assert gc.isenabled()
+    finally:
+        lifetime.release()
+    assert gc.get_freeze_count() == 0

@@ -73,6 +73,15 @@ def _compile(node: ast.AST) -> Callable[[Record], object]:
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         left, right = _compile(node.left), _compile(node.comparators[0])
         op = node.ops[0]
+        if _constant(node.comparators[0]):  # ``type in ("article", "review")``: lowered once, not per entry
+            fixed = _lower(right(None))  # type: ignore[arg-type]
+            if isinstance(op, ast.Eq):
+                return lambda r: _lower(left(r)) == fixed
+            if isinstance(op, ast.NotEq):
+                return lambda r: _lower(left(r)) != fixed
+            if isinstance(op, (ast.In, ast.NotIn)):
+                negate = isinstance(op, ast.NotIn)
+                return lambda r: negate != (_lower(left(r)) in fixed)  # type: ignore[operator]
         if isinstance(op, ast.Eq):
             return lambda r: _lower(left(r)) == _lower(right(r))
         if isinstance(op, ast.NotEq):
@@ -90,6 +99,14 @@ def _compile(node: ast.AST) -> Callable[[Record], object]:
         if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
             return lambda r: frozenset(i(r) for i in items)
     raise ConfigError(f"uses {ast.unparse(node)!r}, which a selector cannot contain; allowed: {_GRAMMAR}")
+
+
+def _constant(node: ast.AST) -> bool:
+    """A string, or a tuple, list or set of strings: the same for every entry."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    return isinstance(node, (ast.Tuple, ast.List, ast.Set)) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
 
 
 def _lower(value: object) -> object:

@@ -44,6 +44,21 @@ def release() -> None:
 
 
 @contextlib.contextmanager
+def loading() -> Iterator[None]:
+    """Loading a cache makes nothing but objects that live until the build ends: no collection runs while it
+    loads, and what it loaded is held (``hold``).  Loading the records of 5,000 entries ran 100 young and 9 middle
+    collections, 0.26 s of a one-entry edit."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        hold()
+
+
+@contextlib.contextmanager
 def few_collections() -> Iterator[None]:
     """While a catalog is read or built, the collector runs every 100,000 new objects instead of every 700: they
     all live on (records, rich text), and reading an institute's list spent a quarter of its time in it (16.5 s

@@ -30,9 +30,14 @@ LINK_FIELDS = (
     ("video", N_("Video")), ("supp", N_("Supplement")), ("html", N_("Website")), ("website", N_("Website")),
     ("blog", N_("Blog")),
 )
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:-]*")
+
+
 def anchor(key: str) -> str:
     """``pub-`` and the key, stable and unique per key: letters, digits, ``-_.:`` stay; anything else
     (and ``~``) becomes ``~hex~``, so no two keys share an anchor (``2016a:meder_dfd`` -> ``pub-2016a:meder_dfd``)."""
+    if _PLAIN_KEY.fullmatch(key):
+        return "pub-" + key
     out = []
     for char in key:
         if char.isascii() and (char.isalnum() or char in "-_.:"):

@@ -35,7 +35,7 @@ from ..core.files import open_atomic
 from ..core.forks import map_in_forks
 from ..core.groups import Group
 from ..core.labels import N_
-from ..core.lifetime import few_collections, hold
+from ..core.lifetime import few_collections, hold, loading
 from ..core.records import Record
 from ..core.settings import CVConfig
 from ..output.formats import Pub, bib_file, bibtex_entry, csl_json
@@ -111,7 +111,7 @@ def save(env: BuildEnvironment, built: Facts) -> None:
 
 def _read(path: Path) -> Facts | None:
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, loading():
             found = pickle.load(handle)
     except Exception:  # missing, damaged or from another version: derived again, nothing to report
         return None

@@ -23,7 +23,7 @@ from ..core.bibfile import Problem
 from ..core.catalog import build_catalog, signature
 from ..core.files import open_atomic
 from ..core.forks import map_in_forks
-from ..core.lifetime import few_collections, hold
+from ..core.lifetime import few_collections, hold, loading
 from ..core.links import Extras, extras
 from ..core.links import anchor as link_anchor
 from ..core.records import Record, RecordCache
@@ -94,7 +94,7 @@ def _read_store(path: Path, kind: type = Store) -> Any:
     with one warning.  Checked, then loaded, from the file: never held whole in memory (an institute's list
     holds 130 MB of it)."""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, loading():
             return _load_checked(path, handle, kind)
     except FileNotFoundError:
         return None
