@@ -86,6 +86,7 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
     # one warning at its first entry, with how many more there are, not 69 lines
     alike: dict[tuple[str, str, str], list[Record]] = {}
     for record in records:
+        get = record.fields.get  # the names below are biblatex's own, as the fields hold them (Record.get)
         for text in record.problems:
             add(record, "bib_field", text)
         for subtype, text in record.advice:
@@ -100,10 +101,10 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
         for field_name, chars in by_field.items():
             add(record, "bad_char", f"field {field_name!r} holds control characters ({', '.join(chars)}), "
                 "often pasted from a PDF; they were removed; delete them from the .bib file")
-        year = record.get("year")
+        year = get("year", "")
         if year and not re.fullmatch(r"\s*\d{4}\s*", year):
             add(record, "bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
-        doi_text = record.get("doi")
+        doi_text = get("doi", "")
         if doi_text:
             doi = doi_of(doi_text)
             if doi is None:
@@ -115,7 +116,7 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                         "is it the same paper twice?")
                 else:
                     dois[doi.lower()] = record
-        url = record.get("url")
+        url = get("url", "")
         if url and safe_url(url_value(url)) is None:
             addresses = re.findall(r"(?:https?|ftp)://\S+", url)
             if len(addresses) > 1:  # Mendeley writes every address it has, space-separated, in one url field
@@ -124,14 +125,14 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
             else:
                 add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is not linked")
         for name, _label in LINK_FIELDS:
-            value = record.get(name)
+            value = get(name, "")
             if value and local_path(value):
                 # "/papers/x.pdf" is most often a path on the owner's old web site (al-folio, Jekyll), not a file here
                 add(record, "bad_url", f"field {name!r} holds a path, not a web address ({value.strip()!r}): a file on "
                     "your own computer, or a path from the root of another web site; it is not linked; give the full "
                     "web address (https://…), or a path relative to the page for a file kept beside it "
                     "(html_extra_path)")
-        annotation = record.get("author+an")
+        annotation = get("author+an", "")
         if annotation:
             try:
                 parse_annotation(annotation, cfg.roster.roles)
@@ -139,7 +140,7 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                 add(record, "bad_annotation", f"author+an: {err}; the roster decides instead")
         people = record.persons.get("author") or record.persons.get("editor") or []
         owner_found = False
-        highlights = highlighted(record.get("author+an" if record.persons.get("author") else "editor+an"))
+        highlights = highlighted(get("author+an" if record.persons.get("author") else "editor+an", ""))
         for position, person in enumerate(people, start=1):
             key = NameKey.from_person(person)
             if cfg.owner.is_owner(key) or position in highlights:
@@ -153,7 +154,7 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
                     f"given; say which with author+an = {{{position}=<role>}}")
         if people and not owner_found:  # the editor of the book a chapter is in: the owner's work too
             owner_found = any(cfg.owner.is_owner(NameKey.from_person(p)) for p in record.persons.get("editor", []))
-        if people and not owner_found and not record.get("contribution"):
+        if people and not owner_found and not get("contribution", ""):
             like = [str(p) for p in people if any(partly_same(k, NameKey.from_person(p)) for k in cfg.owner.keys)]
             hint = (f"{like[0]!r} may be you: add it to cv_owner_aliases in conf.py; otherwise " if like else "")
             if str(people[-1]).strip().lower() == "others":  # INSPIRE's "cite all" stops after the first author
@@ -163,7 +164,7 @@ def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
             else:
                 add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
                     "contribution = {Contributing author} field if that is right")
-        if not people and not record.persons.get("holder") and not record.get("contribution"):
+        if not people and not record.persons.get("holder") and not get("contribution", ""):
             # Crossref's record of a proceedings paper without authors (mschauer/mschauer.github.io, doi.bib)
             add(record, "owner_absent", "has no author and no editor, so nothing says it is your work; add "
                 "author = {...} (and the owner among them)")

@@ -70,9 +70,10 @@ def work_text(item: dict[str, Any], roles: tuple[tuple[int, str, str], ...]) -> 
 
 
 def place(text: str, url: str, person_id: str) -> str:
-    """A work made by ``work_text`` at its address on the page."""
-    return text.replace(URL_MARK, _inside(url)).replace(PERSON_MARK, _inside(person_id))
+    """A work made by ``work_text`` at its address on the page (both already ``inside``)."""
+    return text.replace(URL_MARK, url).replace(PERSON_MARK, person_id)
 
 
-def _inside(value: str) -> str:
+def inside(value: str) -> str:
+    """A value as it stands inside a JSON string of ``dumps``."""
     return dumps(value)[1:-1]

@@ -321,7 +321,7 @@ def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     Its problems are said on every build, once: a cached build that reads nothing says them
     too, so ``-W`` fails until they are fixed.
     """
-    store, rebuilt = load_fresh(env)
+    store, rebuilt = load_fresh(env, reread=True)
     if not rebuilt:
         warn_problems(store)
 

@@ -29,7 +29,7 @@ from sphinx.util import texescape
 
 from ..core.files import PACKAGE
 from ..output.formats import Pub
-from ..output.jsonld import dumps, place
+from ..output.jsonld import dumps, inside, place
 from .collector import doc_state
 from .config import _ORCID, _SCHOLAR, cv_config
 from .directives import page_of, split_pages_of
@@ -278,6 +278,7 @@ def json_ld_pieces(app: Sphinx, url: str, text: str) -> Iterator[str]:
     if config.language:
         page["inLanguage"] = config.language
     works: list[tuple[Pub, str]] = []
+    bases: dict[str, str] = {}
     if placed_groups(app.env):
         found = facts(app.env)
         docs = {name: doc for doc, names in getattr(app.env, "cv_placements", {}).items() for name in names}
@@ -288,11 +289,14 @@ def json_ld_pieces(app: Sphinx, url: str, text: str) -> Iterator[str]:
         for pub in pubs:
             doc = page_of(split, pub.group, pub.number) or docs.get(pub.group, config.root_doc)
             base = page_url(app, doc) if url else app.builder.get_relative_uri(config.root_doc, doc)
-            works.append((pub, f"{base}#{pub.anchor}"))
+            if base not in bases:
+                bases[base] = inside(base)
+            works.append((pub, f"{bases[base]}#{pub.anchor}"))  # an anchor needs no escaping (links.anchor)
     head = dumps({"@context": "https://schema.org", "@graph": [page, entity]})
     yield f'<script type="application/ld+json">{head[:-2]}'
+    owner_ref = inside(person_id)
     for pub, address in works:  # the works after the Person, in the graph
-        yield "," + place(pub.ld, address, person_id)
+        yield "," + place(pub.ld, address, owner_ref)
     yield f"{head[-2:]}</script>\n"
 
 

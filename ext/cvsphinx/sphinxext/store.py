@@ -187,21 +187,35 @@ def load(env: BuildEnvironment) -> Store:
     return load_fresh(env)[0]
 
 
+# the .bib files' signature as the build's reading found them (``load_fresh(..., reread=True)``, before reading
+# starts), until the build ends (``forget_signatures``): the lists are asked for 40 times in a build of 5,000
+# entries, and hashing 2 MB each time took 0.07 s
+_SIGNATURES: dict[str, tuple] = {}
+
+
+def forget_signatures() -> None:
+    _SIGNATURES.clear()
+
+
 def warn_problems(store: Store) -> None:
     for problem in store.problems:
         warn_at(problem.path, problem.line, problem.message, problem.subtype)
 
 
-def load_fresh(env: BuildEnvironment) -> tuple[Store, bool]:
+def load_fresh(env: BuildEnvironment, reread: bool = False) -> tuple[Store, bool]:
     """The current lists (from memory, the file, or the .bib files), and whether they were just rebuilt.
 
     A rebuild warns about every problem it found.  What is loaded or made lives until the build ends, so it is
     held out of the cycle collector's walks (``core/lifetime.py``).
     """
     cfg = cv_config(env.config)
-    files = signature(cfg.bibfiles)
     path = _store_path(env)
     key = str(path)
+    files = None if reread else _SIGNATURES.get(key)
+    if files is None:
+        files = signature(cfg.bibfiles)
+        if reread:
+            _SIGNATURES[key] = files
     store = _MEMO.get(key)
     if store is not None and store.signature == files and store.config_digest == cfg.digest:
         return store, False

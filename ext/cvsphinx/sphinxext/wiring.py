@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .._version import __version__
 from ..core.lifetime import release
-from . import accepted, config, directives, exports, i18n, meta, output, pages, report, streamed, tailor
+from . import accepted, config, directives, exports, i18n, meta, output, pages, report, store, streamed, tailor
 from .collector import CVCollector
 from .freshness import Freshness
 from .ledger import Ledger, install_ledger
@@ -33,6 +33,7 @@ CHECKS = (directives.check_placements, tailor.check_sections)
 
 def release_held(app: Sphinx, exception: BaseException | None) -> None:
     release()
+    store.forget_signatures()  # the next build reads the .bib files' signature again
 
 
 def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
