@@ -121,3 +121,35 @@ def test_a_parent_edit_reaches_its_child(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("Proceedings One", "Proceedings Two"), encoding="utf-8")
     records, _ = read_files([str(path)], cache=_again(cache))
     assert {r.key: r.get("booktitle") for r in records}["c"] == "Proceedings Two"
+
+
+@pytest.mark.parametrize("source", [p for p in REAL if p.is_file()], ids=lambda p: p.name)
+def test_checks_that_reuse_the_last_reading_say_what_fresh_ones_say(tmp_path: Path, source: Path) -> None:
+    """Each entry's own findings are kept by its digest and the configuration's; what involves several entries (a
+    DOI twice, a roster person nobody matches, one habit in many entries) is worked out every time."""
+    from cvsphinx.core.checks import check_records
+    from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+    from cvsphinx.core.settings import CVConfig
+
+    roster = build_roster([{"name": "Smith, John", "roles": {"student": "2000–present"}},
+                           {"name": "Nobody, Never", "roles": {"student": "2000–present"}}], build_roles(DEFAULT_ROLES))
+    cfg = CVConfig(build_owner("Liu, Lin"), roster, [], [], "", "conf.py", digest="one")
+    path = tmp_path / "refs.bib"
+    shutil.copyfile(source, path)
+
+    def checked(cache: RecordCache | None, cfg: CVConfig = cfg) -> list[str]:
+        records, _ = read_files([str(path)], cache=cache)
+        return [repr(p) for p in check_records(records, cfg, cache.checks if cache is not None else None)]
+
+    first = RecordCache()
+    assert checked(first) == checked(None)
+    assert first.checks.new
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    at = text.find("title")  # an entry edited, lines added above all: every line number moves
+    edited = "% one line\n" + text[:at] + "doi = {10.1000/xyz}, title = {Edited}, " + text[at:] if at >= 0 else text
+    path.write_text(edited + "\n@article{again, title = {T}, journal = {J}, year = 2001, doi = {10.1000/XYZ}}\n",
+                    encoding="utf-8", errors="surrogateescape")
+    second = _again(first)
+    assert checked(second) == checked(None)
+    other = CVConfig(build_owner("Knuth, Donald E."), roster, [], [], "", "conf.py", digest="two")  # checked again
+    assert checked(_again(second), other) == checked(None, other)

@@ -73,7 +73,7 @@ def _build_catalog(cfg: CVConfig, files: tuple, cache: RecordCache | None) -> Ca
         problems.append(Problem(
             "two_groups", f"entry {record.key!r} matches the groups {', '.join(names)}; it is shown once, in "
             f"{names[0]!r}; make the selectors in cv_publication_groups exclusive", record.path, record.line, record.key))
-    problems.extend(check_records(records, cfg))
+    problems.extend(check_records(records, cfg, cache.checks if cache is not None else None))
     return Catalog(records, assignment, problems)
 
 

@@ -12,7 +12,7 @@ from .identifiers import arxiv_base, doi_of, safe_url, url_value
 from .latex_tables import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
 from .people import NameKey, highlighted, parse_annotation, partly_same
-from .records import BIBTEX_NAMES, Record
+from .records import BIBTEX_NAMES, Memo, Record
 
 if TYPE_CHECKING:
     from .settings import CVConfig
@@ -74,108 +74,131 @@ def _latex_problems(records: list[Record]) -> list[Problem]:
     return problems
 
 
-def check_records(records: list[Record], cfg: CVConfig) -> list[Problem]:
+def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
+           ) -> tuple[list[tuple[str, str]], str | None, tuple[int, ...]]:
+    """The problems of one entry by itself, as (subtype, message); its DOI, to find repeats; the roster people
+    among its authors (by their place in the roster)."""
+    own: list[tuple[str, str]] = []
+    matched: set[int] = set()
+
+    def add(_record: Record, subtype: str, message: str) -> None:
+        own.append((subtype, f"entry {record.key!r}: {message}"))
+
+    get = record.fields.get  # the names below are biblatex's own, as the fields hold them (Record.get)
+    for text in record.problems:
+        add(record, "bib_field", text)
+    # an entry already warned about while it was read (an undefined @string, a repeated field)
+    # gets that one warning, not a second one for the field it left empty
+    if not record.read_errors and not record.problems:
+        own.extend((p.subtype, p.message) for p in _missing_fields(record))
+    by_field: dict[str, list[str]] = {}
+    for field_name, char in record.bad_chars:
+        by_field.setdefault(field_name, []).append(describe_char(char))
+    for field_name, chars in by_field.items():
+        add(record, "bad_char", f"field {field_name!r} holds control characters ({', '.join(chars)}), "
+            "often pasted from a PDF; they were removed; delete them from the .bib file")
+    year = get("year", "")
+    if year and not re.fullmatch(r"\s*\d{4}\s*", year):
+        add(record, "bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
+    doi_text = get("doi", "")
+    doi = None
+    if doi_text:
+        doi = doi_of(doi_text)
+        if doi is None:
+            add(record, "bad_doi", f"doi {doi_text!r} is not of the form 10.NNNN/suffix; it is shown as text")
+    url = get("url", "")
+    if url and safe_url(url_value(url)) is None:
+        addresses = re.findall(r"(?:https?|ftp)://\S+", url)
+        if len(addresses) > 1:  # Mendeley writes every address it has, space-separated, in one url field
+            add(record, "bad_url", f"url holds {len(addresses)} addresses ({', '.join(addresses)}); it is not "
+                "linked: keep one in url (the others can go in a note)")
+        else:
+            add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is not linked")
+    for name, _label in LINK_FIELDS:
+        value = get(name, "")
+        if value and local_path(value):
+            # "/papers/x.pdf" is most often a path on the owner's old web site (al-folio, Jekyll), not a file here
+            add(record, "bad_url", f"field {name!r} holds a path, not a web address ({value.strip()!r}): a file on "
+                "your own computer, or a path from the root of another web site; it is not linked; give the full "
+                "web address (https://…), or a path relative to the page for a file kept beside it "
+                "(html_extra_path)")
+    annotation = get("author+an", "")
+    if annotation:
+        try:
+            parse_annotation(annotation, cfg.roster.roles)
+        except ValueError as err:
+            add(record, "bad_annotation", f"author+an: {err}; the roster decides instead")
+    people = record.persons.get("author") or record.persons.get("editor") or []
+    owner_found = False
+    highlights = highlighted(get("author+an" if record.persons.get("author") else "editor+an", ""))
+    for position, person in enumerate(people, start=1):
+        key = NameKey.from_person(person)
+        if cfg.owner.is_owner(key) or position in highlights:
+            owner_found = True
+        found = cfg.roster.find(key)
+        for person_found in found:
+            matched.add(roster_index[id(person_found)])
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            add(record, "ambiguous_person", f"author {str(person)!r} could be any of {names}; no marker is "
+                f"given; say which with author+an = {{{position}=<role>}}")
+    if people and not owner_found:  # the editor of the book a chapter is in: the owner's work too
+        owner_found = any(cfg.owner.is_owner(NameKey.from_person(p)) for p in record.persons.get("editor", []))
+    if people and not owner_found and not get("contribution", ""):
+        like = [str(p) for p in people if any(partly_same(k, NameKey.from_person(p)) for k in cfg.owner.keys)]
+        hint = (f"{like[0]!r} may be you: add it to cv_owner_aliases in conf.py; otherwise " if like else "")
+        if str(people[-1]).strip().lower() == "others":  # INSPIRE's "cite all" stops after the first author
+            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors it names: the list ends "
+                "with 'and others', so the names after it are not in the file; write the whole author list "
+                "(the publisher's or the database's full record has it), or add a contribution = {...} field")
+        else:
+            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
+                "contribution = {Contributing author} field if that is right")
+    if not people and not record.persons.get("holder") and not get("contribution", ""):
+        # Crossref's record of a proceedings paper without authors (mschauer/mschauer.github.io, doi.bib)
+        add(record, "owner_absent", "has no author and no editor, so nothing says it is your work; add "
+            "author = {...} (and the owner among them)")
+    return own, doi, tuple(sorted(matched))
+
+
+def check_records(records: list[Record], cfg: CVConfig, memo: Memo | None = None) -> list[Problem]:
+    """Every problem of the records, alone and together.  ``memo``: what each entry alone gave the last time, by
+    its digest and the configuration (a one-entry edit of 5,000 entries checks one)."""
     problems: list[Problem] = _latex_problems(records)
-
-    def add(record: Record, subtype: str, message: str) -> None:
-        problems.append(Problem(subtype, f"entry {record.key!r}: {message}", record.path, record.line, record.key))
-
+    roster_index = {id(person): i for i, person in enumerate(cfg.roster.people)}
     dois: dict[str, Record] = {}
     matched_people: set[int] = set()
     # one exporter's habit repeated in every entry (ORCID's @conference with its venue in journal: 69 entries) is
     # one warning at its first entry, with how many more there are, not 69 lines
     alike: dict[tuple[str, str, str], list[Record]] = {}
     for record in records:
-        get = record.fields.get  # the names below are biblatex's own, as the fields hold them (Record.get)
-        for text in record.problems:
-            add(record, "bib_field", text)
+        key = "!" + record.digest + cfg.digest if memo is not None and record.digest and not record.preprint_doi else ""
+        found = memo.old.get(key) if key else None
+        if found is None:
+            found = _alone(record, cfg, roster_index)
+        if key:
+            memo.new[key] = found
+        own, doi, matched = found
+        problems.extend(Problem(subtype, text, record.path, record.line, record.key) for subtype, text in own)
+        matched_people.update(matched)
         for subtype, text in record.advice:
             alike.setdefault((record.path, subtype, text), []).append(record)
-        # an entry already warned about while it was read (an undefined @string, a repeated field)
-        # gets that one warning, not a second one for the field it left empty
-        if not record.read_errors and not record.problems:
-            problems.extend(_missing_fields(record))
-        by_field: dict[str, list[str]] = {}
-        for field_name, char in record.bad_chars:
-            by_field.setdefault(field_name, []).append(describe_char(char))
-        for field_name, chars in by_field.items():
-            add(record, "bad_char", f"field {field_name!r} holds control characters ({', '.join(chars)}), "
-                "often pasted from a PDF; they were removed; delete them from the .bib file")
-        year = get("year", "")
-        if year and not re.fullmatch(r"\s*\d{4}\s*", year):
-            add(record, "bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
-        doi_text = get("doi", "")
-        if doi_text:
-            doi = doi_of(doi_text)
-            if doi is None:
-                add(record, "bad_doi", f"doi {doi_text!r} is not of the form 10.NNNN/suffix; it is shown as text")
+        if doi:
+            first = dois.get(doi.lower())
+            if first is not None:
+                problems.append(Problem("duplicate_doi", f"entry {record.key!r}: has the same doi {doi} as "
+                                        f"{first.key!r} (line {first.line}); is it the same paper twice?",
+                                        record.path, record.line, record.key))
             else:
-                first = dois.get(doi.lower())
-                if first is not None:
-                    add(record, "duplicate_doi", f"has the same doi {doi} as {first.key!r} (line {first.line}); "
-                        "is it the same paper twice?")
-                else:
-                    dois[doi.lower()] = record
-        url = get("url", "")
-        if url and safe_url(url_value(url)) is None:
-            addresses = re.findall(r"(?:https?|ftp)://\S+", url)
-            if len(addresses) > 1:  # Mendeley writes every address it has, space-separated, in one url field
-                add(record, "bad_url", f"url holds {len(addresses)} addresses ({', '.join(addresses)}); it is not "
-                    "linked: keep one in url (the others can go in a note)")
-            else:
-                add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is not linked")
-        for name, _label in LINK_FIELDS:
-            value = get(name, "")
-            if value and local_path(value):
-                # "/papers/x.pdf" is most often a path on the owner's old web site (al-folio, Jekyll), not a file here
-                add(record, "bad_url", f"field {name!r} holds a path, not a web address ({value.strip()!r}): a file on "
-                    "your own computer, or a path from the root of another web site; it is not linked; give the full "
-                    "web address (https://…), or a path relative to the page for a file kept beside it "
-                    "(html_extra_path)")
-        annotation = get("author+an", "")
-        if annotation:
-            try:
-                parse_annotation(annotation, cfg.roster.roles)
-            except ValueError as err:
-                add(record, "bad_annotation", f"author+an: {err}; the roster decides instead")
-        people = record.persons.get("author") or record.persons.get("editor") or []
-        owner_found = False
-        highlights = highlighted(get("author+an" if record.persons.get("author") else "editor+an", ""))
-        for position, person in enumerate(people, start=1):
-            key = NameKey.from_person(person)
-            if cfg.owner.is_owner(key) or position in highlights:
-                owner_found = True
-            found = cfg.roster.find(key)
-            for person_found in found:
-                matched_people.add(id(person_found))
-            if len(found) > 1:
-                names = ", ".join(p.name for p in found)
-                add(record, "ambiguous_person", f"author {str(person)!r} could be any of {names}; no marker is "
-                    f"given; say which with author+an = {{{position}=<role>}}")
-        if people and not owner_found:  # the editor of the book a chapter is in: the owner's work too
-            owner_found = any(cfg.owner.is_owner(NameKey.from_person(p)) for p in record.persons.get("editor", []))
-        if people and not owner_found and not get("contribution", ""):
-            like = [str(p) for p in people if any(partly_same(k, NameKey.from_person(p)) for k in cfg.owner.keys)]
-            hint = (f"{like[0]!r} may be you: add it to cv_owner_aliases in conf.py; otherwise " if like else "")
-            if str(people[-1]).strip().lower() == "others":  # INSPIRE's "cite all" stops after the first author
-                add(record, "owner_absent", f"{cfg.owner.name} is not among the authors it names: the list ends "
-                    "with 'and others', so the names after it are not in the file; write the whole author list "
-                    "(the publisher's or the database's full record has it), or add a contribution = {...} field")
-            else:
-                add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
-                    "contribution = {Contributing author} field if that is right")
-        if not people and not record.persons.get("holder") and not get("contribution", ""):
-            # Crossref's record of a proceedings paper without authors (mschauer/mschauer.github.io, doi.bib)
-            add(record, "owner_absent", "has no author and no editor, so nothing says it is your work; add "
-                "author = {...} (and the owner among them)")
+                dois[doi.lower()] = record
     for (_path, subtype, text), same in alike.items():
         if len(same) == 1:
-            add(same[0], subtype, text)
+            problems.append(Problem(subtype, f"entry {same[0].key!r}: {text}", same[0].path, same[0].line, same[0].key))
             continue
         others = ", ".join(repr(r.key) for r in same[1:4]) + (", …" if len(same) > 4 else "")
         problems.append(Problem(subtype, f"entry {same[0].key!r} and {len(same) - 1} more in this file ({others}): "
                                 f"{text}", same[0].path, same[0].line, same[0].key))
-    unmatched = [p for p in cfg.roster.people if p.expect_papers and id(p) not in matched_people]
+    unmatched = [p for i, p in enumerate(cfg.roster.people) if p.expect_papers and i not in matched_people]
     roster = assignments(cfg.confpath).get("cv_roster") if unmatched else None
     for person in unmatched:  # at the person's own line of cv_roster when conf.py writes the list out
         line = line_of(roster, str(person.index)) if person.index is not None else None

@@ -160,6 +160,14 @@ class Record:
         return self.date.year if self.date else None
 
 
+@dataclass
+class Memo:
+    """Results by what they were made from: those of the last reading (``old``), and this reading's (``new``)."""
+
+    old: dict = field(default_factory=dict)
+    new: dict = field(default_factory=dict)
+
+
 class RecordCache:
     """Records made before, by what they were made from: a one-entry edit of a 5,000-entry file decodes one
     entry, not 5,000 (2.5 s of a 4 s rebuild).  ``old`` comes from the catalog's saved store; ``new`` holds
@@ -169,15 +177,20 @@ class RecordCache:
         old = old or {}
         self.old: dict[str, Record] = {}
         # an entry's text (its ``chunk``, key and the macros) -> what its record was made from: the record found
-        # without resolving and hashing its fields (keys begin with "=", a made-from digest never does)
+        # without resolving and hashing its fields (keys begin with "=", the checks' with "!", a made-from digest
+        # with neither)
         self.index_old: dict[str, str] = {}
         # the reader's entries, by the digest of their text (bibfile.read_bib's ``known`` and ``found``)
         self.chunks_old: dict[bytes, tuple] = {}
+        # what each entry alone gave the checks (checks.check_records), by its digest and the configuration's
+        self.checks = Memo()
         for key, value in old.items():
             if isinstance(key, bytes):
                 self.chunks_old[key] = value
             elif key.startswith("="):
                 self.index_old[key] = value
+            elif key.startswith("!"):
+                self.checks.old[key] = value
             else:
                 self.old[key] = value
         self.new: dict[str, Record] = {}
@@ -185,8 +198,8 @@ class RecordCache:
         self.chunks_new: dict[bytes, tuple] = {}
 
     def saved(self) -> dict[str | bytes, Any]:
-        """What the next reading reuses: this reading's records, entries and index, in one file."""
-        return {**self.new, **self.index_new, **self.chunks_new}
+        """What the next reading reuses: this reading's records, entries, index and checks, in one file."""
+        return {**self.new, **self.index_new, **self.chunks_new, **self.checks.new}
 
 
 @lru_cache(maxsize=1)
