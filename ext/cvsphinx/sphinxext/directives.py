@@ -323,7 +323,7 @@ def preload(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """
     store, rebuilt = load_fresh(env, reread=True)
     if not rebuilt:
-        warn_problems(store)
+        warn_problems(store, env.config.suppress_warnings)
 
 
 def _starter_text(path: str, text: str) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from sphinx.util.logging import is_suppressed_warning
+
 from .._version import __version__
 from ..core.bibfile import Problem
 from ..core.catalog import build_catalog, signature
@@ -35,6 +37,8 @@ from .render import Rendered, render
 from .warnings_ import Subtype, logger, warn_at
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sphinx.environment import BuildEnvironment
 
 STORE_VERSION = 15  # 14: the records written in pieces; 15: and the entries read, by their text
@@ -197,9 +201,16 @@ def forget_signatures() -> None:
     _SIGNATURES.clear()
 
 
-def warn_problems(store: Store) -> None:
+def warn_problems(store: Store, suppressed: Sequence[str] = ()) -> None:
+    """Every problem, except those ``suppress_warnings`` silences: those are not sent through Sphinx's logging
+    at all (TUGboat's 4,949, silenced, took 0.6 s of every build)."""
+    silent: dict[str, bool] = {}
     for problem in store.problems:
-        warn_at(problem.path, problem.line, problem.message, problem.subtype)
+        quiet = silent.get(problem.subtype)
+        if quiet is None:
+            quiet = silent[problem.subtype] = is_suppressed_warning("cv", problem.subtype, suppressed)
+        if not quiet:
+            warn_at(problem.path, problem.line, problem.message, problem.subtype)
 
 
 def load_fresh(env: BuildEnvironment, reread: bool = False) -> tuple[Store, bool]:
@@ -240,7 +251,7 @@ def _load_or_build(env: BuildEnvironment, cfg: CVConfig, files: tuple, path: Pat
     base = _read_store(records_path, dict) if store is not None else None
     cache = RecordCache(_with_added(records_path, base))
     store = build_store(cfg, files, store, env.config.latex_engine, cache)
-    warn_problems(store)
+    warn_problems(store, env.config.suppress_warnings)
     _write_store(path, store, quiet=unopened)
     _save_records(records_path, cache.saved(), base)
     return store, True
