@@ -673,6 +673,23 @@ def targets(results: list[Measured], size: int | None) -> list[tuple[str, str, s
         s = stock.peak("full") if stock else None
         checks.append((f"{size} entries: peak memory (full build) ≤ stock", f"{fmt(o, 1)} MB vs {fmt(s, 1)} MB",
                        verdict(None if o is None or s is None else o <= s)))
+    # issue 18: a one-entry edit in 1.5 s, 150 MB, a full build at 0.2x stock: 5,000 generated entries and TUGboat
+    for name, label in ((f"gen-{size}", f"{size} entries") if size == 5000 else (None, None), ("tugboat", "TUGboat")):
+        ours, stock = by.get((name, "ours")), by.get((name, "stock"))
+        if ours is None:
+            continue
+        o = ours.median("bib")
+        reflected = all(r.reflected for r in ours.runs.get("bib", []))
+        checks.append((f"{label}: one-entry .bib edit ≤ 1.5 s", f"{fmt(o)} s" + ("" if reflected else " (edit not in output)"),
+                       verdict(None if o is None else (o <= 1.5 and reflected))))
+        peaks = [p for p in (ours.peak("full"), ours.peak("bib")) if p is not None]
+        checks.append((f"{label}: peak memory (full build, .bib edit) ≤ 150 MB",
+                       " / ".join(f"{fmt(p, 1)} MB" for p in peaks) or "—",
+                       verdict(None if not peaks else max(peaks) <= 150)))
+        o = ours.median("full")
+        s = stock.median("full") if stock else None
+        checks.append((f"{label}: full HTML ≤ 0.2× stock", f"{fmt(o)} s vs {fmt(s)} s ({fmt(o / s, 3) if o and s else '—'}×)",
+                       verdict(None if o is None or s is None else o <= 0.2 * s)))
     seed = by.get(("seed-cv", "ours"))
     o = seed.median("full") if seed else None
     checks.append(("seed CV: full HTML ≤ 2.5 s", f"{fmt(o)} s", verdict(None if o is None else o <= 2.5)))
