@@ -186,20 +186,33 @@ class RecordCache:
         self.checks = Memo()
         for key, value in old.items():
             if isinstance(key, bytes):
-                self.chunks_old[key] = value
+                self.chunks_old[key] = value  # made whole below, once the records are in
             elif key.startswith("="):
                 self.index_old[key] = value
             elif key.startswith("!"):
                 self.checks.old[key] = value
             else:
                 self.old[key] = value
+        # an entry kept as (key, the made-from digest of its record, length): its fields are the record's
+        # ``written``, not kept twice (6.5 MB of 5,000 entries' fields)
+        for chunk, (key, fields, length) in self.chunks_old.items():
+            if isinstance(fields, str):
+                record = self.old.get(fields)
+                self.chunks_old[chunk] = (key, record.written, length) if record is not None else None
+        self.chunks_old = {chunk: entry for chunk, entry in self.chunks_old.items() if entry is not None}
         self.new: dict[str, Record] = {}
         self.index_new: dict[str, str] = {}
         self.chunks_new: dict[bytes, tuple] = {}
+        self.made_of_chunk: dict[bytes, str] = {}  # an entry's chunk -> what its record was made from
 
     def saved(self) -> dict[str | bytes, Any]:
         """What the next reading reuses: this reading's records, entries, index and checks, in one file."""
-        return {**self.new, **self.index_new, **self.chunks_new, **self.checks.new}
+        chunks = {}
+        for chunk, (key, fields, length) in self.chunks_new.items():
+            made = self.made_of_chunk.get(chunk)
+            chunks[chunk] = (key, made, length) if made in self.new and self.new[made].written == fields else (
+                key, fields, length)
+        return {**self.new, **self.index_new, **chunks, **self.checks.new}
 
 
 @lru_cache(maxsize=1)
@@ -251,6 +264,7 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
             if found is not None:
                 cache.new[known] = found
                 cache.index_new[text_key] = known
+                cache.made_of_chunk[entry.chunk] = known
                 record = _moved(found, entry)
                 everything.setdefault(entry.key.lower(), record)
                 if entry.type not in NOT_PUBLICATIONS:
@@ -260,6 +274,7 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
         made_from = _made_from(entry, fields, notes, macros_key)
         if text_key:
             cache.index_new[text_key] = made_from
+            cache.made_of_chunk[entry.chunk] = made_from
         if cache is None:
             record = _record(entry, fields, notes, macros, journal_names, made_from)
         else:

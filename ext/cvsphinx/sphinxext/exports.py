@@ -36,7 +36,6 @@ from ..core.forks import map_in_forks
 from ..core.groups import Group
 from ..core.labels import N_
 from ..core.lifetime import few_collections, hold, loading
-from ..core.records import Record
 from ..core.settings import CVConfig
 from ..output.formats import Pub, bib_file, bibtex_entry, csl_json
 from ..styles.cslitem import OWNER, csl_item, head_roles
@@ -57,6 +56,7 @@ FACTS_VERSION = 5  # 2: COinS made when a page is written, not kept; 3: each Pub
 BIB_NAME = "publications.bib"
 JSON_NAME = "publications.json"
 STAMP_NAME = ".cvsphinx-exports.json"
+INDEX_NAME = "cvsphinx-exports-index.pickle"  # beside the facts: their key, each entry's place and digest, the charts
 WEB_BUILDERS = ("html", "dirhtml", "singlehtml")  # not epub, whose reader has no use for them
 @dataclass
 class Facts:
@@ -79,7 +79,11 @@ def _facts_path(env: BuildEnvironment) -> Path:
 
 
 def facts(env: BuildEnvironment) -> Facts:
-    """The facts for the current bibliography: from memory, from the pickle, or derived again."""
+    """The facts for the current bibliography: from memory, from the pickle, or made again for what changed.
+
+    What changed is known from the last facts' index (their key and each entry's place and digest), so the new
+    entries' facts are made while the records are in memory, and the records are let go before the last facts
+    are loaded: the two are never held at once (a one-entry edit of 5,000 entries peaked 10 MB higher)."""
     cfg = cv_config(env.config)
     store = load(env)
     key = (store.signature, store.config_digest, FACTS_VERSION, __version__)
@@ -88,14 +92,10 @@ def facts(env: BuildEnvironment) -> Facts:
     if found is not None and found.key == key:
         return found
     with few_collections():
+        index = _read(path.with_name(INDEX_NAME), tuple)
+        found = _read(path) if index is not None and index[0] == key else None
         if found is None or found.key != key:
-            found = _read(path)
-        if found is None or found.key != key:
-            charts = found.charts if found is not None else {}
-            # the same configuration: the facts of every entry that is as it was, at the same place, are kept
-            before = ([p for pubs in found.groups.values() for p in pubs]
-                      if found is not None and found.key[1:] == key[1:] else [])
-            found = _derive(cfg, store, key, charts, before)
+            found = _renew(cfg, store, key, index, path)
             save(env, found)
     _MEMO[str(path)] = found
     hold()  # lives until the build ends (core/lifetime.py)
@@ -103,46 +103,76 @@ def facts(env: BuildEnvironment) -> Facts:
 
 
 def save(env: BuildEnvironment, built: Facts) -> None:
+    """The facts, then their index (``facts``): an index never names facts that were not written before it."""
     path = _facts_path(env)
     # only a cache; the bibliography's own cache beside it says when the folder cannot be written
     with contextlib.suppress(OSError), open_atomic(path) as handle:  # pickled as it goes: never held whole in memory
         pickle.dump(built, handle, pickle.HIGHEST_PROTOCOL)
+    index = (built.key, {_pub_key(p) for p in built.pubs()}, built.charts)
+    with contextlib.suppress(OSError), open_atomic(path.with_name(INDEX_NAME)) as handle:
+        pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
 
 
-def _read(path: Path) -> Facts | None:
+def _read(path: Path, kind: type = Facts) -> Any:
     try:
         with open(path, "rb") as handle, loading():
             found = pickle.load(handle)
     except Exception:  # missing, damaged or from another version: derived again, nothing to report
         return None
+    if kind is tuple:
+        return found if isinstance(found, tuple) and len(found) == 3 and found[0][2:3] == (FACTS_VERSION,) else None
     return found if isinstance(found, Facts) and found.version == FACTS_VERSION else None
 
 
-def _derive(cfg: CVConfig, store: Any, key: tuple, charts: dict[str, Any], before: list[Pub] | None = None) -> Facts:
-    records = build_catalog(cfg).records  # as the lists show them (a merged preprint too); problems said there
-    by_key = {r.key: r for r in records}
-    kept = {(p.key, p.group, p.number, p.anchor, p.made_from): p for p in before or ()}
+def _pub_key(pub: Pub) -> tuple:
+    return (pub.key, pub.group, pub.number, pub.anchor, pub.made_from)
+
+
+def _renew(cfg: CVConfig, store: Any, key: tuple, index: tuple | None, path: Path) -> Facts:
+    """Facts for every shown entry: those of the last facts where an entry is as it was at the same place (the
+    same configuration), the rest made from the records."""
     labels = {k: r.label for k, r in cfg.roster.roles.items()}
     titles = {g.name: g.shown_title for g in cfg.groups}
-    jobs = [(group, store.starts[group.name] + offset, item.anchor, by_key[item.key]) for group in cfg.groups
-            for offset, item in enumerate(store.groups.get(group.name, [])) if item.key in by_key]
+    jobs = [(group, store.starts[group.name] + offset, item) for group in cfg.groups
+            for offset, item in enumerate(store.groups.get(group.name, []))]
 
-    def pub(job: tuple[Group, int, str, Record]) -> Pub:
-        group, number, anchor, record = job
+    def job_key(job: tuple[Group, int, Any]) -> tuple:
+        group, number, item = job
+        return (item.key, group.name, number, item.anchor, item.digest)
+
+    same = index is not None and index[0][1:] == key[1:]
+    known = index[1] if same else set()
+    made = _made(cfg, [job for job in jobs if job_key(job) not in known], labels, titles)
+    forget_catalog()  # the records are not needed past here: their memory goes to the last facts
+    old = _read(path) if same and len(made) < len(jobs) else None
+    kept = {_pub_key(p): p for p in old.pubs()} if old is not None and old.key[1:] == key[1:] else {}
+    missing = [job for job in jobs if job_key(job) not in made and job_key(job) not in kept]
+    if missing:  # the last facts were not what their index said (a file lost or cut): made again
+        made.update(_made(cfg, missing, labels, titles))
+    groups: dict[str, list[Pub]] = {g.name: [] for g in cfg.groups}
+    for job in jobs:
+        done = made.get(job_key(job)) or kept[job_key(job)]
+        groups[done.group].append(done)
+    return Facts(key, groups, titles, labels, index[2] if index is not None else {})
+
+
+def _made(cfg: CVConfig, jobs: list, labels: dict[str, str], titles: dict[str, str]) -> dict[tuple, Pub]:
+    """The facts of these entries, from their records (the catalog, read again if it was let go)."""
+    if not jobs:
+        return {}
+    by_key = {r.key: r for r in build_catalog(cfg).records}  # as the lists show them (a merged preprint too)
+
+    def pub(job: tuple[Group, int, Any]) -> Pub:
+        group, number, item = job
+        record = by_key[item.key]
         roles = head_roles(record, cfg.owner, cfg.roster, group.markers)
         csl = csl_item(record, roles, labels, group.name, titles[group.name], number)
-        return Pub.made(record.key, group.name, number, anchor, record.year,
+        return Pub.made(record.key, group.name, number, item.anchor, record.year,
                         any(pos == 1 and role == OWNER for pos, role, _ in roles), roles, csl,
                         bibtex_entry(record, roles, cfg.bibtex_fields), record.digest)
 
-    found = [kept.get((record.key, group.name, number, anchor, record.digest)) for group, number, anchor, record in jobs]
-    todo = [job for job, old in zip(jobs, found, strict=True) if old is None]
-    made = iter(map_in_forks(pub, todo))  # an institute's list: one forked process per core
-    groups: dict[str, list[Pub]] = {g.name: [] for g in cfg.groups}
-    for old in found:
-        done = old or next(made)
-        groups[done.group].append(done)
-    return Facts(key, groups, titles, labels, charts)
+    made = map_in_forks(pub, jobs)  # an institute's list: one forked process per core
+    return {_pub_key(p): p for p in made}
 
 
 def coins_html(pubs: list[Pub]) -> str:

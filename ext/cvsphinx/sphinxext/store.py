@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 15  # 14: the records written in pieces; 15: and the entries read, by their text
+STORE_VERSION = 16  # 14: the records written in pieces; 15: and the entries read, by their text; 16: Item.digest
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Item:
     where: str = ""  # "refs.bib:12", for warnings about this entry at output time
     extras: Extras = field(default_factory=Extras)  # links, award and BibTeX shown with the entry on the web page
     year: int | None = None  # where a long list is cut into pages (groups.split_pages)
+    digest: str = ""  # the record's: the exports' facts of an entry as it was are kept (exports.py)
 
 
 @dataclass
@@ -338,7 +339,7 @@ def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_eng
             anchor = link_anchor(record.key)  # unique: keys are (renamed as duplicates otherwise)
             anchors.add(anchor)
             items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}",
-                              beside, record.year))
+                              beside, record.year, record.digest))
             marks_used |= used_marks([record])
         groups[group.name] = items
         starts[group.name] = assignment.numbers[items[0].key] if items else 0
