@@ -319,3 +319,17 @@ def test_huge_field(tmp_path: Path) -> None:
     big = "word " * 100_000
     records, problems = read_bib(write(tmp_path, "@misc{big, title = {T}, note = {" + big + "}, year = 2001}"))
     assert problems == [] and len(records[0].get("note")) == len(big) - 1
+
+
+def test_a_macro_from_an_earlier_file_is_cleaned_where_it_is_used(tmp_path) -> None:
+    """A file without control or invisible characters still gets them removed when a field uses an @string macro
+    of an earlier file that holds them (the reader skips looking for them in a file that has none)."""
+    from cvsphinx.core.catalog import read_files
+
+    first = tmp_path / "a.bib"
+    second = tmp_path / "b.bib"
+    first.write_text("@string{jn = {Jour\x07nal of Gla\u200bciology}}\n", encoding="utf-8")
+    second.write_text("@article{k, author = {Liu, Lin}, title = {T}, journal = jn, year = 2001}\n", encoding="utf-8")
+    (record,), problems = read_files([str(first), str(second)])
+    assert record.get("journal") == "Jour nal of Glaciology"
+    assert record.bad_chars == [("journal", "\x07")]

@@ -136,6 +136,11 @@ class _Scanner:
         self.macros = macros
         self.used_undefined: list[tuple[str, int]] = []
         self._at, self._line = 0, 1  # the last offset asked for, and its line
+        # most files hold neither: each field is then not searched for them (84,000 fields in TUGboat's file)
+        # (nor do the @string macros of the files read before, which its fields may use)
+        carried = "".join(macros.values())
+        self.controls = _CONTROL.search(text) is not None or _CONTROL.search(carried) is not None
+        self.invisible = _INVISIBLE.search(text) is not None or _INVISIBLE.search(carried) is not None
 
     def line(self, offset: int) -> int:
         """Counted from the last offset asked for (the reader goes forward): no index of every line is built
@@ -468,7 +473,7 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
     fields: dict[str, str] = {}
     problems: list[str] = []
     bad_chars: list[tuple[str, str]] = []
-    field_lines: dict[str, int] = {}
+    field_at: dict[str, int] = {}
     while True:
         pos = scanner.skip_ws(pos)
         if text.startswith(close, pos):
@@ -485,7 +490,7 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
             if value is None:
                 value = simple.group(3) if simple.group(3) is not None else simple.group(4)
             pos = simple.end()
-            _add_field(scanner, fields, field_lines, problems, bad_chars, field_name, value, simple.start(1))
+            _add_field(scanner, fields, field_at, problems, bad_chars, field_name, value, simple.start(1))
             continue
         pos = scanner.skip_ws(pos + 1)
         if text.startswith(close, pos):  # a trailing comma
@@ -516,9 +521,9 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
         if runaway is not None and not _continues(text, pos, close):
             raise _EntryError(f"the value of field {field_name!r} (line {scanner.line(value_start)}) runs into the entry "
                               f"on line {scanner.line(runaway.start())}: a closing brace is missing", value_start)
-        _add_field(scanner, fields, field_lines, problems, bad_chars, field_name, value, name.start())
+        _add_field(scanner, fields, field_at, problems, bad_chars, field_name, value, name.start())
     entry = Entry(key, kind, fields, scanner.path, scanner.line(at), index, problems, bad_chars)
-    for name, value in fields.items():
+    for name, value in fields.items() if scanner.invisible else ():
         if _INVISIBLE.search(value):
             fields[name], removed = strip_invisible(value)
             entry.invisible.extend((name, char, pos) for char, pos in removed)
@@ -531,16 +536,16 @@ def _space_name(written: str) -> str:
                         f"(U+{ord(c):04X})" for c in spaces)
 
 
-def _add_field(scanner: _Scanner, fields: dict[str, str], field_lines: dict[str, int], problems: list[str],
+def _add_field(scanner: _Scanner, fields: dict[str, str], field_at: dict[str, int], problems: list[str],
                bad_chars: list[tuple[str, str]], field_name: str, value: str, offset: int) -> None:
-    if _CONTROL.search(value):
+    if scanner.controls and _CONTROL.search(value):
         for char in sorted(set(_CONTROL.findall(value))):
             bad_chars.append((field_name, char))
         value = _CONTROL.sub(" ", value)
     if field_name in fields:
         if private(field_name):  # Scopus repeats funding_details: bookkeeping, never shown
             return
-        problems.append(f"field {field_name!r} appears twice (lines {field_lines[field_name]} and "
+        problems.append(f"field {field_name!r} appears twice (lines {scanner.line(field_at[field_name])} and "
                         f"{scanner.line(offset)}); the first value is kept, delete the other")
         return
     if "\ufffd" in value:  # Scopus's "\ufffdAttitude\ufffd- …" (Sumidu/calerovaldez.com): lost before the file was made
@@ -548,7 +553,7 @@ def _add_field(scanner: _Scanner, fields: dict[str, str], field_lines: dict[str,
                         "could not read a character (the text went through a wrong encoding once); it is shown as "
                         "it is: retype the characters it stands for")
     fields[field_name] = " ".join(value.split())
-    field_lines[field_name] = scanner.line(offset)
+    field_at[field_name] = offset  # its line is counted only if it comes again
 
 
 def _continues(text: str, pos: int, close: str) -> bool:
