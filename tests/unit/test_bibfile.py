@@ -330,6 +330,6 @@ def test_a_macro_from_an_earlier_file_is_cleaned_where_it_is_used(tmp_path) -> N
     second = tmp_path / "b.bib"
     first.write_text("@string{jn = {Jour\x07nal of Gla\u200bciology}}\n", encoding="utf-8")
     second.write_text("@article{k, author = {Liu, Lin}, title = {T}, journal = jn, year = 2001}\n", encoding="utf-8")
-    (record,), problems = read_files([str(first), str(second)])
+    (record,), _ = read_files([str(first), str(second)])
     assert record.get("journal") == "Jour nal of Glaciology"
     assert record.bad_chars == [("journal", "\x07")]
