@@ -59,6 +59,8 @@ def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], wr
         if value is None:
             continue
         plain = value.strip().strip("{}")
+        if len(plain) > 9 and plain.strip("0 \t\n") and not plain[0].isspace():  # longer than "undefined": a value
+            continue
         if _PLACEHOLDER.fullmatch(plain) or (name in _ZERO_FIELDS and _ZERO.fullmatch(plain)) or not plain:
             del fields[name]
             if plain:

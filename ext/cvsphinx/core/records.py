@@ -235,9 +235,13 @@ def _made_from(entry: Entry, fields: Mapping[str, str], notes: list[str], macros
     """Everything ``_record`` reads, but where the entry stands (file, line, position), which it only copies:
     its fields, inherited and as written (the BibTeX shown beside it), and the @preamble macros they may use
     (an edited macro renders its entries again)."""
-    parts = (entry.key, entry.type, sorted(fields.items()), notes, sorted(entry.fields.items()), entry.problems,
-             entry.bad_chars, entry.read_errors, macros_key)
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    rare = repr((entry.key, entry.type, notes, entry.problems, entry.bad_chars, entry.read_errors, macros_key))
+    # each string with its length before it: no two entries write the same text (repr of the fields took a
+    # tenth of making TUGboat's records)
+    resolved = "".join([f"{len(k)}:{k}{len(v)}:{v}" for k, v in sorted(fields.items())])
+    written = "".join([f"{len(k)}:{k}{len(v)}:{v}" for k, v in sorted(entry.fields.items())])
+    text = f"{len(rare)}:{rare}{len(resolved)}:{resolved}{written}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = None,
