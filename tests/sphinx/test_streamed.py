@@ -22,7 +22,7 @@ SKIP_FILL = "import cvsphinx.sphinxext.streamed as s; s.fill_lists = lambda app,
 def build(src: Path, builder: str = "html", *extra: str, prelude: str = "") -> subprocess.CompletedProcess:
     out = src / "_build"
     args = ["-b", builder, "-d", str(out / "doctrees"), "-q", *extra, str(src), str(out / builder)]
-    code = f"import sys; {prelude}from sphinx.cmd.build import main; sys.exit(main({args!r}))"
+    code = f"import sys\n{prelude}\nfrom sphinx.cmd.build import main\nsys.exit(main({args!r}))"
     done = subprocess.run([sys.executable, "-c", code], cwd=src, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(EXT)})
     assert done.returncode == 0, done.stderr
@@ -73,4 +73,20 @@ def test_a_build_that_stops_before_filling_leaves_the_next_one_to_fill(src: Path
     assert any(b"<!--cvsphinx-list " in page for page in pages(src).values())
     build(src)  # nothing changed: no page is written again, but the markers are filled
     assert not pending.exists()
+    assert pages(src) == _inline(src, "html", tmp_path)
+
+
+def test_a_page_that_cannot_be_filled_is_one_warning_and_filled_next_time(src: Path, tmp_path: Path) -> None:
+    """A full disk or a read-only folder while the lists are written into the page: one warning naming the
+    page, no traceback; the note stays, and the next build that can write fills the page."""
+    failing = ("import errno, cvsphinx.sphinxext.streamed as s\n"
+               "def refuse(path):\n"
+               "    raise OSError(errno.ENOSPC, 'No space left on device')\n"
+               "s.open_atomic = refuse\n")
+    done = build(src, prelude=failing)
+    said = [line for line in done.stderr.splitlines() if "[cv.cache]" in line]
+    assert len(said) == 1 and "No space left on device" in said[0] and "index.html" in said[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert (src / "_build" / "doctrees" / "cvsphinx-pending-lists.txt").is_file()
+    build(src)
     assert pages(src) == _inline(src, "html", tmp_path)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.files import open_atomic
+from .warnings_ import logger
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -55,7 +56,14 @@ def fill_lists(app: Sphinx, exception: BaseException | None) -> None:
         return
     docnames = dict.fromkeys(pending.read_text(encoding="utf-8").split())
     for docname in docnames:
-        _fill(app, Path(app.builder.get_outfilename(docname)))  # type: ignore[attr-defined]
+        path = Path(app.builder.get_outfilename(docname))  # type: ignore[attr-defined]
+        try:
+            _fill(app, path)
+        except OSError as err:  # a full disk, a read-only folder: the note stays, and the next build fills the page
+            logger.warning(f"the publication lists could not be written into this page ({err.strerror or err}); "
+                           "it shows none until a build can write it: free some space, or make the folder writable",
+                           location=f"{path}:1", type="cv", subtype="cache")
+            return
     pending.unlink(missing_ok=True)
 
 
