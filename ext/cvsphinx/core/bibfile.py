@@ -23,12 +23,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .braces import group_end
+from .encodings import CONTROL, INVISIBLE, decode_text, space_name, strip_invisible
 from .exporters import private
 
 # BibTeX's identifier characters: anything printable but these.
@@ -45,32 +45,8 @@ _LINE_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE
 _SIMPLE_FIELD = re.compile(
     r"\s*,\s*(" + _IDENT + r")\s*=\s*(?:\{([^{}]*)\}|\"([^\"{}]*)\"|(\d+))\s*")
 _EARLY_CLOSE = re.compile(r"\s*,\s*" + _IDENT + r"\s*=")
-# C0/C1 controls and DEL, except the whitespace BibTeX folds into spaces
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-# Invisible characters that text copied from web pages and PDFs carries: zero-width space, word joiner,
-# byte-order mark, soft hyphen, invisible operators, bidirectional marks and embeddings.  They make two
-# spellings of one name differ, so they are removed; the joiners (U+200C, U+200D) only where they join
-# nothing (Latin, Greek, Cyrillic, CJK), for Persian, Indic scripts and emoji need them.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-def _joins(char: str) -> bool:
-    """A neighbour for which ZWJ/ZWNJ mean something: Hebrew to Myanmar and the Indic scripts, emoji."""
-    code = ord(char)
-    return 0x0590 <= code <= 0x1fff or 0xa800 <= code <= 0xabff or code >= 0x1f000 or 0x2600 <= code <= 0x27bf
-
-
-def strip_invisible(value: str) -> tuple[str, list[tuple[str, int]]]:
-    """The value without invisible characters, and each one removed with its position (from 1)."""
-    removed: list[tuple[str, int]] = []
-    kept: list[str] = []
-    for pos, char in enumerate(value):
-        if _INVISIBLE.fullmatch(char) and not (
-                char in "\u200c\u200d" and any(_joins(c) for c in value[max(pos - 1, 0):pos] + value[pos + 1:pos + 2])):
-            removed.append((char, pos + 1))
-        else:
-            kept.append(char)
-    return "".join(kept), removed
 
 MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
@@ -139,8 +115,8 @@ class _Scanner:
         # most files hold neither: each field is then not searched for them (84,000 fields in TUGboat's file)
         # (nor do the @string macros of the files read before, which its fields may use)
         carried = "".join(macros.values())
-        self.controls = _CONTROL.search(text) is not None or _CONTROL.search(carried) is not None
-        self.invisible = _INVISIBLE.search(text) is not None or _INVISIBLE.search(carried) is not None
+        self.controls = CONTROL.search(text) is not None or CONTROL.search(carried) is not None
+        self.invisible = INVISIBLE.search(text) is not None or INVISIBLE.search(carried) is not None
 
     def line(self, offset: int) -> int:
         """Counted from the last offset asked for (the reader goes forward): no index of every line is built
@@ -214,66 +190,11 @@ def _collapse(value: str) -> str:
     return " ".join(value.split())
 
 
-_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
-    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32LE"), (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32BE"),
-    (b"\xef\xbb\xbf", "utf-8", "UTF-8"), (b"\xff\xfe", "utf-16-le", "UTF-16LE"), (b"\xfe\xff", "utf-16-be", "UTF-16BE"),
-)
-# bytes 0x80-0x9F: C1 controls in Latin-1 (never text), curly quotes, dashes and the euro sign in Windows-1252,
-# which leaves these five undefined
-_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-_C1 = re.compile(rb"[\x80-\x9f]")
-
-
-def _newlines(text: str) -> str:
-    """CR LF (Windows) and a lone CR (old Mac OS) become LF, so line numbers count every line end."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-
-
-def _convert_hint(name: str, path: str) -> str:
-    base = Path(path).name
-    return f"save it as UTF-8 (e.g. iconv -f {name} -t UTF-8 {base} > utf8.bib && mv utf8.bib {base})"
-
-
 def decode(raw: bytes, path: str) -> tuple[str, Problem | None]:
-    """The text of a .bib file whatever its encoding, and one problem that names the encoding if not UTF-8.
-
-    A byte-order mark decides; else UTF-8; else UTF-16 without a mark (every other byte NUL); else
-    Windows-1252 if bytes 0x80-0x9F are all characters of it, Mac OS Roman if the file has old-Mac
-    line ends, and Latin-1 (which reads any byte) otherwise.  Nothing is lost: a byte that still does
-    not decode becomes U+FFFD, and the message says where.
-    """
-    for bom, codec, name in _BOMS:
-        if raw.startswith(bom):
-            text = raw[len(bom):].decode(codec, errors="replace")
-            if "\ufffd" in text:
-                at = text.index("\ufffd")
-                return _newlines(text), Problem(
-                    "bib_unreadable", f"starts with a {name} byte-order mark but is not valid {name} (at character "
-                    f"{at}); damaged text shows as \ufffd; {_convert_hint(name, path)}",
-                    path, _newlines(text[:at]).count("\n") + 1)
-            return _newlines(text), None
-    try:
-        return _newlines(raw.decode("utf-8")), None
-    except UnicodeDecodeError as err:
-        bad = err.start
-    line = _newlines(raw[:bad].decode("latin-1")).count("\n") + 1
-    even, odd = raw[0::2], raw[1::2]
-    if len(raw) >= 4 and (odd.count(0) > len(odd) * 0.3 or even.count(0) > len(even) * 0.3):
-        codec, name = ("utf-16-le", "UTF-16LE") if odd.count(0) >= even.count(0) else ("utf-16-be", "UTF-16BE")
-        text = raw.decode(codec, errors="replace")
-        return _newlines(text), Problem(
-            "bib_unreadable", f"is {name} text without a byte-order mark (every other byte is 0); it was read as "
-            f"{name}; {_convert_hint(name, path)}", path, 1)
-    high = set(_C1.findall(raw))
-    if b"\r" in raw and b"\n" not in raw:
-        codec, name, why = "mac_roman", "MACINTOSH", "Mac OS Roman (its lines end as on old Macs)"
-    elif high and not any(b[0] in _CP1252_UNDEFINED for b in high):
-        codec, name, why = "cp1252", "WINDOWS-1252", "Windows-1252 (bytes 0x80-0x9F are its quotes and dashes)"
-    else:
-        codec, name, why = "latin-1", "LATIN1", "Latin-1"
-    return _newlines(raw.decode(codec)), Problem(
-        "bib_unreadable", f"is not UTF-8 (byte {bad}, {raw[bad]:#04x}, on line {line} is not valid UTF-8); it was read as "
-        f"{why}: check its accented letters and quotes, and {_convert_hint(name, path)}", path, line)
+    """The text of a .bib file whatever its encoding (``encodings.py``), and one problem that names the
+    encoding if it is not UTF-8."""
+    text, said = decode_text(raw, path)
+    return text, (Problem("bib_unreadable", said[0], path, said[1]) if said is not None else None)
 
 
 def read_bib(
@@ -507,7 +428,7 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
             written = text[name.start(1):spaced.end(1)]
             field_name = (name.group(1) + spaced.group(1)).lower()
             if not private(field_name):
-                problems.append(f"field name {written!r} holds {_space_name(written)}; it is read as "
+                problems.append(f"field name {written!r} holds {space_name(written)}; it is read as "
                                 f"{field_name!r}: remove the space (or the field)")
             pos = spaced.end()
         if not text.startswith("=", pos):
@@ -524,24 +445,18 @@ def _read_entry(scanner: _Scanner, kind: str, pos: int, close: str, at: int, ind
         _add_field(scanner, fields, field_at, problems, bad_chars, field_name, value, name.start())
     entry = Entry(key, kind, fields, scanner.path, scanner.line(at), index, problems, bad_chars)
     for name, value in fields.items() if scanner.invisible else ():
-        if _INVISIBLE.search(value):
+        if INVISIBLE.search(value):
             fields[name], removed = strip_invisible(value)
             entry.invisible.extend((name, char, pos) for char, pos in removed)
     return entry, pos
 
 
-def _space_name(written: str) -> str:
-    spaces = sorted({c for c in written if c.isspace()})
-    return " and ".join("a space" if c == " " else f"an invisible {unicodedata.name(c, 'space').lower()} "
-                        f"(U+{ord(c):04X})" for c in spaces)
-
-
 def _add_field(scanner: _Scanner, fields: dict[str, str], field_at: dict[str, int], problems: list[str],
                bad_chars: list[tuple[str, str]], field_name: str, value: str, offset: int) -> None:
-    if scanner.controls and _CONTROL.search(value):
-        for char in sorted(set(_CONTROL.findall(value))):
+    if scanner.controls and CONTROL.search(value):
+        for char in sorted(set(CONTROL.findall(value))):
             bad_chars.append((field_name, char))
-        value = _CONTROL.sub(" ", value)
+        value = CONTROL.sub(" ", value)
     if field_name in fields:
         if private(field_name):  # Scopus repeats funding_details: bookkeeping, never shown
             return
@@ -613,12 +528,3 @@ def _undefined(scanner: _Scanner, name: str, offset: int, owner: Entry | None) -
     owner.read_errors = True
     return Problem("bib_field", f"entry {owner.key!r}: {message}; the entry is kept without it",
                    scanner.path, scanner.line(offset), owner.key)
-
-
-def describe_char(char: str) -> str:
-    """``U+001B (ESCAPE)``: how a character is named in warnings."""
-    name = unicodedata.name(char, "")
-    if not name:
-        name = {"\x1b": "ESCAPE", "\x07": "BELL", "\x00": "NULL", "\x7f": "DELETE", "\x08": "BACKSPACE",
-                "\x0c": "FORM FEED"}.get(char, "control character")
-    return f"U+{ord(char):04X} ({name})"

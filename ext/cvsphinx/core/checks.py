@@ -6,8 +6,9 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from .bibfile import Problem, describe_char
+from .bibfile import Problem
 from .configerrors import assignments, line_of
+from .encodings import describe_char
 from .identifiers import arxiv_base, doi_of, safe_url, url_value
 from .latex_tables import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
