@@ -59,3 +59,25 @@ def test_an_edit_makes_the_facts_of_its_entry_alone(tmp_path: Path) -> None:
     again = made(build(src))
     assert again[0] == 1 and sum(again) == first[0]  # the edited one, then the rest when the facts were missing
     assert b"A second note" in exports(src)[0]
+
+
+def test_a_build_with_nothing_changed_does_not_load_the_facts(tmp_path: Path) -> None:
+    """The build summary is written again only when the lists changed: a rebuild with nothing changed loads no
+    exported entry (about 20 MB at 5,000 entries), and the summary stays what it was."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    build(src)
+    summary = src / "_build" / "doctrees" / "cvsphinx-summary.json"
+    before = summary.read_bytes()
+    loads = ("import cvsphinx.sphinxext.exports as e; real_read = e._read\n"
+             "def read(path, *a):\n"
+             "    print('LOADED', path.name, flush=True); return real_read(path, *a)\n"
+             "e._read = read\n")
+    out = src / "_build"
+    args = ["-b", "html", "-d", str(out / "doctrees"), "-q", str(src), str(out / "html")]
+    done = subprocess.run([sys.executable, "-c", f"import sys\n{loads}from sphinx.cmd.build import main\n"
+                           f"sys.exit(main({args!r}))"], cwd=src, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(EXT)})
+    assert done.returncode == 0, done.stderr
+    assert "LOADED" not in done.stdout
+    assert summary.read_bytes() == before
