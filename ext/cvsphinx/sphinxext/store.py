@@ -253,9 +253,21 @@ def _load_or_build(env: BuildEnvironment, cfg: CVConfig, files: tuple, path: Pat
     cache = RecordCache(_with_added(records_path, base))
     store = build_store(cfg, files, store, env.config.latex_engine, cache)
     warn_problems(store, env.config.suppress_warnings)
-    _write_store(path, store, quiet=unopened)
     _save_records(records_path, cache.saved(), base)
+    _UNWRITTEN[str(path)] = (path, store, unopened)  # once the records are let go (write_pending)
     return store, True
+
+
+# The lists made in this build, written once the records they were made from are let go (after the exports'
+# facts, wiring.py), and at the latest when the build ends: the pickler's memory of 5,000 items, added to the
+# records still held, was the peak of a one-entry edit.
+_UNWRITTEN: dict[str, tuple[Path, Store, bool]] = {}
+
+
+def write_pending(app: object = None, *_args: object) -> None:
+    while _UNWRITTEN:
+        _key, (path, store, quiet) = _UNWRITTEN.popitem()
+        _write_store(path, store, quiet=quiet)
 
 
 def _with_added(path: Path, base: dict | None) -> dict | None:

@@ -58,6 +58,7 @@ def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
         ("env-get-outdated", fresh.outdated, 500),  # a document whose included files changed is read again
         ("env-before-read-docs", directives.preload, 500),  # the catalog: read, checked, numbered, rendered
         ("env-before-read-docs", exports.prepare, 600),  # after the catalog
+        ("env-before-read-docs", store.write_pending, 700),  # the lists' cache, once the records are let go
         ("env-before-read-docs", fresh.before_read, 900),  # after any handler that edits the list
         ("env-before-read-docs", ledger.before_read, 950),  # after anything edits the list
         ("source-read", directives.check_starter_text, 500),
@@ -84,6 +85,7 @@ def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
         ("build-finished", fresh.finished, 500),
         ("build-finished", exports.write_exports, 500),
         ("build-finished", report.write_summary, 500),  # what the build summary says of the publications
+        ("build-finished", store.write_pending, 100),  # a cache made after reading began (load() elsewhere)
         ("build-finished", streamed.fill_lists, 400),  # the long lists into their pages, before anything reads them
         ("build-finished", meta.remove_unused_assets, 900),  # after furo's pygments.css
         ("build-finished", release_held, 999),  # what the build held goes back to the cycle collector
