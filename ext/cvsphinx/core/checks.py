@@ -82,12 +82,12 @@ def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
     own: list[tuple[str, str]] = []
     matched: set[int] = set()
 
-    def add(_record: Record, subtype: str, message: str) -> None:
+    def add(subtype: str, message: str) -> None:
         own.append((subtype, f"entry {record.key!r}: {message}"))
 
     get = record.fields.get  # the names below are biblatex's own, as the fields hold them (Record.get)
     for text in record.problems:
-        add(record, "bib_field", text)
+        add("bib_field", text)
     # an entry already warned about while it was read (an undefined @string, a repeated field)
     # gets that one warning, not a second one for the field it left empty
     if not record.read_errors and not record.problems:
@@ -96,30 +96,30 @@ def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
     for field_name, char in record.bad_chars:
         by_field.setdefault(field_name, []).append(describe_char(char))
     for field_name, chars in by_field.items():
-        add(record, "bad_char", f"field {field_name!r} holds control characters ({', '.join(chars)}), "
+        add("bad_char", f"field {field_name!r} holds control characters ({', '.join(chars)}), "
             "often pasted from a PDF; they were removed; delete them from the .bib file")
     year = get("year", "")
     if year and not re.fullmatch(r"\s*\d{4}\s*", year):
-        add(record, "bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
+        add("bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
     doi_text = get("doi", "")
     doi = None
     if doi_text:
         doi = doi_of(doi_text)
         if doi is None:
-            add(record, "bad_doi", f"doi {doi_text!r} is not of the form 10.NNNN/suffix; it is shown as text")
+            add("bad_doi", f"doi {doi_text!r} is not of the form 10.NNNN/suffix; it is shown as text")
     url = get("url", "")
     if url and safe_url(url_value(url)) is None:
         addresses = re.findall(r"(?:https?|ftp)://\S+", url)
         if len(addresses) > 1:  # Mendeley writes every address it has, space-separated, in one url field
-            add(record, "bad_url", f"url holds {len(addresses)} addresses ({', '.join(addresses)}); it is not "
+            add("bad_url", f"url holds {len(addresses)} addresses ({', '.join(addresses)}); it is not "
                 "linked: keep one in url (the others can go in a note)")
         else:
-            add(record, "bad_url", f"url {url!r} is not an http(s) or ftp address; it is not linked")
+            add("bad_url", f"url {url!r} is not an http(s) or ftp address; it is not linked")
     for name, _label in LINK_FIELDS:
         value = get(name, "")
         if value and local_path(value):
             # "/papers/x.pdf" is most often a path on the owner's old web site (al-folio, Jekyll), not a file here
-            add(record, "bad_url", f"field {name!r} holds a path, not a web address ({value.strip()!r}): a file on "
+            add("bad_url", f"field {name!r} holds a path, not a web address ({value.strip()!r}): a file on "
                 "your own computer, or a path from the root of another web site; it is not linked; give the full "
                 "web address (https://…), or a path relative to the page for a file kept beside it "
                 "(html_extra_path)")
@@ -128,7 +128,7 @@ def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
         try:
             parse_annotation(annotation, cfg.roster.roles)
         except ValueError as err:
-            add(record, "bad_annotation", f"author+an: {err}; the roster decides instead")
+            add("bad_annotation", f"author+an: {err}; the roster decides instead")
     people = record.persons.get("author") or record.persons.get("editor") or []
     owner_found = False
     highlights = highlighted(get("author+an" if record.persons.get("author") else "editor+an", ""))
@@ -141,7 +141,7 @@ def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
             matched.add(roster_index[id(person_found)])
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
-            add(record, "ambiguous_person", f"author {str(person)!r} could be any of {names}; no marker is "
+            add("ambiguous_person", f"author {str(person)!r} could be any of {names}; no marker is "
                 f"given; say which with author+an = {{{position}=<role>}}")
     if people and not owner_found:  # the editor of the book a chapter is in: the owner's work too
         owner_found = any(cfg.owner.is_owner(NameKey.from_person(p)) for p in record.persons.get("editor", []))
@@ -149,15 +149,15 @@ def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
         like = [str(p) for p in people if any(partly_same(k, NameKey.from_person(p)) for k in cfg.owner.keys)]
         hint = (f"{like[0]!r} may be you: add it to cv_owner_aliases in conf.py; otherwise " if like else "")
         if str(people[-1]).strip().lower() == "others":  # INSPIRE's "cite all" stops after the first author
-            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors it names: the list ends "
+            add("owner_absent", f"{cfg.owner.name} is not among the authors it names: the list ends "
                 "with 'and others', so the names after it are not in the file; write the whole author list "
                 "(the publisher's or the database's full record has it), or add a contribution = {...} field")
         else:
-            add(record, "owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
+            add("owner_absent", f"{cfg.owner.name} is not among the authors; {hint}add the owner, or a "
                 "contribution = {Contributing author} field if that is right")
     if not people and not record.persons.get("holder") and not get("contribution", ""):
         # Crossref's record of a proceedings paper without authors (mschauer/mschauer.github.io, doi.bib)
-        add(record, "owner_absent", "has no author and no editor, so nothing says it is your work; add "
+        add("owner_absent", "has no author and no editor, so nothing says it is your work; add "
             "author = {...} (and the owner among them)")
     return own, doi, tuple(sorted(matched))
 

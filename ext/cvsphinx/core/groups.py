@@ -72,23 +72,19 @@ def _compile(node: ast.AST) -> Callable[[Record], object]:
         return lambda r: not inner(r)
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         left, right = _compile(node.left), _compile(node.comparators[0])
-        op = node.ops[0]
         if _constant(node.comparators[0]):  # ``type in ("article", "review")``: lowered once, not per entry
             fixed = _lower(right(None))  # type: ignore[arg-type]
-            if isinstance(op, ast.Eq):
-                return lambda r: _lower(left(r)) == fixed
-            if isinstance(op, ast.NotEq):
-                return lambda r: _lower(left(r)) != fixed
-            if isinstance(op, (ast.In, ast.NotIn)):
-                negate = isinstance(op, ast.NotIn)
-                return lambda r: negate != (_lower(left(r)) in fixed)  # type: ignore[operator]
+            lowered: Callable[[Record], object] = lambda r: fixed  # noqa: E731
+        else:
+            lowered = lambda r: _lower(right(r))  # noqa: E731
+        op = node.ops[0]
         if isinstance(op, ast.Eq):
-            return lambda r: _lower(left(r)) == _lower(right(r))
+            return lambda r: _lower(left(r)) == lowered(r)
         if isinstance(op, ast.NotEq):
-            return lambda r: _lower(left(r)) != _lower(right(r))
+            return lambda r: _lower(left(r)) != lowered(r)
         if isinstance(op, (ast.In, ast.NotIn)):
             negate = isinstance(op, ast.NotIn)
-            return lambda r: negate != (_lower(left(r)) in _lower(right(r)))
+            return lambda r: negate != (_lower(left(r)) in lowered(r))  # type: ignore[operator]
     if isinstance(node, ast.Name):
         return _value_of(node.id.lower())
     if isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -258,31 +258,23 @@ def build_records(entries: Iterable[Entry], macros: Mapping[str, str] | None = N
     everything: dict[str, Record] = {}
     macros_key = repr((_reader_code(), journal_names, sorted(macros.items())))
     chunk_key = hashlib.sha256(macros_key.encode("utf-8", "surrogatepass")).digest()
+    made_before: Mapping[str, Record] = cache.old if cache is not None else {}
     for entry in entries:
-        text_key = ""
+        text_key = made_from = ""
         if cache is not None and entry.chunk and "crossref" not in entry.fields and "xdata" not in entry.fields:
             # read without a problem and inheriting nothing: its text, key and the macros are all it is made from
             text_key = "=" + hashlib.sha256(chunk_key + entry.chunk + entry.key.encode("utf-8", "surrogatepass")).hexdigest()
-            known = cache.index_old.get(text_key)
-            found = cache.old.get(known) if known is not None else None
-            if found is not None:
-                cache.new[known] = found
-                cache.index_new[text_key] = known
-                cache.made_of_chunk[entry.chunk] = known
-                record = _moved(found, entry)
-                everything.setdefault(entry.key.lower(), record)
-                if entry.type not in NOT_PUBLICATIONS:
-                    records.append(record)
-                continue
-        fields, notes = _resolve(entry, by_key)
-        made_from = _made_from(entry, fields, notes, macros_key)
+            made_from = cache.index_old.get(text_key, "")
+        if made_from not in made_before:  # not found by its text: resolved and hashed (and made, if new)
+            fields, notes = _resolve(entry, by_key)
+            made_from = _made_from(entry, fields, notes, macros_key)
         if text_key:
             cache.index_new[text_key] = made_from
             cache.made_of_chunk[entry.chunk] = made_from
         if cache is None:
             record = _record(entry, fields, notes, macros, journal_names, made_from)
         else:
-            made = cache.old.get(made_from) or _record(entry, fields, notes, macros, journal_names, made_from)
+            made = made_before.get(made_from) or _record(entry, fields, notes, macros, journal_names, made_from)
             cache.new[made_from] = made
             record = _moved(made, entry)
         everything.setdefault(entry.key.lower(), record)

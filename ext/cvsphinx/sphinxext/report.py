@@ -47,9 +47,10 @@ def write_summary(app: Sphinx, exception: Exception | None) -> None:
         return
     store = load(app.env)
     path = Path(app.doctreedir) / SUMMARY_FILE
-    made_from = [list(store.signature), store.config_digest, placed_groups(app.env), __version__]
+    # as JSON reads it back (tuples as lists), to compare with the one kept
+    made_from = json.loads(json.dumps([store.signature, store.config_digest, placed_groups(app.env), __version__]))
     with contextlib.suppress(OSError, ValueError):
-        if json.loads(path.read_text(encoding="utf-8")).get("made_from") == json.loads(json.dumps(made_from)):
+        if json.loads(path.read_text(encoding="utf-8")).get("made_from") == made_from:
             return
     data = json.dumps({**summary_data(app), "made_from": made_from}, ensure_ascii=False, indent=1).encode("utf-8")
     # on a full disk the summary says it does not know; the build itself said why the folder failed
