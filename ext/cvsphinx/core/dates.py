@@ -109,7 +109,7 @@ def number(value: int, labels: Labels) -> str:
     return format_decimal(value, locale=locale) if locale is not None else f"{value:,}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Date:
     """A publication date: year, maybe month and day, maybe an end (a range), maybe circa or uncertain."""
 

@@ -142,7 +142,8 @@ def _decoded_person(person: Person, macros: Mapping[str, str]) -> Person:
     """The same name with every part in plain Unicode: matching and initials need letters, not LaTeX."""
     out = _new_person([], [], [])
     for attr in ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names"):
-        setattr(out, attr, [d for d in (decode_plain(p, macros) for p in getattr(person, attr)) if d])
+        # most parts are empty (no von, no Jr.): they share one list, as nothing changes a name once parsed
+        setattr(out, attr, [d for d in (decode_plain(p, macros) for p in getattr(person, attr)) if d] or _NO_PARTS)
     surname = " ".join(out.last_names)
     if not surname.isupper():  # run-together initials, as Web of Science and Scopus write them: "Bonet, FJ"
         for attr in ("first_names", "middle_names"):
@@ -153,6 +154,7 @@ def _decoded_person(person: Person, macros: Mapping[str, str]) -> Person:
     return out
 
 
+_NO_PARTS: list[str] = []  # never appended to: read-only, as every name part after parsing
 _RUN_TOGETHER = re.compile(r"[A-Z\u00c0-\u00de]{2,3}")
 
 

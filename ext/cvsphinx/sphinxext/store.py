@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 16  # 14: the records written in pieces; 15: and the entries read, by their text; 16: Item.digest
+STORE_VERSION = 17  # 14: the records written in pieces; 15: and the entries read, by their text; 16: Item.digest;
+# 17: dates with slots, a record's fields as written shared with its entry
 
 
 @dataclass
