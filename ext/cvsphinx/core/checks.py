@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from hashlib import blake2b
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem
@@ -173,7 +174,8 @@ def check_records(records: list[Record], cfg: CVConfig, memo: Memo | None = None
     # one warning at its first entry, with how many more there are, not 69 lines
     alike: dict[tuple[str, str, str], list[Record]] = {}
     for record in records:
-        key = "!" + record.digest + cfg.digest if memo is not None and record.digest and not record.preprint_doi else ""
+        key = "!" + blake2b(f"{record.digest}{cfg.digest}".encode(), digest_size=16).hexdigest() if (
+            memo is not None and record.digest and not record.preprint_doi) else ""  # 33 characters, not 129
         found = memo.old.get(key) if key else None
         if found is None:
             found = _alone(record, cfg, roster_index)

@@ -31,7 +31,7 @@ from .elements import cv_marker
 LONG_WORD = 60  # characters without a space: more than a word, a DOI or most URLs, and less than a line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """One entry in every output format."""
 
