@@ -25,6 +25,7 @@ from pathlib import Path
 from pybtex.richtext import BaseText, Text
 
 from .files import PACKAGE
+from .rich import make_text
 
 _FIELD = re.compile(r"\{(\w+)\}")
 CATALOG = "cvsphinx"
@@ -75,7 +76,7 @@ class Labels:
             at = match.end()
         if at < len(template):
             pieces.append(template[at:])
-        return Text(*pieces)
+        return make_text(*pieces)
 
     @property
     def english(self) -> bool:

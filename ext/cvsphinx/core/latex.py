@@ -38,6 +38,7 @@ from . import latex_commands  # noqa: F401  (registers the commands that read th
 from .latex_math import Math
 from .latex_parser import Parts, _is_known, _Parser, _State
 from .latex_tables import _NEEDS_PARSING, _SPACE_RUN
+from .rich import make_text
 
 __all__ = ["Decoded", "Math", "decode", "decode_plain", "preamble_macros"]
 
@@ -73,7 +74,7 @@ def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
     state = _State(dict(macros))
     try:
         parts = _Parser(value, state).sequence(top=True)
-        text = Text(*_merge_spaces(parts))
+        text = make_text(*_merge_spaces(parts))
     except Exception:  # never raise on a field: keep what can be read
         text = Text(_SPACE_RUN.sub(" ", re.sub(r"\\[A-Za-z]+|[\\{}$]", "", value)))
     return Decoded(text, tuple(state.unknown))

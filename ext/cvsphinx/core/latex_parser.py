@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from pybtex.richtext import Protected, Tag
+from pybtex.richtext import Tag
 
 from .braces import group_end
 from .latex_math import Math
@@ -44,6 +44,7 @@ from .latex_tables import (
     MAX_EXPANSIONS,
     RECURSIVE,
 )
+from .rich import make_protected
 
 
 def _is_known(name: str) -> bool:
@@ -196,7 +197,7 @@ class _Parser:
                 if not self.at_end():
                     self.pos += 1
                 if top and not starts_command and not self.math:
-                    out.append(Protected(*parts))
+                    out.append(make_protected(*parts))
                 else:
                     out.extend(parts)
             elif char == "$":

@@ -18,6 +18,7 @@ from ..core.latex import decode_plain
 from ..core.names import is_cjk_name
 from ..core.people import NameKey, Owner, Role, Roster, highlighted
 from ..core.records import Record
+from ..core.rich import make_text
 
 _ARXIV_ID = re.compile(r"^[\w.+/-]+$")
 
@@ -190,8 +191,8 @@ def _name_list(record: Record, role: str, ctx: StyleContext, *, invert_first: bo
         # "A et al.", "A, B, et al.": never "A, B, and C et al."
         comma = ctx.labels(", ")
         joined = _flat(_join(parts, sep=comma))
-        return Text(*joined, comma if len(parts) > 1 else " ", etal_text), len(parts) + 1
-    return Text(*_flat(_join(parts, ctx.labels))), len(parts)
+        return make_text(*joined, comma if len(parts) > 1 else " ", etal_text), len(parts) + 1
+    return make_text(*_flat(_join(parts, ctx.labels))), len(parts)
 
 
 def _flat(joined: list[Any]) -> list[Any]:

@@ -26,6 +26,7 @@ from ..core.bidi import any_rtl, isolate
 from ..core.labels import N_
 from ..core.latex import decode_plain
 from ..core.records import Record
+from ..core.rich import make_text
 from .base import StyleContext, _join, _name_list, as_plain
 from .blocks import (
     _field,
@@ -203,12 +204,12 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
     if show_year and entry.pubstate not in _NO_YEAR_YET:
         shown = _year_text(record, ctx.labels)
         if shown:
-            head = Text(head, " (", shown, ")") if head else shown
+            head = make_text(head, " (", shown, ")") if head else shown
     pieces = [head] + [BLOCKS[name](entry) for name in blocks]
     if any_rtl(record.fields.values()):
         pieces = [isolate(p, as_plain) for p in pieces if p]
-    body = Text(*_comma_join(pieces))
-    return body if not end or _ends_sentence(body) or not body else Text(body, ".")
+    body = make_text(*_comma_join(pieces))
+    return body if not end or _ends_sentence(body) or not body else make_text(body, ".")
 
 
 def _head(entry: Formatting) -> Text:
