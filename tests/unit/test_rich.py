@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from pybtex.richtext import HRef, Protected, String, Tag, Text
-
 from cvsphinx.core import latex_parser
 from cvsphinx.core.bibfile import read_bib
 from cvsphinx.core.latex import _decode
 from cvsphinx.core.records import LITERAL_FIELDS
 from cvsphinx.core.rich import make_protected, make_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.richtext import HRef, Protected, String, Tag, Text
 
 DATA = Path(__file__).parents[1] / "data"
 TEXLIVE = Path("/usr/share/texlive/texmf-dist/bibtex/bib")
