@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import latex, people
+from . import names as name_parsing
 from .bibfile import BibText, Entry, Problem, read_bib
 from .checks import check_records, preprint_pairs, preprint_problems
 from .groups import Assignment, assign, selector_fields
@@ -48,8 +50,14 @@ def build_catalog(cfg: CVConfig, files: tuple | None = None, cache: RecordCache 
 
 
 def forget_catalog() -> None:
-    """Everything that reads the records has read them: their memory goes to what comes next (the pages)."""
+    """Everything that reads the records has read them: their memory goes to what comes next (the pages).
+
+    The reading's memos go with them: the names parsed and the fields decoded, by their text, held the
+    records' people and texts past their release (70 MB of an institute's list)."""
     _LAST_CATALOG.clear()
+    for memo in (latex._decode, latex._plain, name_parsing._parse_names, name_parsing._parse_name, people._name_key,
+                 people._fold, people._surname_key):
+        memo.cache_clear()
 
 
 def _build_catalog(cfg: CVConfig, files: tuple, cache: RecordCache | None) -> Catalog:
