@@ -427,3 +427,48 @@ def test_letting_the_catalog_go_lets_the_reading_memos_go() -> None:
     assert [(r.key, r.fields, r.persons.keys(), r.date) for r in again] == \
         [(r.key, r.fields, r.persons.keys(), r.date) for r in first]
     assert [str(r.text("title")) for r in again] == [str(r.text("title")) for r in first]
+
+
+DENOLLE = Path(__file__).parents[1] / "data" / "denolle-publisher-excerpt.bib"
+
+
+def test_publishers_pdf_in_eprint_is_the_pdf_link_and_wileys_note_is_left_out() -> None:
+    """A real file of publishers' "Cite" exports (mdenolle/marine-cv): the PDF's address in eprint is the PDF link,
+    not text; Wiley's note that repeats the article number is left out; doi = {XX} stands for no DOI; each said once
+    per entry with what to change.  arXiv's own DOI is untouched."""
+    from cvsphinx.core import catalog
+    from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+    from cvsphinx.styles.house import StyleContext, as_plain, format_entry
+
+    records, _ = catalog.read_files([str(DENOLLE)])
+    by_key = {r.key: r for r in records}
+    ctx = StyleContext(build_owner("Denolle, Marine A."), build_roster([], build_roles(DEFAULT_ROLES)))
+    shown = {key: as_plain(format_entry(r, ctx)) for key, r in by_key.items()}
+    assert len(shown) == 5
+    for key in ("Shi26", "Feng26", "Xiao26"):
+        assert "pdf" not in shown[key].replace("Geophysical", ""), shown[key]  # no address printed
+        assert by_key[key].fields["pdf"].startswith("https://") and "eprint" not in by_key[key].fields
+        assert any(s == "identifier_field" and "move it to a pdf field" in t for s, t in by_key[key].advice)
+    assert by_key["Shi26"].fields["pdf"] == "https://www.science.org/doi/pdf/10.1126/science.aec0970"
+    assert "note" not in by_key["Feng26"].fields and shown["Feng26"].count("2024JB030689") == 2  # pages, DOI
+    assert ("placeholder", "field 'note' only repeats the article number (pages), as Wiley's exports write it; it is "
+            "left out: delete the note") in by_key["Feng26"].advice
+    assert "doi" not in by_key["Gaete26"].fields and "XX" not in shown["Gaete26"]
+    assert "UW news" in shown["Shi26"]  # a note of the owner's own is kept
+    assert "2512.19927" in shown["Yemakov26"] and not by_key["Yemakov26"].advice
+
+
+@pytest.mark.parametrize(("fields", "kept"), [
+    ({"eprint": "https://arxiv.org/pdf/2101.01234"}, "eprint"),  # arXiv's PDF: an arXiv identifier, read as such
+    ({"eprint": "https://example.org/a.pdf", "eprinttype": "hdl"}, "eprint"),  # a typed eprint is what it says
+    ({"eprint": "https://example.org/page"}, "eprint"),  # not a PDF
+    ({"volume": "XX"}, "volume"),  # a Roman twenty
+    ({"note": "e123 and more"}, "note"),
+])
+def test_what_is_not_a_publishers_habit_is_kept(fields: dict[str, str], kept: str) -> None:
+    from cvsphinx.core.bibfile import Entry
+
+    entry = Entry("k", "article", {"title": "T", "author": "A, B", "year": "2020", "pages": "e123", **fields},
+                  "x.bib", 1, 0)
+    (record,), _ = build_records([entry])
+    assert record.fields[kept] == fields[kept]

@@ -53,6 +53,12 @@ _PLACEHOLDER_FIELDS = (*_ZERO_FIELDS, "journaltitle", "booktitle", "publisher", 
                        "eprinttype", "eprintclass", "date", "urldate", "type", "language", "pubstate")
 
 
+# what a hand-kept file writes for an identifier still to come: doi = {XX} (mdenolle/marine-cv, denolle-pub.bib);
+# only in identifiers, where no real value looks like it (a volume X is a Roman ten)
+_TO_COME = re.compile(r"\s*(?:x{2,}|tbd|tba|tbc|to ?come|pending|\?+|-+)\s*", re.IGNORECASE)
+_IDENTIFIER_FIELDS = frozenset({"doi", "url", "isbn", "issn", "eprint"})
+
+
 def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
     for name in _PLACEHOLDER_FIELDS:
         value = fields.get(name)
@@ -61,7 +67,8 @@ def _drop_placeholders(fields: dict[str, str], advice: list[tuple[str, str]], wr
         plain = value.strip().strip("{}")
         if len(plain) > 9 and plain.strip("0 \t\n") and not plain[0].isspace():  # longer than "undefined": a value
             continue
-        if _PLACEHOLDER.fullmatch(plain) or (name in _ZERO_FIELDS and _ZERO.fullmatch(plain)) or not plain:
+        if _PLACEHOLDER.fullmatch(plain) or (name in _ZERO_FIELDS and _ZERO.fullmatch(plain)) or not plain or (
+                name in _IDENTIFIER_FIELDS and _TO_COME.fullmatch(plain)):
             del fields[name]
             if plain:
                 advice.append(("placeholder", f"field {written.get(name, name)!r} is {value.strip()!r}, which stands "
@@ -101,6 +108,32 @@ def _identifiers_elsewhere(fields: dict[str, str], advice: list[tuple[str, str]]
             how = f"it is used as the entry's {target}"
         advice.append(("identifier_field", f"field {written.get(name, name)!r} holds the {kind} {ident}; {how}: "
                        f"move it to a {target} field"))
+
+
+# Publishers' "Cite" exports (Science, Wiley, OUP, GeoScienceWorld) put the article's PDF address in eprint, which
+# biblatex prints as an identifier: 9 of the 68 entries of mdenolle/marine-cv's denolle-pub.bib showed it as text.
+_PDF_ADDRESS = re.compile(r"https?://(?!(?:www\.|export\.)?arxiv\.org/)\S*pdf\S*", re.IGNORECASE)
+
+
+def _publisher_pdf(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    """An ``eprint`` that is the address of a PDF (with no ``eprinttype``) is the entry's PDF link, unless it has
+    one; and Wiley's ``note`` that only repeats the article number (``e2024JB030689 2024JB030689``) is left out."""
+    eprint = fields.get("eprint", "").strip()
+    if eprint and not fields.get("eprinttype") and _PDF_ADDRESS.fullmatch(eprint):
+        del fields["eprint"]
+        had = bool(fields.get("pdf", "").strip())
+        if not had:
+            fields["pdf"] = eprint
+        advice.append(("identifier_field", f"field {written.get('eprint', 'eprint')!r} holds the address of the "
+                       f"article's PDF, as publishers' exports write it; "
+                       f"{'the entry has a pdf field already, so it is left out' if had else 'it is the PDF link'}: "
+                       "move it to a pdf field (eprint is for arXiv, PubMed and like identifiers)"))
+    note, number = fields.get("note", ""), fields.get("pages", "") or fields.get("eid", "")
+    words = note.split()
+    if words and number.strip() and all(w in (number.strip(), number.strip().lstrip("eE")) for w in words):
+        del fields["note"]
+        advice.append(("placeholder", f"field {written.get('note', 'note')!r} only repeats the article number "
+                       f"(pages), as Wiley's exports write it; it is left out: delete the note"))
 
 
 def _unescape_html_ampersand(fields: dict[str, str]) -> None:

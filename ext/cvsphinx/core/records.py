@@ -33,6 +33,7 @@ from .exporters import (
     _drop_scopus_bookkeeping,
     _identifiers_elsewhere,
     _journal_macro,
+    _publisher_pdf,
     _scopus_kind,
     _unescape_html_ampersand,
     _venue_elsewhere,
@@ -376,6 +377,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     _capitals(fields, advice, written)
     _unescape_html_ampersand(fields)
     _identifiers_elsewhere(fields, advice, written)
+    _publisher_pdf(fields, advice, written)
     _journal_macro(fields, macros, journal_names)
     kind = _scopus_kind(entry.type, KIND.get(entry.type, entry.type), fields, advice)
     _venue_elsewhere(entry.type, kind, fields, advice, written)

@@ -67,11 +67,13 @@ class Subtype(enum.StrEnum):
     page_limit = "page_limit"
     """A variant's PDF has more pages than its page_limit allows."""
     placeholder = "placeholder"
-    """A field holds what a program writes for no value (null, None, 0 as a year or volume); it is left out."""
+    """A field holds what a program writes for no value (null, None, 0 as a year or volume, XX or TBD as a DOI), or
+    only repeats another field (Wiley's note with the article number); it is left out."""
     venue_field = "venue_field"
     """An entry's venue is in the field another type reads (journal on an @inproceedings); it is shown."""
     identifier_field = "identifier_field"
-    """A DOI or web address is in a field for a number (month, volume, number, pages); it is the entry's doi or url."""
+    """A DOI or web address is in a field for a number (month, volume, number, pages), or a PDF's address in eprint
+    (publishers' exports); it is the entry's doi, url or PDF link."""
     preprint_published = "preprint_published"
     """A preprint whose published version is in the .bib files too (same DOI, arXiv id, or title and authors)."""
     starter_text = "starter_text"
