@@ -12,10 +12,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-cv-basic"
 EXT = Path(__file__).parents[2] / "ext"
-COUNT = ("import cvsphinx.sphinxext.exports as e; real = e._made\n"
-         "def counted(cfg, jobs, *a):\n"
-         "    print('MADE', len(jobs), flush=True); return real(cfg, jobs, *a)\n"
-         "e._made = counted\n")
+# each entry's facts made, and where: beside its rendering (store.py) or after it, from the records (exports.py)
+COUNT = ("import cvsphinx.sphinxext.exports as e, cvsphinx.sphinxext.store as s\n"
+         "def counted(where, real):\n"
+         "    def made(*a):\n"
+         "        print('MADE', where, flush=True); return real(*a)\n"
+         "    return made\n"
+         "s.pub_of = counted('beside', s.pub_of); e.pub_of = counted('after', e.pub_of)\n")
 
 
 def build(src: Path) -> str:
@@ -28,8 +31,9 @@ def build(src: Path) -> str:
     return done.stdout
 
 
-def made(stdout: str) -> list[int]:
-    return [int(line.split()[1]) for line in stdout.splitlines() if line.startswith("MADE")]
+def made(stdout: str) -> dict[str, int]:
+    lines = [line.split()[1] for line in stdout.splitlines() if line.startswith("MADE")]
+    return {where: lines.count(where) for where in ("beside", "after")}
 
 
 def exports(src: Path) -> tuple[bytes, bytes]:
@@ -41,12 +45,12 @@ def test_an_edit_makes_the_facts_of_its_entry_alone(tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(ROOT, src)
     first = made(build(src))
-    assert first and first[0] > 3  # every entry, the first time
+    assert first["beside"] > 3 and first["after"] == 0  # every entry, the first time, as it is rendered
     bib = src / "refs.bib"
     text = bib.read_text(encoding="utf-8")
     at = text.index("title")
     bib.write_text(text[:at] + "note = {An edited note}, " + text[at:], encoding="utf-8")
-    assert made(build(src)) == [1]
+    assert made(build(src)) == {"beside": 1, "after": 0}
     edited = exports(src)
     assert b"An edited note" in edited[0]
     fresh = tmp_path / "fresh"
@@ -57,7 +61,8 @@ def test_an_edit_makes_the_facts_of_its_entry_alone(tmp_path: Path) -> None:
     (src / "_build" / "doctrees" / "cvsphinx-exports.pickle").unlink()
     bib.write_text(bib.read_text(encoding="utf-8").replace("An edited note", "A second note"), encoding="utf-8")
     again = made(build(src))
-    assert again[0] == 1 and sum(again) == first[0]  # the edited one, then the rest when the facts were missing
+    # the edited one beside its rendering, then the rest from the records when the facts were missing
+    assert again == {"beside": 1, "after": first["beside"] - 1}
     assert b"A second note" in exports(src)[0]
 
 
@@ -81,3 +86,22 @@ def test_a_build_with_nothing_changed_does_not_load_the_facts(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert "LOADED" not in done.stdout
     assert summary.read_bytes() == before
+
+
+def test_facts_made_beside_the_rendering_are_those_made_after_it(tmp_path: Path) -> None:
+    """One pass over the records for the lists and the exports gives the page and exports that two passes give."""
+    outputs = []
+    for name, patch in (("one", ""), ("two", "real = s.build_store\n"
+                                              "s.build_store = lambda *a, **k: real(*a, **{**k, 'facts': False})\n")):
+        src = tmp_path / name
+        shutil.copytree(Path(__file__).parents[1] / "roots" / "test-cv-types", src)
+        out = src / "_build"
+        args = ["-b", "html", "-d", str(out / "doctrees"), "-q", str(src), str(out / "html")]
+        code = f"import sys\n{COUNT}{patch}from sphinx.cmd.build import main\nsys.exit(main({args!r}))"
+        done = subprocess.run([sys.executable, "-c", code], cwd=src, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(EXT)})
+        assert done.returncode == 0, done.stderr
+        outputs.append((made(done.stdout), *exports(src), (out / "html" / "index.html").read_bytes()))
+    (one, *one_files), (two, *two_files) = outputs
+    assert one["after"] == 0 and two["beside"] == 0 and one["beside"] == two["after"] > 50
+    assert one_files == two_files

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+from functools import lru_cache
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
 from .bibfile import Problem
 from .configerrors import assignments, line_of
 from .encodings import describe_char
+from .exporters import private
 from .identifiers import arxiv_base, doi_of, safe_url, url_value
 from .latex_tables import MAX_EXPANSIONS, RECURSIVE
 from .links import LINK_FIELDS, local_path
 from .people import NameKey, highlighted, parse_annotation, partly_same
-from .records import BIBTEX_NAMES, Memo, Record
+from .records import ALIASES, BIBTEX_NAMES, LITERAL_FIELDS, NAME_FIELDS, VERBATIM_FIELDS, Memo, Record
 
 if TYPE_CHECKING:
     from .settings import CVConfig
@@ -76,6 +79,42 @@ def _latex_problems(records: list[Record]) -> list[Problem]:
     return problems
 
 
+# Every field some part of the CV reads, by the names a .bib file may write: a name one or two letters from one of
+# them (editors, adress, jounral) is a slip that hides the field (ausgerechnet/ausgerechnet.github.io, "editors").
+_SHOWN = frozenset({*NAME_FIELDS, *LITERAL_FIELDS, *VERBATIM_FIELDS, *ALIASES, *ALIASES.values(), "year", "month",
+                    "date", "crossref", "xdata", "related", "keywords", "entrysubtype", "url", "doi", "eprinttype",
+                    "collaboration", "ids", *(name for name, _ in LINK_FIELDS)})
+# and the fields they may write that nothing shows: biblatex's own data model (its manual, 2.2) and what long-kept
+# files carry (MathSciNet's and Beebe's fjournal, bibdate, mrclass), never taken for a slip
+_KNOWN = _SHOWN | frozenset({
+    "authortype", "bookpagination", "editortype", "eventtitleaddon", "isan", "ismn", "isrn", "issuetitleaddon",
+    "iswc", "journaltitleaddon", "label", "library", "nameaddon", "origlocation", "origpublisher", "pagination",
+    "reprinttitle", "shortauthor", "shorteditor", "shorthand", "shorthandintro", "shortjournal", "shortseries",
+    "entryset", "execute", "gender", "langidopts", "indexsorttitle", "indextitle", "options", "presort",
+    "relatedoptions", "relatedtype", "sortname", "sortshorthand", "sorttitle", "sortyear", "xref",
+    "fjournal", "bibdate", "bibsource", "biburl", "mrclass", "mrnumber", "mrreviewer", "zblnumber", "lccn",
+    "acknowledgement", "remark", "day", "isbn13", "issn-l", "url-checked", "ean", "keyword",
+})
+_CLOSE = 0.85
+
+
+def _near_misses(record: Record) -> list[tuple[str, str]]:
+    found = []
+    for name in record.written:
+        if name in _KNOWN or private(name) or "+" in name or not name.isalpha() or len(name) < 5:
+            continue
+        close = _near(name)
+        if close and not name.endswith(close):  # fyear, ajournal, zmnumber: a field of its own, named after one
+            found.append((name, close))
+    return found
+
+
+@lru_cache(maxsize=512)
+def _near(name: str) -> str:
+    close = difflib.get_close_matches(name, sorted(_SHOWN), n=1, cutoff=_CLOSE)
+    return close[0] if close else ""
+
+
 def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
            ) -> tuple[list[tuple[str, str]], str | None, tuple[int, ...]]:
     """The problems of one entry by itself, as (subtype, message); its DOI, to find repeats; the roster people
@@ -99,9 +138,16 @@ def _alone(record: Record, cfg: CVConfig, roster_index: dict[int, int]
     for field_name, chars in by_field.items():
         add("bad_char", f"field {field_name!r} holds control characters ({', '.join(chars)}), "
             "often pasted from a PDF; they were removed; delete them from the .bib file")
+    for written, meant in _near_misses(record):
+        add("bib_field", f"field {written!r} is not a field biblatex knows, so it is not shown; did you mean "
+            f"{meant!r}? rename it")
     year = get("year", "")
     if year and not re.fullmatch(r"\s*\d{4}\s*", year):
         add("bad_year", f"year {year!r} is not a four-digit year; it sorts last in its group")
+    own_year = record.written.get("year", "").strip()
+    if record.date and "date" in record.written and own_year.isdigit() and int(own_year) != record.date.year:
+        add("bad_year", f"year = {{{own_year}}} and date = {{{record.written['date'].strip()}}} disagree; the date is "
+            "used, as biblatex does: delete one, or make them agree")
     doi_text = get("doi", "")
     doi = None
     if doi_text:

@@ -30,6 +30,8 @@ PRIVATE_FIELDS = frozenset({
     "source", "document_type", "correspondence_address", "author_keywords", "references", "funding_details",
     "funding_text", "sponsors", "coden", "abbrev_source_title", "pubmed_id", "chemicals_cas", "tradenames",
     "manufacturers", "molecular_seqnumbers", "publication_stage",
+    # a university's research-information system (FAU's CRIS, through ausgerechnet/ausgerechnet.github.io)
+    "peerreviewed", "faupublication",
 })
 
 
@@ -134,6 +136,20 @@ def _publisher_pdf(fields: dict[str, str], advice: list[tuple[str, str]], writte
         del fields["note"]
         advice.append(("placeholder", f"field {written.get('note', 'note')!r} only repeats the article number "
                        f"(pages), as Wiley's exports write it; it is left out: delete the note"))
+
+
+def _collaboration_addresses(fields: dict[str, str], advice: list[tuple[str, str]]) -> None:
+    """INSPIRE's ``collaboration`` sometimes carries its authors' addresses after the name ("Euclid, NOVA optical
+    infrared instrumentation group at ASTRON, Oude Hoogeveensedijk 4, 7991PD, Dwingeloo, ..."): a name has no
+    street number or postcode.  The first item is kept, and said (santiagocasas/santiagocasas.github.io)."""
+    value = fields.get("collaboration", "")
+    if "," not in value or not re.search(r"\d", value):
+        return
+    first = value.split(",")[0].strip()
+    fields["collaboration"] = first
+    advice.append(("bib_field", f"field 'collaboration' holds addresses after the collaboration's name, as INSPIRE "
+                   f"exports some entries; only {first!r} is shown: write collaboration = {{{first}}} (or the right "
+                   "name)"))
 
 
 def _unescape_html_ampersand(fields: dict[str, str]) -> None:

@@ -29,6 +29,7 @@ from .dates import Date, _month, parse_date
 from .exporters import (
     _braced_identifiers,
     _capitals,
+    _collaboration_addresses,
     _drop_placeholders,
     _drop_scopus_bookkeeping,
     _identifiers_elsewhere,
@@ -378,6 +379,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     _unescape_html_ampersand(fields)
     _identifiers_elsewhere(fields, advice, written)
     _publisher_pdf(fields, advice, written)
+    _collaboration_addresses(fields, advice)
     _journal_macro(fields, macros, journal_names)
     kind = _scopus_kind(entry.type, KIND.get(entry.type, entry.type), fields, advice)
     _venue_elsewhere(entry.type, kind, fields, advice, written)

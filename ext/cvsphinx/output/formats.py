@@ -17,10 +17,12 @@ from urllib.parse import quote
 from ..core.bibfile import BIBTEX_TYPES
 from ..core.links import bibtex as written_bibtex
 from ..core.records import Record
+from ..styles.cslitem import OWNER, csl_item, head_roles
 from .jsonld import work_text
 
 if TYPE_CHECKING:
-    pass
+    from ..core.groups import Group
+    from ..core.settings import CVConfig
 
 
 _BIBTEX_NAMES = {"journaltitle": "journal", "location": "address"}
@@ -55,6 +57,22 @@ class Pub:
     @property
     def csl(self) -> dict[str, Any]:
         return json.loads(self.csl_text)
+
+
+def pub_key(pub: Pub) -> tuple:
+    """What a Pub is the facts of: an entry as it was (its digest) at one place (group, number, anchor)."""
+    return (pub.key, pub.group, pub.number, pub.anchor, pub.made_from)
+
+
+def pub_of(record: Record, cfg: CVConfig, group: Group, number: int, anchor: str) -> Pub:
+    """The facts of one shown entry, at its place in the CV: made where it is rendered (store.py), or later for
+    what the rendering kept but the exports have not (exports.py)."""
+    roles = head_roles(record, cfg.owner, cfg.roster, group.markers)
+    labels = {key: role.label for key, role in cfg.roster.roles.items()}
+    csl = csl_item(record, roles, labels, group.name, group.shown_title, number)
+    return Pub.made(record.key, group.name, number, anchor, record.year,
+                    any(pos == 1 and role == OWNER for pos, role, _ in roles), roles, csl,
+                    bibtex_entry(record, roles, cfg.bibtex_fields), record.digest)
 
 
 # -- BibTeX ------------------------------------------------------------------------------------

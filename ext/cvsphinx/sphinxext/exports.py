@@ -37,12 +37,11 @@ from ..core.groups import Group
 from ..core.labels import N_
 from ..core.lifetime import few_collections, hold, loading
 from ..core.settings import CVConfig
-from ..output.formats import Pub, bib_file, bibtex_entry, csl_json
-from ..styles.cslitem import OWNER, csl_item, head_roles
+from ..output.formats import Pub, bib_file, csl_json, pub_key, pub_of
 from .config import cv_config
 from .elements import cv_publication_list
 from .nodes import entries
-from .store import load
+from .store import FRESH_FACTS, load
 from .streamed import FILLERS, marker, note_pending, streams
 
 if TYPE_CHECKING:
@@ -108,7 +107,7 @@ def save(env: BuildEnvironment, built: Facts) -> None:
     # only a cache; the bibliography's own cache beside it says when the folder cannot be written
     with contextlib.suppress(OSError), open_atomic(path) as handle:  # pickled as it goes: never held whole in memory
         pickle.dump(built, handle, pickle.HIGHEST_PROTOCOL)
-    index = (built.key, {_pub_key(p) for p in built.pubs()}, built.charts)
+    index = (built.key, {pub_key(p) for p in built.pubs()}, built.charts)
     with contextlib.suppress(OSError), open_atomic(path.with_name(INDEX_NAME)) as handle:
         pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
 
@@ -122,10 +121,6 @@ def _read(path: Path, kind: type = Facts) -> Any:
     if kind is tuple:
         return found if isinstance(found, tuple) and len(found) == 3 and found[0][2:3] == (FACTS_VERSION,) else None
     return found if isinstance(found, Facts) and found.version == FACTS_VERSION else None
-
-
-def _pub_key(pub: Pub) -> tuple:
-    return (pub.key, pub.group, pub.number, pub.anchor, pub.made_from)
 
 
 def _renew(cfg: CVConfig, store: Any, key: tuple, index: tuple | None, path: Path) -> Facts:
@@ -142,13 +137,17 @@ def _renew(cfg: CVConfig, store: Any, key: tuple, index: tuple | None, path: Pat
 
     same = index is not None and index[0][1:] == key[1:]
     known = index[1] if same else set()
-    made = _made(cfg, [job for job in jobs if job_key(job) not in known], labels, titles)
+    needed = [job for job in jobs if job_key(job) not in known]
+    # those the rendering made beside each entry it rendered (store.py): most of them, one pass over the records
+    made = {k: pub for k in map(job_key, needed) if (pub := FRESH_FACTS.pop(k, None)) is not None}
+    FRESH_FACTS.clear()
+    made.update(_made(cfg, [job for job in needed if job_key(job) not in made]))
     forget_catalog()  # the records are not needed past here: their memory goes to the last facts
     old = _read(path) if same and len(made) < len(jobs) else None
-    kept = {_pub_key(p): p for p in old.pubs()} if old is not None and old.key[1:] == key[1:] else {}
+    kept = {pub_key(p): p for p in old.pubs()} if old is not None and old.key[1:] == key[1:] else {}
     missing = [job for job in jobs if job_key(job) not in made and job_key(job) not in kept]
     if missing:  # the last facts were not what their index said (a file lost or cut): made again
-        made.update(_made(cfg, missing, labels, titles))
+        made.update(_made(cfg, missing))
     groups: dict[str, list[Pub]] = {g.name: [] for g in cfg.groups}
     for job in jobs:
         done = made.get(job_key(job)) or kept[job_key(job)]
@@ -156,7 +155,7 @@ def _renew(cfg: CVConfig, store: Any, key: tuple, index: tuple | None, path: Pat
     return Facts(key, groups, titles, labels, index[2] if index is not None else {})
 
 
-def _made(cfg: CVConfig, jobs: list, labels: dict[str, str], titles: dict[str, str]) -> dict[tuple, Pub]:
+def _made(cfg: CVConfig, jobs: list) -> dict[tuple, Pub]:
     """The facts of these entries, from their records (the catalog, read again if it was let go)."""
     if not jobs:
         return {}
@@ -164,15 +163,10 @@ def _made(cfg: CVConfig, jobs: list, labels: dict[str, str], titles: dict[str, s
 
     def pub(job: tuple[Group, int, Any]) -> Pub:
         group, number, item = job
-        record = by_key[item.key]
-        roles = head_roles(record, cfg.owner, cfg.roster, group.markers)
-        csl = csl_item(record, roles, labels, group.name, titles[group.name], number)
-        return Pub.made(record.key, group.name, number, item.anchor, record.year,
-                        any(pos == 1 and role == OWNER for pos, role, _ in roles), roles, csl,
-                        bibtex_entry(record, roles, cfg.bibtex_fields), record.digest)
+        return pub_of(by_key[item.key], cfg, group, number, item.anchor)
 
     made = map_in_forks(pub, jobs)  # an institute's list: one forked process per core
-    return {_pub_key(p): p for p in made}
+    return {pub_key(p): p for p in made}
 
 
 def coins_html(pubs: list[Pub]) -> str:

@@ -25,11 +25,13 @@ from ..core.bibfile import Problem
 from ..core.catalog import build_catalog, signature
 from ..core.files import open_atomic
 from ..core.forks import map_in_forks
+from ..core.groups import Group
 from ..core.lifetime import few_collections, hold, loading
 from ..core.links import Extras, extras
 from ..core.links import anchor as link_anchor
 from ..core.records import Record, RecordCache
 from ..core.settings import CVConfig
+from ..output.formats import Pub, pub_key, pub_of
 from ..styles.base import DEFAULT_MARKS, StyleContext, used_marks
 from ..styles.registry import STYLES
 from .config import cv_config
@@ -309,15 +311,26 @@ def _render_one(record: Record, markers: bool, show_year: bool, ctx: StyleContex
 
 
 def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_engine: str,
-               style: str = "house") -> list[Rendered]:
-    """Every entry not rendered before, in order; an institute's list by one forked process per core."""
-    return map_in_forks(lambda job: _render_one(*job, ctx, latex_engine, style), todo)
+               style: str = "house", places: list[tuple[Group, int, str]] | None = None,
+               cfg: CVConfig | None = None) -> list[tuple[Rendered, Pub | None]]:
+    """Every entry not rendered before, in order; an institute's list by one forked process per core.  With its
+    ``places`` (group, number, anchor), each entry's exports' facts too, by the same worker."""
+    if places is None or cfg is None:
+        return map_in_forks(lambda job: (_render_one(*job, ctx, latex_engine, style), None), todo)
+    return map_in_forks(lambda i: (_render_one(*todo[i], ctx, latex_engine, style),
+                                   pub_of(todo[i][0], cfg, *places[i])), range(len(todo)))
+
+
+# The exports' facts of the entries rendered in this process, made beside them (exports.py takes them): the
+# records are read once for both, not once per output (an institute's list: a second pass of 5 s).
+FRESH_FACTS: dict[tuple, Pub] = {}
 
 
 def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_engine: str = "xelatex",
-                made: RecordCache | None = None) -> Store:
+                made: RecordCache | None = None, facts: bool = True) -> Store:
     """Read, check, group, number and render; what the last store rendered of an entry as it was is reused, and
-    the records ``made`` holds from the last reading (it keeps this reading's for the next)."""
+    the records ``made`` holds from the last reading (it keeps this reading's for the next).  ``facts``: make the
+    exports' facts of what is rendered now, beside it (``FRESH_FACTS``)."""
     old = before.rendered if before is not None else {}
     old_extras = before.extras if before is not None else {}
     catalog = build_catalog(cfg, signature, made)
@@ -341,7 +354,14 @@ def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_eng
             for group in cfg.groups for record in assignment.by_group[group.name]}
     todo = {keys[group.name, record.key]: (record, group.markers, group.show_year) for group in cfg.groups
             for record in assignment.by_group[group.name] if keys[group.name, record.key] not in old}
-    fresh = dict(zip(todo, render_all(list(todo.values()), ctx, latex_engine, cfg.citation_style), strict=True))
+    places = {keys[group.name, record.key]: (group, assignment.numbers[record.key], link_anchor(record.key))
+              for group in cfg.groups for record in assignment.by_group[group.name]}
+    made = render_all(list(todo.values()), ctx, latex_engine, cfg.citation_style,
+                      [places[key] for key in todo] if facts else None, cfg)
+    fresh = {key: done for key, (done, _) in zip(todo, made, strict=True)}
+    FRESH_FACTS.clear()
+    FRESH_FACTS.update((pub_key(pub), pub) for _, pub in made if pub is not None)
+    del made
     for group in cfg.groups:
         items = []
         for record in assignment.by_group[group.name]:

@@ -21,7 +21,9 @@ class Subtype(enum.StrEnum):
     bib_syntax = "bib_syntax"
     """An entry (or @string) cannot be parsed; that entry alone is skipped."""
     bib_field = "bib_field"
-    """A field is repeated, uses an undefined @string, or a name cannot be read; the entry is kept."""
+    """A field is repeated, uses an undefined @string, or a name cannot be read, or a field's name is a slip of a
+    known one (editors for editor) and so not shown, or a collaboration's name is followed by addresses (INSPIRE);
+    the entry is kept."""
     bad_char = "bad_char"
     """A field holds a control character (removed), or a character no PDF font has (left out of the PDF)."""
     cache = "cache"
@@ -39,7 +41,8 @@ class Subtype(enum.StrEnum):
     missing_field = "missing_field"
     """An entry lacks a field its type needs (title, year, venue)."""
     bad_year = "bad_year"
-    """A year field is not a four-digit year: a full date (2013-12-26) is read as the date, anything else sorts last."""
+    """A year field is not a four-digit year: a full date (2013-12-26) is read as the date, anything else sorts last;
+    or year and date disagree (the date is used)."""
     latex = "latex"
     """A field uses a LaTeX command the decoder does not know; its argument is shown as text."""
     owner_absent = "owner_absent"

@@ -34,6 +34,7 @@ CHECKS = (directives.check_placements, tailor.check_sections)
 def release_held(app: Sphinx, exception: BaseException | None) -> None:
     release()
     store.forget_signatures()  # the next build reads the .bib files' signature again
+    store.FRESH_FACTS.clear()  # facts made beside the lists that no exports took (no page was read)
 
 
 def events(ledger: Ledger, fresh: Freshness, preview: bool) -> list[Event]:
