@@ -73,6 +73,49 @@ def test_an_older_cv_is_upgraded_and_keeps_its_content(tmp_path: Path) -> None:
     assert "PhD, Sorbonne, 1903" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
+def test_an_upgrade_accepts_what_the_new_version_finds_and_nothing_else(tmp_path: Path) -> None:
+    """A check a new version adds must not turn a green CV red on the day it upgrades: its new findings join
+    accepted-warnings.txt and are shown; a warning the old version gave already, and nobody accepted, still fails."""
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@book{slip2020,\n  author = {Curie, Marie},\n  title = {Radioactivity},\n  year = {2020},\n"
+                   "  publisher = {Hermann},\n  editors = {Langevin, Paul}\n}\n"
+                   "@article{placeholder2019,\n  author = {Curie, Marie},\n  title = {Radium},\n  year = {2019},\n"
+                   "  journal = {Comptes rendus},\n  pages = {null}\n}\n", encoding="utf-8")
+    cv = tmp_path / "marie-curie-cv"
+    scaffold.create(cv, scaffold.make_owner("Marie Curie"), bib=bib, out=open(os.devnull, "w"))  # noqa: SIM115
+    # the version before had no check of field names: its copy in the CV is this one without it
+    (cv / "ext" / "cvsphinx" / "_version.py").write_text('__version__ = "0.9.0"\n', encoding="utf-8")
+    checks = cv / "ext" / "cvsphinx" / "core" / "checks.py"
+    checks.write_text(checks.read_text(encoding="utf-8") + "\n_near_misses = lambda record: []  # 0.9.0\n",
+                      encoding="utf-8")
+    accepted = cv / "accepted-warnings.txt"  # as the version before wrote it: without the check's finding
+    made = "".join(line for line in accepted.read_text(encoding="utf-8").splitlines(keepends=True)
+                   if "'editors'" not in line)
+    accepted.write_text(made, encoding="utf-8")
+    assert "placeholder2019" in made and "editors" not in made
+    # the CV's own problem since: the old version says it, nobody accepted it
+    with open(cv / "refs.bib", "a", encoding="utf-8") as handle:
+        handle.write("\n@article{mine2021,\n  author = {Curie, Marie},\n  title = {Polonium},\n  year = {2021},\n"
+                     "  journal = {Nature},\n  volume = {null}\n}\n")
+
+    run = subprocess.run([sys.executable, "-m", "cvsphinx.cli.main", "upgrade", str(cv)], capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(PROJECT / "ext")}, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "This version finds 1 problem in your data that the last did not" in run.stdout
+    assert "field 'editors' is not a field biblatex knows" in run.stdout
+    now = accepted.read_text(encoding="utf-8")
+    assert now.startswith(made) and f"# Found first by version {__version__} (it was 0.9.0):" in now
+    added = now[len(made):].splitlines()[1:]
+    assert len(added) == 1 and "slip2020" in added[0] and "editors" in added[0]
+    assert "mine2021" not in now  # the CV's own, still failing its strict build
+
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    build = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", str(cv),
+                            str(tmp_path / "html")], capture_output=True, text=True, env=plain, timeout=600, cwd=cv)
+    assert build.returncode != 0 and "mine2021" in build.stderr and "slip2020" not in build.stderr
+
+
 # The last version with one flat folder of modules: a CV it made names them in cv.sh, .readthedocs.yaml and tests.
 FLAT_LAYOUT = "f94a959"
 

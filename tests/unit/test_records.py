@@ -539,3 +539,19 @@ def test_inspires_collaboration_with_addresses_shows_its_name_alone() -> None:
                for m in found["Euclid:2024wup"])
     other = next(k for k in records if k.startswith("Astrophysics"))
     assert "Dwingeloo" not in shown[other] and any("only 'Astrophysics Group' is shown" in m[1] for m in found[other])
+
+
+def test_an_organisation_as_editor_is_shown_as_written_and_said() -> None:
+    """The JabRef file's CCL2019 (ausgerechnet/ausgerechnet.github.io): "Chair of Computational Corpus Linguistics,
+    FAU Erlangen-Nürnberg" was shown "Chair of Computational Corpus Linguistics, F. A. U. E.-N. (ed.)"."""
+    from cvsphinx.core.people import DEFAULT_ROLES, build_owner, build_roles, build_roster
+    from cvsphinx.styles.house import StyleContext, as_plain, format_entry
+
+    entries, _ = read_bib(HEINRICH)
+    (record,) = [r for r in build_records(entries)[0] if r.key == "CCL2019"]
+    ctx = StyleContext(build_owner("Heinrich, Philipp"), build_roster([], build_roles(DEFAULT_ROLES)))
+    shown = as_plain(format_entry(record, ctx))
+    assert shown.startswith("Chair of Computational Corpus Linguistics, FAU Erlangen-Nürnberg (ed.)"), shown
+    assert any("is an organisation's" in p and "write it in braces" in p for p in record.problems)
+    for person in ("Curie, Marie", "de la Vallée Poussin, Charles", "{Euclid Collaboration}"):
+        assert not parse_names(person, {})[1], person

@@ -220,12 +220,10 @@ def _git(dest: Path, *args: str, owner: NewOwner) -> None:
     subprocess.run(["git", *identity, *args], cwd=dest, check=True, capture_output=True, text=True)
 
 
-def first_warnings(dest: Path) -> list[str] | None:
-    """Build the new project once (page and LaTeX, no PDF) and accept every warning it gives, so that its own
-    first ``bash cv.sh build``, its CI and its Read the Docs build pass; None when Sphinx could not run."""
+def build_warnings(dest: Path) -> list[str] | None:
+    """Every cv warning of one build of the project (page and LaTeX, no PDF, none accepted), as the lines of
+    ``accepted-warnings.txt``; None when Sphinx could not run."""
     import tempfile
-
-    from ..sphinxext.accepted import write
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,7 +236,15 @@ def first_warnings(dest: Path) -> list[str] | None:
                 return None
             lines += [line.split("\t")[2] for line in seen.read_text(encoding="utf-8").splitlines()
                       if line.count("\t") >= 2]
-    lines = list(dict.fromkeys(lines))
+    return list(dict.fromkeys(lines))
+
+
+def first_warnings(dest: Path) -> list[str] | None:
+    """Build the new project once and accept every warning it gives, so that its own first ``bash cv.sh build``,
+    its CI and its Read the Docs build pass; None when Sphinx could not run."""
+    from ..sphinxext.accepted import write
+
+    lines = build_warnings(dest)
     if lines:
         write(dest / "accepted-warnings.txt", lines)
     return lines

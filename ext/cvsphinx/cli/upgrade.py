@@ -12,9 +12,12 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from .._version import __version__
 from ..core.files import PACKAGE
+from ..sphinxext.accepted import read
+from .new import build_warnings
 
 # 0.6.0 -> 0.7.0: the flat package became folders by data flow (core, styles, output, sphinxext, cli)
 MOVED = {
@@ -159,6 +162,28 @@ def installed_version(cv: Path) -> str | None:
     return found[1] if found else None
 
 
+def _accept_new_findings(cv: Path, accepted: Path, before: list[str], old: str | None, out: Any) -> None:
+    """A check this version adds must not turn a CV's green build red the day it upgrades: the warnings it gives
+    that the version before did not are added to the accepted list, as ``new`` accepts a first build's, and shown.
+    A warning the version before gave already and the list does not hold still fails the build: it is the CV's."""
+    after = build_warnings(cv)
+    if after is None:
+        print("The build after the upgrade could not run here, so no new warning is accepted: run bash cv.sh build",
+              file=out)
+        return
+    have = set(read(accepted))
+    found = [line for line in after if line not in before and line not in have]
+    if not found:
+        return
+    text = accepted.read_text(encoding="utf-8")
+    text += ("" if text.endswith("\n") else "\n") + f"# Found first by version {__version__} (it was {old or 'unknown'}):\n"
+    accepted.write_text(text + "".join(f"{line}\n" for line in found), encoding="utf-8")
+    print(f"\nThis version finds {len(found)} problem{'s' if len(found) != 1 else ''} in your data that the last did "
+          "not; they are added to accepted-warnings.txt, so the build lists them as to-dos and passes:", file=out)
+    for line in found:
+        print(f"  {line}", file=out)
+
+
 def upgrade(cv: Path, out=sys.stdout) -> int:
     """Put this version of the extension into ``cv/ext/cvsphinx``: the CV's conf.py, sections, refs.bib and
     everything else stay as they are; the build cache goes (every cache key has the version in it anyway)."""
@@ -175,6 +200,9 @@ def upgrade(cv: Path, out=sys.stdout) -> int:
         print(f"cvsphinx upgrade: {cv} has version {old}, newer than this {__version__}; nothing changed",
               file=sys.stderr)
         return 2
+    # the CV's warnings with the version it has: those the new one gives besides are its new findings (below)
+    accepted = cv / "accepted-warnings.txt"
+    before = build_warnings(cv) if accepted.is_file() else None
     staging = target.with_name("cvsphinx.new")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(PACKAGE, staging, ignore=_SKIP)
@@ -187,6 +215,8 @@ def upgrade(cv: Path, out=sys.stdout) -> int:
     if rewritten:
         print(f"These files named modules of the extension that have moved, and now name them where they are: "
               f"{', '.join(rewritten)}", file=out)
+    if before is not None:
+        _accept_new_findings(cv, accepted, before, old, out)
     news = changes_since(old or "0")
     if news:
         print(f"\nWhat changed since {old or 'then'}:\n\n{news}\n", file=out)

@@ -260,4 +260,16 @@ def _parse_name(raw: str, alone: bool, macro_items: tuple[tuple[str, str], ...])
             except PybtexError as err:
                 problems.append(f"name {raw!r} cannot be read ({err}); it is shown as written")
                 person = Person(last="{" + part + "}")
+            if "{" not in part and _ORGANISATION.search(" ".join(person.prelast_names + person.last_names)):
+                problems.append(f"name {raw!r} is an organisation's, which BibTeX reads as a person's (given names "
+                                f"{' '.join(person.first_names + person.middle_names)!r}); it is shown as written: "
+                                f"write it in braces, {{{part.strip()}}}")
+                person = Person(last="{" + part.strip() + "}")
     return Name(_decoded_person(person, dict(macro_items)), marks, raw), tuple(problems)
+
+
+# A word no person's family name is, and a body's name holds: "Chair of Computational Corpus Linguistics, FAU
+# Erlangen-Nürnberg" as an editor (ausgerechnet/ausgerechnet.github.io) showed "F. A. U. E.-N." as initials
+_ORGANISATION = re.compile(r"\b(?:University|Universit[äé]t?|Institute?|Chair|Department|Laboratory|Consortium|"
+                           r"Committee|Society|Association|Collaboration|Council|Agency|Foundation|Working Group|"
+                           r"Task Force|Ministry|Office)\b")
