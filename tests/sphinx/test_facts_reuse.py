@@ -21,10 +21,11 @@ COUNT = ("import cvsphinx.sphinxext.exports as e, cvsphinx.sphinxext.store as s\
          "s.pub_of = counted('beside', s.pub_of); e.pub_of = counted('after', e.pub_of)\n")
 
 
-def build(src: Path) -> str:
+def build(src: Path, patch: str = "") -> str:
+    """An HTML build in a process of its own, counting the facts made; ``patch``: code run before it."""
     out = src / "_build"
     args = ["-b", "html", "-d", str(out / "doctrees"), "-q", str(src), str(out / "html")]
-    code = f"import sys\n{COUNT}from sphinx.cmd.build import main\nsys.exit(main({args!r}))"
+    code = f"import sys\n{COUNT}{patch}from sphinx.cmd.build import main\nsys.exit(main({args!r}))"
     done = subprocess.run([sys.executable, "-c", code], cwd=src, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(EXT)})
     assert done.returncode == 0, done.stderr
@@ -95,13 +96,8 @@ def test_facts_made_beside_the_rendering_are_those_made_after_it(tmp_path: Path)
                                               "s.build_store = lambda *a, **k: real(*a, **{**k, 'facts': False})\n")):
         src = tmp_path / name
         shutil.copytree(Path(__file__).parents[1] / "roots" / "test-cv-types", src)
-        out = src / "_build"
-        args = ["-b", "html", "-d", str(out / "doctrees"), "-q", str(src), str(out / "html")]
-        code = f"import sys\n{COUNT}{patch}from sphinx.cmd.build import main\nsys.exit(main({args!r}))"
-        done = subprocess.run([sys.executable, "-c", code], cwd=src, capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(EXT)})
-        assert done.returncode == 0, done.stderr
-        outputs.append((made(done.stdout), *exports(src), (out / "html" / "index.html").read_bytes()))
+        counted = made(build(src, patch))
+        outputs.append((counted, *exports(src), (src / "_build" / "html" / "index.html").read_bytes()))
     (one, *one_files), (two, *two_files) = outputs
     assert one["after"] == 0 and two["beside"] == 0 and one["beside"] == two["after"] > 50
     assert one_files == two_files
