@@ -10,6 +10,8 @@ from cvsphinx.core.braces import encloses, group_end, split_outside
 from cvsphinx.core.latex import decode_plain
 from cvsphinx.core.names import parse_names
 from cvsphinx.output.fastpdf import replace_fonts
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(("text", "tex", "end"), [
@@ -53,3 +55,12 @@ def test_every_consumer_counts_alike(tmp_path) -> None:
     assert decode_plain(entries[0].fields["title"]) == "A B {C}"
     fonts = replace_fonts(r"\setmainfont[Scale={1.0}]{Old}" + "\n", "New")  # the whole [..]{..} replaced
     assert "Old" not in fonts and "Scale" not in fonts and r"\setmainfont{New}" in fonts
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab ,;{}\\", max_size=30), st.sampled_from([",", ";", " ", "a,", ", "]))
+def test_a_text_without_braces_splits_as_the_counting_does(text: str, separator: str) -> None:
+    """The short way (a string separator and no brace: ``str.split``) gives the parts the counting way gives (a
+    pattern separator always counts)."""
+    assert split_outside(text, separator) == split_outside(text, re.compile(re.escape(separator)))

@@ -40,11 +40,18 @@ def encloses(text: str) -> bool:
     return text.startswith("{") and group_end(text, 0) == len(text)
 
 
+@lru_cache(maxsize=64)
+def _split_pattern(separator: str | re.Pattern[str]) -> re.Pattern[str]:
+    sep = re.compile(re.escape(separator)) if isinstance(separator, str) else separator
+    return re.compile(f"[{{}}]|(?:{sep.pattern})", sep.flags)
+
+
 def split_outside(text: str, separator: str | re.Pattern[str]) -> list[str]:
     """``text`` cut at each ``separator`` (a character or a pattern) that stands outside every brace group."""
-    sep = re.compile(re.escape(separator)) if isinstance(separator, str) else separator
+    if isinstance(separator, str) and "{" not in text and "}" not in text:
+        return text.split(separator)  # no group to stand in: every one counts (most names, twice each)
     parts, depth, start = [], 0, 0
-    for match in re.finditer(f"[{{}}]|(?:{sep.pattern})", text, sep.flags):
+    for match in _split_pattern(separator).finditer(text):
         token = match.group()
         if token == "{":
             depth += 1
