@@ -59,6 +59,8 @@ def test_an_older_cv_is_upgraded_and_keeps_its_content(tmp_path: Path) -> None:
                          env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert f"now version {__version__} (it was 0.2.0)" in run.stdout
+    # its old copy (a module missing) cannot build: the new version's findings cannot be told from the CV's own
+    assert "could not be built with its old version" in run.stdout
     assert f"## {__version__} " in run.stdout and "## 0.3.0 " in run.stdout and "## 0.2.0 " not in run.stdout
     after = files_of(cv)
     assert {k: v for k, v in after.items() if not k.startswith("ext/")} == before  # content and settings kept
