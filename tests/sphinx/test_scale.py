@@ -28,10 +28,10 @@ def test_forked_rendering_is_the_same_as_serial(monkeypatch) -> None:
     ctx = StyleContext(build_owner("Beebe, Nelson H. F."), build_roster([], build_roles(DEFAULT_ROLES)))
     todo = [(r, True, True) for r in records]
     monkeypatch.setattr(forks, "PARALLEL_MIN", len(todo) + 1)
-    serial = [done for done, _ in catalog.render_all(todo, ctx, "xelatex")]
+    serial = [done for done, _, _ in catalog.render_all(todo, ctx, "xelatex")]
     monkeypatch.setattr(forks, "PARALLEL_MIN", 1)
     monkeypatch.setattr(forks.os, "cpu_count", lambda: 2)
-    forked = [done for done, _ in catalog.render_all(todo, ctx, "xelatex")]
+    forked = [done for done, _, _ in catalog.render_all(todo, ctx, "xelatex")]
     assert len(forked) == len(serial) == len(records)
     assert forked == serial
     assert sum("<strong>" in r.html for r in serial) > 30  # the owner is bold in his own papers

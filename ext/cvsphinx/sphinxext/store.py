@@ -312,13 +312,18 @@ def _render_one(record: Record, markers: bool, show_year: bool, ctx: StyleContex
 
 def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_engine: str,
                style: str = "house", places: list[tuple[Group, int, str]] | None = None,
-               cfg: CVConfig | None = None) -> list[tuple[Rendered, Pub | None]]:
-    """Every entry not rendered before, in order; an institute's list by one forked process per core.  With its
-    ``places`` (group, number, anchor), each entry's exports' facts too, by the same worker."""
-    if places is None or cfg is None:
-        return map_in_forks(lambda job: (_render_one(*job, ctx, latex_engine, style), None), todo)
-    return map_in_forks(lambda i: (_render_one(*todo[i], ctx, latex_engine, style),
-                                   pub_of(todo[i][0], cfg, *places[i])), range(len(todo)))
+               cfg: CVConfig | None = None) -> list[tuple[Rendered, Extras | None, Pub | None]]:
+    """Every entry not rendered before, in order; an institute's list by one forked process per core.  With the
+    configuration, what is shown beside each entry (its links and BibTeX) too, and with its ``places`` (group,
+    number, anchor) its exports' facts: by the same worker, one pass over the records."""
+
+    def one(i: int) -> tuple[Rendered, Extras | None, Pub | None]:
+        record = todo[i][0]
+        return (_render_one(*todo[i], ctx, latex_engine, style),
+                extras(record, cfg.bibtex_fields) if cfg is not None else None,
+                pub_of(record, cfg, *places[i]) if places is not None and cfg is not None else None)
+
+    return map_in_forks(one, range(len(todo)))
 
 
 # The exports' facts of the entries rendered in this process, made beside them (exports.py takes them): the
@@ -358,9 +363,10 @@ def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_eng
               for group in cfg.groups for record in assignment.by_group[group.name]}
     made = render_all(list(todo.values()), ctx, latex_engine, cfg.citation_style,
                       [places[key] for key in todo] if facts else None, cfg)
-    fresh = {key: done for key, (done, _) in zip(todo, made, strict=True)}
+    fresh = {key: done for key, (done, _, _) in zip(todo, made, strict=True)}
+    fresh_extras = {key: beside for key, (_, beside, _) in zip(todo, made, strict=True)}
     FRESH_FACTS.clear()
-    FRESH_FACTS.update((pub_key(pub), pub) for _, pub in made if pub is not None)
+    FRESH_FACTS.update((pub_key(pub), pub) for _, _, pub in made if pub is not None)
     del made
     for group in cfg.groups:
         items = []
@@ -368,7 +374,8 @@ def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_eng
             cache_key = keys[group.name, record.key]
             done = old.get(cache_key) or fresh[cache_key]
             rendered[cache_key] = done
-            beside = shown_extras[cache_key] = old_extras.get(cache_key) or extras(record, cfg.bibtex_fields)
+            beside = shown_extras[cache_key] = (old_extras.get(cache_key) or fresh_extras.get(cache_key)
+                                                or extras(record, cfg.bibtex_fields))
             anchor = link_anchor(record.key)  # unique: keys are (renamed as duplicates otherwise)
             anchors.add(anchor)
             items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}",
