@@ -82,7 +82,7 @@ def _latex_problems(records: list[Record]) -> list[Problem]:
 # Every field some part of the CV reads, by the names a .bib file may write: a name one or two letters from one of
 # them (editors, adress, jounral) is a slip that hides the field (ausgerechnet/ausgerechnet.github.io, "editors").
 _SHOWN = frozenset({*NAME_FIELDS, *LITERAL_FIELDS, *VERBATIM_FIELDS, *ALIASES, *ALIASES.values(), "year", "month",
-                    "date", "crossref", "xdata", "related", "keywords", "entrysubtype", "url", "doi", "eprinttype",
+                    "date", "crossref", "xdata", "related", "keywords", "entrysubtype", "eprinttype",
                     "collaboration", "ids", *(name for name, _ in LINK_FIELDS)})
 # and the fields they may write that nothing shows: biblatex's own data model (its manual, 2.2) and what long-kept
 # files carry (MathSciNet's and Beebe's fjournal, bibdate, mrclass), never taken for a slip

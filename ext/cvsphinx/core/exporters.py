@@ -119,7 +119,7 @@ _PDF_ADDRESS = re.compile(r"https?://(?!(?:www\.|export\.)?arxiv\.org/)\S*pdf\S*
 
 def _publisher_pdf(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
     """An ``eprint`` that is the address of a PDF (with no ``eprinttype``) is the entry's PDF link, unless it has
-    one; and Wiley's ``note`` that only repeats the article number (``e2024JB030689 2024JB030689``) is left out."""
+    one."""
     eprint = fields.get("eprint", "").strip()
     if eprint and not fields.get("eprinttype") and _PDF_ADDRESS.fullmatch(eprint):
         del fields["eprint"]
@@ -130,9 +130,13 @@ def _publisher_pdf(fields: dict[str, str], advice: list[tuple[str, str]], writte
                        f"article's PDF, as publishers' exports write it; "
                        f"{'the entry has a pdf field already, so it is left out' if had else 'it is the PDF link'}: "
                        "move it to a pdf field (eprint is for arXiv, PubMed and like identifiers)"))
-    note, number = fields.get("note", ""), fields.get("pages", "") or fields.get("eid", "")
-    words = note.split()
-    if words and number.strip() and all(w in (number.strip(), number.strip().lstrip("eE")) for w in words):
+
+
+def _note_repeats_number(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    """Wiley's ``note`` that only repeats the article number (``e2024JB030689 2024JB030689``) is left out."""
+    words = fields.get("note", "").split()
+    number = (fields.get("pages", "") or fields.get("eid", "")).strip()
+    if words and number and all(w in (number, number.lstrip("eE")) for w in words):
         del fields["note"]
         advice.append(("placeholder", f"field {written.get('note', 'note')!r} only repeats the article number "
                        f"(pages), as Wiley's exports write it; it is left out: delete the note"))

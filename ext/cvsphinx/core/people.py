@@ -277,6 +277,10 @@ class Roster:
         for person in self.people:
             self._by_last.setdefault(person.key.last, []).append(person)
 
+    def labels(self) -> dict[str, str]:
+        """Each role's label by its key, as the exports name the roles."""
+        return {key: role.label for key, role in self.roles.items()}
+
     def find(self, key: NameKey) -> list[Member]:
         """Every roster person the name could be (more than one means ambiguous)."""
         return [p for p in self._by_last.get(key.last, ()) if p.key.matches(key)]

@@ -34,6 +34,7 @@ from .exporters import (
     _drop_scopus_bookkeeping,
     _identifiers_elsewhere,
     _journal_macro,
+    _note_repeats_number,
     _publisher_pdf,
     _scopus_kind,
     _unescape_html_ampersand,
@@ -379,6 +380,7 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     _unescape_html_ampersand(fields)
     _identifiers_elsewhere(fields, advice, written)
     _publisher_pdf(fields, advice, written)
+    _note_repeats_number(fields, advice, written)
     _collaboration_addresses(fields, advice)
     _journal_macro(fields, macros, journal_names)
     kind = _scopus_kind(entry.type, KIND.get(entry.type, entry.type), fields, advice)

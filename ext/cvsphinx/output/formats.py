@@ -68,8 +68,7 @@ def pub_of(record: Record, cfg: CVConfig, group: Group, number: int, anchor: str
     """The facts of one shown entry, at its place in the CV: made where it is rendered (store.py), or later for
     what the rendering kept but the exports have not (exports.py)."""
     roles = head_roles(record, cfg.owner, cfg.roster, group.markers)
-    labels = {key: role.label for key, role in cfg.roster.roles.items()}
-    csl = csl_item(record, roles, labels, group.name, group.shown_title, number)
+    csl = csl_item(record, roles, cfg.roster.labels(), group.name, group.shown_title, number)
     return Pub.made(record.key, group.name, number, anchor, record.year,
                     any(pos == 1 and role == OWNER for pos, role, _ in roles), roles, csl,
                     bibtex_entry(record, roles, cfg.bibtex_fields), record.digest)

@@ -126,7 +126,7 @@ def _read(path: Path, kind: type = Facts) -> Any:
 def _renew(cfg: CVConfig, store: Any, key: tuple, index: tuple | None, path: Path) -> Facts:
     """Facts for every shown entry: those of the last facts where an entry is as it was at the same place (the
     same configuration), the rest made from the records."""
-    labels = {k: r.label for k, r in cfg.roster.roles.items()}
+    labels = cfg.roster.labels()
     titles = {g.name: g.shown_title for g in cfg.groups}
     jobs = [(group, store.starts[group.name] + offset, item) for group in cfg.groups
             for offset, item in enumerate(store.groups.get(group.name, []))]

@@ -357,12 +357,12 @@ def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_eng
     keys = {(group.name, record.key): _render_key(record, group.markers, group.show_year, cfg, latex_engine,
                                                   prepared.get(record.key, ""))
             for group in cfg.groups for record in assignment.by_group[group.name]}
-    todo = {keys[group.name, record.key]: (record, group.markers, group.show_year) for group in cfg.groups
+    todo = {keys[group.name, record.key]: (record, group) for group in cfg.groups
             for record in assignment.by_group[group.name] if keys[group.name, record.key] not in old}
-    places = {keys[group.name, record.key]: (group, assignment.numbers[record.key], link_anchor(record.key))
-              for group in cfg.groups for record in assignment.by_group[group.name]}
-    made = render_all(list(todo.values()), ctx, latex_engine, cfg.citation_style,
-                      [places[key] for key in todo] if facts else None, cfg)
+    made = render_all([(record, group.markers, group.show_year) for record, group in todo.values()], ctx,
+                      latex_engine, cfg.citation_style,
+                      [(group, assignment.numbers[record.key], link_anchor(record.key)) for record, group in
+                       todo.values()] if facts else None, cfg)
     fresh = {key: done for key, (done, _, _) in zip(todo, made, strict=True)}
     fresh_extras = {key: beside for key, (_, beside, _) in zip(todo, made, strict=True)}
     FRESH_FACTS.clear()
