@@ -445,3 +445,20 @@ def test_blackboard_calligraphic_and_fraktur_letters_on_the_page(source: str, sh
     assert decode_plain(source) == shown
     math = [part for part in decode(source).text.parts if isinstance(part, Math)]
     assert math and "\\math" in math[0].source
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    (r"Global solution for superlinear stochastic heat equation on {$\Bbb R^d$}", "Global solution for superlinear "
+     "stochastic heat equation on ℝd"),  # chenle02/SPDEs-Bib (MathSciNet), chen.foondun.ea:25:global
+    (r"equations on {$\Bbb{R}$}: moments", "equations on ℝ: moments"),
+    (r"$\frak{g}$-modules", "𝔤-modules"),
+])
+def test_ams_tex_blackboard_and_fraktur_names_are_known(source: str, shown: str) -> None:
+    """MathSciNet writes AMS-TeX's \\Bbb and \\frak (amsfonts keeps them as obsolete names of \\mathbb, \\mathfrak):
+    the page showed "R^d" with an unknown-command warning; the PDF gets the letters, not the obsolete command."""
+    from cvsphinx.sphinxext.render import render
+
+    decoded = decode(source)
+    assert decode_plain(source) == shown and not decoded.unknown
+    latex = render(decoded.text).latex
+    assert "Bbb" not in latex and "frak" not in latex and ("ℝ" in latex or "𝔤" in latex), latex

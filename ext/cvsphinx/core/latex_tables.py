@@ -169,7 +169,11 @@ _LETTER_STYLES: dict[str, dict[int, str]] = {
 }
 
 
-_MATH_FONTS_NONSTANDARD = {"bm": (False, "strong"), "mathbold": (True, "strong")}
+# AMS-TeX's \Bbb and \frak, which amsfonts keeps as obsolete names: MathSciNet's titles write {$\Bbb R^d$}
+# (chenle02/SPDEs-Bib); the PDF gets their letters, not the obsolete command
+_MATH_FONTS_NONSTANDARD = {"bm": (False, "strong"), "mathbold": (True, "strong"), "Bbb": (True, None),
+                           "frak": (True, None)}
+_LETTER_STYLES["Bbb"], _LETTER_STYLES["frak"] = _LETTER_STYLES["mathbb"], _LETTER_STYLES["mathfrak"]
 
 
 _TEXT_IN_MATH = {"{", "}", "%", "$", "#", "&", "_", "ensuremath"}
