@@ -28,18 +28,21 @@ def test_forked_rendering_is_the_same_as_serial(monkeypatch) -> None:
     ctx = StyleContext(build_owner("Beebe, Nelson H. F."), build_roster([], build_roles(DEFAULT_ROLES)))
     todo = [(r, True, True) for r in records]
     monkeypatch.setattr(forks, "PARALLEL_MIN", len(todo) + 1)
-    serial = [done for done, _, _ in catalog.render_all(todo, ctx, "xelatex")]
+    serial = [done for part in catalog.render_all(todo, ctx, "xelatex") for done, _, _ in part]
     monkeypatch.setattr(forks, "PARALLEL_MIN", 1)
     monkeypatch.setattr(forks.os, "cpu_count", lambda: 2)
-    forked = [done for done, _, _ in catalog.render_all(todo, ctx, "xelatex")]
+    parts = list(catalog.render_all(todo, ctx, "xelatex"))
+    forked = [done for part in parts for done, _, _ in part]
+    assert len(parts) > 2  # sent a part at a time
     assert len(forked) == len(serial) == len(records)
     assert forked == serial
     assert sum("<strong>" in r.html for r in serial) > 30  # the owner is bold in his own papers
 
 
 def test_forked_build_writes_the_same_page_and_exports(monkeypatch, tmp_path) -> None:
-    """Rendering and the exports' records in forked workers (as for an institute's list) give the same page,
-    publications.json and publications.bib as one process."""
+    """Rendering and the exports' records in forked workers (as for an institute's list), and the whole first
+    reading in a process of its own (``store.APART_MIN``), give the same page, publications.json,
+    publications.bib and warnings as one process."""
     import shutil
     from io import StringIO
 
@@ -47,19 +50,38 @@ def test_forked_build_writes_the_same_page_and_exports(monkeypatch, tmp_path) ->
 
     root = Path(__file__).parents[1] / "roots" / "test-cv-types"
     out = {}
-    for name, least in (("serial", 10**9), ("forked", 1)):
+    warned = {}
+    children = []
+
+    def in_child(produce):
+        children.append(produce)
+        return forks.in_child(produce)
+
+    monkeypatch.setattr(catalog, "in_child", in_child)
+    for name, least, apart in (("serial", 10**9, 10**12), ("forked", 1, 10**12), ("apart", 1, 0),
+                               ("apart-serial", 10**9, 0)):
         monkeypatch.setattr(forks, "PARALLEL_MIN", least)
+        monkeypatch.setattr(catalog, "APART_MIN", apart)
         monkeypatch.setattr(forks.os, "cpu_count", lambda: 2)
         src = tmp_path / name
         shutil.copytree(root, src)
+        with open(src / "refs.bib", "a", encoding="utf-8") as bib:  # something to warn about
+            bib.write("\n@article{nodate, author = {Doe, Jane}, title = {Undated}, journal = {J}, editors = {X}}\n")
+        warnings = StringIO()
         app = SphinxTestApp("html", srcdir=src, builddir=src / "_build", freshenv=True, status=StringIO(),
-                            warning=StringIO())
+                            warning=warnings)
         try:
             app.build()
         finally:
             app.cleanup()
+        warned[name] = warnings.getvalue().replace(str(src), "SRC")
         html = Path(app.outdir)
         out[name] = [(html / f).read_text(encoding="utf-8") for f in ("index.html", "publications.json",
                                                                         "publications.bib")]
+    assert len(children) == 2  # the two builds "apart" read in a process of their own
     assert out["forked"] == out["serial"]
+    assert out["apart"] == out["serial"]
+    assert out["apart-serial"] == out["serial"]
     assert out["serial"][1].count('"id"') > 60
+    assert warned["apart"] == warned["forked"] == warned["serial"]
+    assert "WARNING" in warned["serial"]  # the root's problems, said from the reading's own process too

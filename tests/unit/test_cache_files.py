@@ -77,3 +77,45 @@ def test_an_edit_adds_its_records_beside_the_full_file_until_they_pass_a_tenth(t
     reading = {**{k: v for k, v in reading.items() if k != "r2"}, "e2": "edited 2"}
     store._save_records(path, reading, base)
     assert store._read_store(path, dict) == reading and not added.exists()
+
+
+def _item(i: int, text: str) -> store.Item:
+    from cvsphinx.core.links import Extras
+    from cvsphinx.sphinxext.render import Rendered
+
+    return store.Item(f"pub-k{i}", f"k{i}", Rendered(f"<em>{text}</em>", text, text), f"refs.bib:{i}",
+                      Extras((("DOI", "https://doi.org/10.1/x"),), "", f"@misc{{k{i},}}"), 2000 + i, f"d{i}", f"r{i}")
+
+
+def test_the_lists_go_through_in_pieces_and_come_back_whole(tmp_path: Path, small_pieces) -> None:
+    """The store's items are written a few at a time (the pickler's memory of 51,265 items was 77 MB), each
+    group's in order, and a group without items stays."""
+    groups = {"articles": [_item(i, f"Über {i} – ok") for i in range(5)], "talks": [_item(9, "plain")],
+              "empty": []}
+    made = store.Store(("sig",), "cfg", groups, {"articles": 1, "talks": 6, "empty": 0})
+    path = tmp_path / "cvsphinx.pickle"
+    store._write_store(path, made)
+    back = store._read_store(path)
+    assert back == made
+    assert [[item.key for item in items] for items in back.groups.values()] == [[f"k{i}" for i in range(5)],
+                                                                                 ["k9"], []]
+    assert back.groups["articles"][1].rendered.html == "<em>Über 1 – ok</em>"
+    assert path.read_bytes().count(b"\x80\x05") >= 6  # the head, 3 + 1 pieces of items, the end
+
+
+def test_the_exports_facts_go_through_in_pieces_and_come_back_whole(tmp_path: Path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from cvsphinx.output.formats import Pub
+    from cvsphinx.sphinxext import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    pubs = [Pub.made(f"k{i}", "articles", i + 1, f"pub-k{i}", 2000 + i, True, ((1, "owner", "Liu, L."),),
+                     {"id": f"k{i}", "type": "article-journal", "title": f"Ökologie {i}"}, f"@article{{k{i},}}")
+            for i in range(5)]
+    built = exports.Facts(("key",), {"articles": pubs, "talks": []}, {"articles": "Articles", "talks": "Talks"}, {})
+    env = SimpleNamespace(doctreedir=str(tmp_path))
+    exports.save(env, built)
+    back = exports._read(tmp_path / "cvsphinx-exports.pickle")
+    assert back == built
+    assert back.groups["articles"][2].csl["title"] == "Ökologie 2"

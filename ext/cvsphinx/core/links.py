@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .compact import pack, unpack
 from .exporters import private
 from .identifiers import paper_url
 from .labels import N_
@@ -62,13 +63,17 @@ def title_url(record: Record) -> str | None:
     return paper_url(record)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extras:
     """Per publication, beyond the formatted line: labelled links, an award, the BibTeX to copy."""
 
     links: tuple[tuple[str, str], ...] = ()
     award: str = ""
-    bibtex: str = ""
+    bibtex_packed: str | bytes = ""  # kept packed (core/compact.py): it lives for the whole build
+
+    @property
+    def bibtex(self) -> str:
+        return unpack(self.bibtex_packed)
 
 
 def extras(record: Record, keep_fields: frozenset[str] = frozenset()) -> Extras:
@@ -84,7 +89,7 @@ def extras(record: Record, keep_fields: frozenset[str] = frozenset()) -> Extras:
             links.append((label, target))
             seen.add(target)
     award = " ".join(str(record.text("award_name") or record.text("award")).split())
-    return Extras(tuple(links), award, bibtex(record, keep_fields))
+    return Extras(tuple(links), award, pack(bibtex(record, keep_fields)))
 
 
 def local_path(value: str) -> bool:

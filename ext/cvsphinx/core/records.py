@@ -218,6 +218,10 @@ class RecordCache:
                 key, fields, length)
         return {**self.new, **self.index_new, **chunks, **self.checks.new}
 
+    def forget(self) -> None:
+        """Saved: the records it holds need not outlive the catalog's."""
+        self.__init__()  # type: ignore[misc]
+
 
 @lru_cache(maxsize=1)
 def _reader_code() -> str:

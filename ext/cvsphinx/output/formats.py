@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..core.bibfile import BIBTEX_TYPES
+from ..core.compact import pack, unpack
 from ..core.links import bibtex as written_bibtex
 from ..core.records import Record
 from ..styles.cslitem import OWNER, csl_item, head_roles
@@ -31,7 +32,7 @@ _BIBTEX_NAMES = {"journaltitle": "journal", "location": "address"}
 # -- The facts per shown publication --------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Pub:
     """One shown publication, as every export and the statistics see it."""
 
@@ -42,17 +43,30 @@ class Pub:
     year: int | None
     first_author: bool  # the owner heads the author list
     roles: tuple[tuple[int, str, str], ...]  # (1-based position, "owner" or a role key, the name as shown)
-    csl_text: str  # the CSL-JSON item as publications.json writes it: a fifth of the memory of its dict
-    bibtex: str
+    # the texts are kept packed (core/compact.py): they live for the whole build
+    csl_packed: str | bytes  # the CSL-JSON item as publications.json writes it: a fifth of the memory of its dict
+    bibtex_packed: str | bytes
     made_from: str = ""  # the record's digest: a Pub of the same entry at the same place is reused (exports.py)
-    coins: str = ""  # the COinS span's title (OpenURL), made with the rest, kept for every page that shows it
-    ld: str = ""  # its schema.org work as JSON text, its address still to be placed (output/jsonld.py)
+    coins: str = ""  # the COinS span's title (OpenURL, ASCII), made with the rest, kept for every page that shows it
+    ld_packed: str | bytes = ""  # its schema.org work as JSON text, its address still to be placed (output/jsonld.py)
 
     @classmethod
     def made(cls, key: str, group: str, number: int, anchor: str, year: int | None, first_author: bool,
              roles: tuple[tuple[int, str, str], ...], csl: dict[str, Any], bibtex: str, made_from: str = "") -> Pub:
-        return cls(key, group, number, anchor, year, first_author, roles, json.dumps(csl, ensure_ascii=False),
-                   bibtex, made_from, coins(csl), work_text(csl, roles))
+        return cls(key, group, number, anchor, year, first_author, roles, pack(json.dumps(csl, ensure_ascii=False)),
+                   pack(bibtex), made_from, coins(csl), pack(work_text(csl, roles)))
+
+    @property
+    def csl_text(self) -> str:
+        return unpack(self.csl_packed)
+
+    @property
+    def bibtex(self) -> str:
+        return unpack(self.bibtex_packed)
+
+    @property
+    def ld(self) -> str:
+        return unpack(self.ld_packed)
 
     @property
     def csl(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import json
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,7 @@ from ..output.formats import Pub, bib_file, csl_json, pub_key, pub_of
 from .config import cv_config
 from .elements import cv_publication_list
 from .nodes import entries
-from .store import FRESH_FACTS, load
+from .store import CHUNK, FRESH_FACTS, load
 from .streamed import FILLERS, marker, note_pending, streams
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-FACTS_VERSION = 5  # 2: COinS made when a page is written, not kept; 3: each Pub says what it was made from;
-# 4: each Pub keeps its CSL-JSON as text and its COinS, made once with it; 5: and its JSON-LD work
+FACTS_VERSION = 7  # 2: COinS made when a page is written, not kept; 3: each Pub says what it was made from;
+# 4: each Pub keeps its CSL-JSON as text and its COinS, made once with it; 5: and its JSON-LD work; 6: written in
+# pieces; 7: its texts packed (core/compact.py)
 BIB_NAME = "publications.bib"
 JSON_NAME = "publications.json"
 STAMP_NAME = ".cvsphinx-exports.json"
@@ -106,7 +107,12 @@ def save(env: BuildEnvironment, built: Facts) -> None:
     path = _facts_path(env)
     # only a cache; the bibliography's own cache beside it says when the folder cannot be written
     with contextlib.suppress(OSError), open_atomic(path) as handle:  # pickled as it goes: never held whole in memory
-        pickle.dump(built, handle, pickle.HIGHEST_PROTOCOL)
+        # and in pieces: the pickler remembers every object of one pickle (30 MB of an institute's list)
+        pickle.dump(replace(built, groups={name: [] for name in built.groups}), handle, pickle.HIGHEST_PROTOCOL)
+        for name, pubs in built.groups.items():
+            for start in range(0, len(pubs), CHUNK):
+                pickle.dump((name, pubs[start:start + CHUNK]), handle, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, handle, pickle.HIGHEST_PROTOCOL)
     index = (built.key, {pub_key(p) for p in built.pubs()}, built.charts)
     with contextlib.suppress(OSError), open_atomic(path.with_name(INDEX_NAME)) as handle:
         pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
@@ -116,6 +122,9 @@ def _read(path: Path, kind: type = Facts) -> Any:
     try:
         with open(path, "rb") as handle, loading():
             found = pickle.load(handle)
+            if isinstance(found, Facts) and found.version == FACTS_VERSION:
+                while (chunk := pickle.load(handle)) is not None:
+                    found.groups[chunk[0]].extend(chunk[1])
     except Exception:  # missing, damaged or from another version: derived again, nothing to report
         return None
     if kind is tuple:

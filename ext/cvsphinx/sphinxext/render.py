@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from html import escape as html_escape
 from typing import ClassVar
 
@@ -25,19 +24,53 @@ from sphinx.util import texescape
 from sphinx.util.texescape import escape as tex_escape
 
 from ..core import bidi
+from ..core.compact import pack, unpack
 from ..core.people import Role
 from .elements import cv_marker
 
 LONG_WORD = 60  # characters without a space: more than a word, a DOI or most URLs, and less than a line
 
 
-@dataclass(frozen=True, slots=True)
 class Rendered:
-    """One entry in every output format."""
+    """One entry in every output format, each kept packed (``core/compact.py``): it lives for the whole build."""
 
-    html: str
-    latex: str
-    text: str
+    __slots__ = ("_html", "_latex", "_text")
+
+    def __init__(self, html: str, latex: str, text: str) -> None:
+        self._html, self._latex, self._text = pack(html), pack(latex), pack(text)
+
+    @property
+    def html(self) -> str:
+        return unpack(self._html)
+
+    @property
+    def latex(self) -> str:
+        return unpack(self._latex)
+
+    @property
+    def text(self) -> str:
+        return unpack(self._text)
+
+    def _packed(self) -> tuple[str | bytes, str | bytes, str | bytes]:
+        return (self._html, self._latex, self._text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rendered) and self._packed() == other._packed()
+
+    def __hash__(self) -> int:
+        return hash(self._packed())
+
+    def __repr__(self) -> str:
+        return f"Rendered(html={self.html!r}, latex={self.latex!r}, text={self.text!r})"
+
+    def __reduce__(self) -> tuple:
+        return (_unpickle_rendered, self._packed())
+
+
+def _unpickle_rendered(html: str | bytes, latex: str | bytes, text: str | bytes) -> Rendered:
+    made = Rendered.__new__(Rendered)
+    made._html, made._latex, made._text = html, latex, text
+    return made
 
 
 class HTMLBackend(BaseBackend):

@@ -7,6 +7,11 @@ which nothing changed never loads it, and a build that re-reads the page with
 the publications loads rendered strings, not 5,000 docutils trees.  It runs
 before reading starts (``env-before-read-docs``), in the main process, so
 parallel readers inherit it instead of each reading and warning again.
+
+A large bibliography read for the first time (``APART_MIN``) is read, checked and rendered in a forked process
+of its own, which hands back only the plan of the lists and the rendered entries: Python keeps the memory of
+freed records in pieces that the results cannot use, and an institute's list peaked at 746 MB, against 460 MB
+now.  Its problems come back with the plan and are said here, as always.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -22,9 +27,9 @@ from sphinx.util.logging import is_suppressed_warning
 
 from .._version import __version__
 from ..core.bibfile import Problem
-from ..core.catalog import build_catalog, signature
+from ..core.catalog import build_catalog, forget_catalog, signature
 from ..core.files import open_atomic
-from ..core.forks import map_in_forks
+from ..core.forks import can_fork, in_child, parts_in_forks
 from ..core.groups import Group
 from ..core.lifetime import few_collections, hold, loading
 from ..core.links import Extras, extras
@@ -39,15 +44,16 @@ from .render import Rendered, render
 from .warnings_ import Subtype, logger, warn_at
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from sphinx.environment import BuildEnvironment
 
-STORE_VERSION = 17  # 14: the records written in pieces; 15: and the entries read, by their text; 16: Item.digest;
-# 17: dates with slots, a record's fields as written shared with its entry
+STORE_VERSION = 19  # 14: the records written in pieces; 15: and the entries read, by their text; 16: Item.digest;
+# 17: dates with slots, a record's fields as written shared with its entry; 18: each item its render key, the items
+# written in pieces; 19: the texts packed (core/compact.py)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     anchor: str
     key: str
@@ -56,6 +62,7 @@ class Item:
     extras: Extras = field(default_factory=Extras)  # links, award and BibTeX shown with the entry on the web page
     year: int | None = None  # where a long list is cut into pages (groups.split_pages)
     digest: str = ""  # the record's: the exports' facts of an entry as it was are kept (exports.py)
+    render_key: str = ""  # what its rendering was made from (_render_key): reused by the next build where it matches
 
 
 @dataclass
@@ -66,12 +73,9 @@ class Store:
     config_digest: str
     groups: dict[str, list[Item]]
     starts: dict[str, int]
-    # render key (see _render_key) -> Rendered, reused across .bib and configuration edits
-    rendered: dict[str, Rendered] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # said again whenever the lists are read again
     marks_used: set[str] = field(default_factory=set)  # written authorship marks on shown entries, for the legend
     numbered: bool = True  # the lists carry numbers (cv_numbered, or as the citation style does)
-    extras: dict[str, Extras] = field(default_factory=dict)  # render key -> the links and BibTeX shown beside it
     version: int = STORE_VERSION
 
 
@@ -142,7 +146,12 @@ CHUNK = 2000
 
 def _load_payload(handle: BinaryIO, kind: type) -> Any:
     if kind is not dict:
-        return pickle.load(handle)
+        store = pickle.load(handle)
+        if isinstance(store, Store):
+            while (chunk := pickle.load(handle)) is not None:
+                name, items = chunk
+                store.groups.setdefault(name, []).extend(items)
+        return store
     found: dict = {}
     while (chunk := pickle.load(handle)) is not None:  # a new unpickler for each piece, as each had its own pickler
         found.update(chunk)
@@ -150,8 +159,12 @@ def _load_payload(handle: BinaryIO, kind: type) -> Any:
 
 
 def _dump_payload(handle: Any, store: Store | dict[str, Any]) -> None:
-    if not isinstance(store, dict):
-        pickle.dump(store, handle, pickle.HIGHEST_PROTOCOL)
+    if not isinstance(store, dict):  # the lists' items in pieces too: 77 MB of the pickler's memory, written whole
+        pickle.dump(replace(store, groups={name: [] for name in store.groups}), handle, pickle.HIGHEST_PROTOCOL)
+        for name, items in store.groups.items():
+            for start in range(0, len(items), CHUNK):
+                pickle.dump((name, items[start:start + CHUNK]), handle, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, handle, pickle.HIGHEST_PROTOCOL)
         return
     items = list(store.items())
     for start in range(0, len(items), CHUNK):
@@ -254,9 +267,15 @@ def _load_or_build(env: BuildEnvironment, cfg: CVConfig, files: tuple, path: Pat
     records_path = path.with_name(RECORDS_NAME)
     base = _read_store(records_path, dict) if store is not None else None
     cache = RecordCache(_with_added(records_path, base))
-    store = build_store(cfg, files, store, env.config.latex_engine, cache)
+
+    def save_reading() -> None:  # then let it go: the records may go before the rendering is done (build_store)
+        _save_records(records_path, cache.saved(), base)
+        cache.forget()
+        if base is not None:
+            base.clear()
+
+    store = build_store(cfg, files, store, env.config.latex_engine, cache, done_reading=save_reading)
     warn_problems(store, env.config.suppress_warnings)
-    _save_records(records_path, cache.saved(), base)
     _UNWRITTEN[str(path)] = (path, store, unopened)  # once the records are let go (write_pending)
     return store, True
 
@@ -312,10 +331,12 @@ def _render_one(record: Record, markers: bool, show_year: bool, ctx: StyleContex
 
 def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_engine: str,
                style: str = "house", places: list[tuple[Group, int, str]] | None = None,
-               cfg: CVConfig | None = None) -> list[tuple[Rendered, Extras | None, Pub | None]]:
-    """Every entry not rendered before, in order; an institute's list by one forked process per core.  With the
-    configuration, what is shown beside each entry (its links and BibTeX) too, and with its ``places`` (group,
-    number, anchor) its exports' facts: by the same worker, one pass over the records."""
+               cfg: CVConfig | None = None, forked: Callable[[], None] | None = None, pickled: bool = False
+               ) -> Iterator[Any]:
+    """Every entry not rendered before, in order, in parts (``parts_in_forks``); an institute's list by one forked
+    process per core.  With the configuration, what is shown beside each entry (its links and BibTeX) too, and
+    with its ``places`` (group, number, anchor) its exports' facts: by the same worker, one pass over the records.
+    Each result is ``(Rendered, Extras | None, Pub | None)``."""
 
     def one(i: int) -> tuple[Rendered, Extras | None, Pub | None]:
         record = todo[i][0]
@@ -323,7 +344,7 @@ def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_e
                 extras(record, cfg.bibtex_fields) if cfg is not None else None,
                 pub_of(record, cfg, *places[i]) if places is not None and cfg is not None else None)
 
-    return map_in_forks(one, range(len(todo)))
+    return parts_in_forks(one, range(len(todo)), forked=forked, pickled=pickled)
 
 
 # The exports' facts of the entries rendered in this process, made beside them (exports.py takes them): the
@@ -331,57 +352,123 @@ def render_all(todo: list[tuple[Record, bool, bool]], ctx: StyleContext, latex_e
 FRESH_FACTS: dict[tuple, Pub] = {}
 
 
+# A first reading of a bibliography this large (its .bib files, in bytes) is made in a process of its own
+# (``core/forks.in_child``): an institute's list peaked at 746 MB with its records read in the build's process.
+APART_MIN = 1_000_000
+
+
+@dataclass
+class _Plan:
+    """What the lists need of a reading, without its records: each group's entries (render key, then
+    ``Item``'s fields but the rendering), the render keys to render now, in order, and the rest."""
+
+    problems: list[Problem]
+    lists: dict[str, list[tuple[str, tuple]]]
+    todo: list[str]
+    starts: dict[str, int]
+    marks_used: set[str]
+    everything: bool  # every entry shown is rendered now, with its facts: the records are not needed after
+
+
 def build_store(cfg: CVConfig, signature: tuple, before: Store | None, latex_engine: str = "xelatex",
-                made: RecordCache | None = None, facts: bool = True) -> Store:
+                made: RecordCache | None = None, facts: bool = True,
+                done_reading: Callable[[], None] | None = None) -> Store:
     """Read, check, group, number and render; what the last store rendered of an entry as it was is reused, and
     the records ``made`` holds from the last reading (it keeps this reading's for the next).  ``facts``: make the
-    exports' facts of what is rendered now, beside it (``FRESH_FACTS``)."""
-    old = before.rendered if before is not None else {}
-    old_extras = before.extras if before is not None else {}
+    exports' facts of what is rendered now, beside it (``FRESH_FACTS``).
+
+    ``done_reading`` (the caller's: it saves the reading for the next) is called once the records are no longer
+    needed here.  When every entry is rendered now, with its facts, nothing after needs them: they are let go
+    while the workers render.  A large bibliography read for the first time is read and rendered in a process
+    of its own, and only the results come back."""
+    old: dict[str, Rendered] = {}  # render key -> what the last store made of it, reused
+    old_extras: dict[str, Extras] = {}
+    for items in (before.groups.values() if before is not None else ()):
+        for item in items:
+            old[item.render_key] = item.rendered
+            old_extras[item.render_key] = item.extras
+    if not old and facts and _large(cfg.bibfiles) and can_fork():
+        stream = in_child(lambda: _plan_and_render(cfg, signature, made, old, old_extras, latex_engine, facts,
+                                                   done_reading, pickled=True))
+        plan = next(stream)
+        made_now = [result for part in stream for result in pickle.loads(part)]
+    else:
+        stream = _plan_and_render(cfg, signature, made, old, old_extras, latex_engine, facts, done_reading)
+        plan = next(stream)
+        made_now = [result for part in stream for result in part]
+    fresh = {key: done for key, (done, _, _) in zip(plan.todo, made_now, strict=True)}
+    fresh_extras = {key: beside for key, (_, beside, _) in zip(plan.todo, made_now, strict=True)}
+    FRESH_FACTS.clear()
+    FRESH_FACTS.update((pub_key(pub), pub) for _, _, pub in made_now if pub is not None)
+    del made_now
+    groups: dict[str, list[Item]] = {}
+    for name, pairs in plan.lists.items():
+        groups[name] = [Item(anchor, key, old.get(cache_key) or fresh[cache_key], where,
+                             beside or fresh_extras[cache_key], year, digest, cache_key)
+                        for cache_key, (anchor, key, where, beside, year, digest) in pairs]
+    formatter = STYLES[cfg.citation_style]
+    numbered = cfg.numbered if cfg.numbered is not None else getattr(formatter, "numbered", True)
+    return Store(signature, cfg.digest, groups, plan.starts, plan.problems, plan.marks_used, numbered)
+
+
+def _large(paths: Sequence[str]) -> bool:
+    try:
+        return sum(os.path.getsize(path) for path in paths) >= APART_MIN
+    except OSError:
+        return False
+
+
+def _plan_and_render(cfg: CVConfig, signature: tuple, made: RecordCache | None, old: dict[str, Rendered],
+                     old_extras: dict[str, Extras], latex_engine: str, facts: bool,
+                     done_reading: Callable[[], None] | None, pickled: bool = False) -> Iterator[Any]:
+    """The plan (``_Plan``), then the results of the entries to render, a part at a time (``render_all``)."""
     catalog = build_catalog(cfg, signature, made)
-    assignment, problems = catalog.assignment, catalog.problems
+    problems, numbers = catalog.problems, catalog.assignment.numbers
+    shown = [(group, catalog.assignment.by_group[group.name]) for group in cfg.groups]
+    del catalog
 
     ctx = StyleContext(cfg.owner, cfg.roster, dict(cfg.author_marks or DEFAULT_MARKS), cfg.show_isbn, cfg.language,
                        cfg.labels)
-    marks_used: set[str] = set()
-    rendered: dict[str, Rendered] = {}
-    shown_extras: dict[str, Extras] = {}
-    groups: dict[str, list[Item]] = {}
-    starts: dict[str, int] = {}
-    anchors: set[str] = set()
     formatter = STYLES[cfg.citation_style]
     prepared: dict[str, str] = {}
     if hasattr(formatter, "prepare"):  # a CSL style: the whole list through citeproc at once
-        prepared = formatter.prepare([(record, group.markers, group.show_year) for group in cfg.groups
-                                      for record in assignment.by_group[group.name]], ctx)
-    keys = {(group.name, record.key): _render_key(record, group.markers, group.show_year, cfg, latex_engine,
-                                                  prepared.get(record.key, ""))
-            for group in cfg.groups for record in assignment.by_group[group.name]}
-    todo = {keys[group.name, record.key]: (record, group) for group in cfg.groups
-            for record in assignment.by_group[group.name] if keys[group.name, record.key] not in old}
-    made = render_all([(record, group.markers, group.show_year) for record, group in todo.values()], ctx,
-                      latex_engine, cfg.citation_style,
-                      [(group, assignment.numbers[record.key], link_anchor(record.key)) for record, group in
-                       todo.values()] if facts else None, cfg)
-    fresh = {key: done for key, (done, _, _) in zip(todo, made, strict=True)}
-    fresh_extras = {key: beside for key, (_, beside, _) in zip(todo, made, strict=True)}
-    FRESH_FACTS.clear()
-    FRESH_FACTS.update((pub_key(pub), pub) for _, _, pub in made if pub is not None)
-    del made
-    for group in cfg.groups:
-        items = []
-        for record in assignment.by_group[group.name]:
-            cache_key = keys[group.name, record.key]
-            done = old.get(cache_key) or fresh[cache_key]
-            rendered[cache_key] = done
-            beside = shown_extras[cache_key] = (old_extras.get(cache_key) or fresh_extras.get(cache_key)
-                                                or extras(record, cfg.bibtex_fields))
+        prepared = formatter.prepare([(record, group.markers, group.show_year) for group, records in shown
+                                      for record in records], ctx)
+    lists: dict[str, list[tuple[str, tuple]]] = {}
+    todo: dict[str, tuple[Record, bool, bool]] = {}
+    places: list[tuple[Group, int, str]] = []
+    marks_used: set[str] = set()
+    for group, records in shown:
+        items = lists[group.name] = []
+        for record in records:
+            cache_key = _render_key(record, group.markers, group.show_year, cfg, latex_engine,
+                                    prepared.get(record.key, ""))
             anchor = link_anchor(record.key)  # unique: keys are (renamed as duplicates otherwise)
-            anchors.add(anchor)
-            items.append(Item(anchor, record.key, done, f"{os.path.relpath(record.path)}:{record.line}",
-                              beside, record.year, record.digest))
+            beside = old_extras.get(cache_key)
+            if cache_key not in old:
+                if cache_key not in todo:
+                    todo[cache_key] = (record, group.markers, group.show_year)
+                    places.append((group, numbers[record.key], anchor))
+            elif beside is None:
+                beside = extras(record, cfg.bibtex_fields)
+            items.append((cache_key, (anchor, record.key, f"{os.path.relpath(record.path)}:{record.line}", beside,
+                                      record.year, record.digest)))
             marks_used |= used_marks([record])
-        groups[group.name] = items
-        starts[group.name] = assignment.numbers[items[0].key] if items else 0
-    numbered = cfg.numbered if cfg.numbered is not None else getattr(formatter, "numbered", True)
-    return Store(signature, cfg.digest, groups, starts, rendered, problems, marks_used, numbered, shown_extras)
+    starts = {name: numbers[items[0][1][1]] if items else 0 for name, items in lists.items()}
+    everything = facts and len(todo) == sum(len(items) for items in lists.values())
+    del shown, prepared, numbers
+    jobs = list(todo.values())
+    yield _Plan(problems, lists, list(todo), starts, marks_used, everything)
+    del lists, todo
+
+    def let_go() -> None:
+        jobs.clear()
+        if done_reading is not None:
+            done_reading()
+        if everything:
+            forget_catalog()
+
+    yield from render_all(jobs, ctx, latex_engine, cfg.citation_style, places if facts else None, cfg,
+                          forked=let_go if everything else None, pickled=pickled)
+    if not everything:
+        let_go()
