@@ -125,3 +125,44 @@ def test_a_plain_latexpdf_failure_is_not_published(project) -> None:
     html = html_step(src, out)
     assert "cv.pdf_failed" in html.stderr and "Undefined control sequence" in html.stderr, html.stderr
     assert not (out / "html" / "safe.pdf").exists()
+
+
+def _latex_processes(under: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() in ("xelatex", "xdvipdfmx", "latexmk") \
+                    and Path(os.readlink(entry / "cwd")).is_relative_to(under):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent's death is told by Linux (prctl)")
+def test_a_build_killed_outright_leaves_no_latex_running(project) -> None:
+    """A CI's time limit or ``kill -9`` ends the build: its LaTeX run, in a session of its own and looping on an
+    entry, used to run on at 99 % CPU with nobody left to stop it."""
+    import signal
+    import time
+
+    src, out = project
+    build = subprocess.Popen([sys.executable, "-m", "cvsphinx.cli.variants", str(src), "--builddir", str(out),
+                              "--no-variants", "--latex-timeout", "300"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=_env(CV_TEST_HANG="slow2019"))
+    try:
+        deadline = time.monotonic() + 120
+        while not _latex_processes(out) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _latex_processes(out), "xelatex never started"
+        time.sleep(1)
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 10
+        while _latex_processes(out) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _latex_processes(out) == []
+    finally:
+        build.kill()
+        for pid in _latex_processes(out):
+            os.kill(pid, signal.SIGKILL)

@@ -10,6 +10,7 @@ page links to them.  With ``-W``, any warning fails the run, as ``sphinx-build -
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import io
 import json
@@ -20,7 +21,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,25 @@ def _stop(proc: subprocess.Popen) -> str:
     return ""
 
 
+def _die_with_parent(sig: int = signal.SIGKILL) -> Callable[[], None] | None:
+    """Linux: a process started with this gets ``sig`` when the process that started it dies, however it dies (a
+    build stopped with ``kill -9``, or a CI's time limit).  The LaTeX run, in a session of its own, ran on at 99 %
+    CPU with nobody left to stop it; a build's worker is told (SIGTERM) and stops its LaTeX run."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def set_death_signal() -> None:  # in the new process
+        prctl(1, sig)  # PR_SET_PDEATHSIG
+
+    return set_death_signal
+
+
 def _latex_run(workdir: Path, tex: str, log_lines: list[str], timeout: float | None = None) -> bool:
     """Typeset ``tex`` in ``workdir``: one xelatex run when fast_tex made it one-pass, else latexmk as Sphinx's
     Makefile runs it.  Stops at the first LaTeX error, or after ``timeout`` seconds naming the entry it was on.
@@ -85,12 +105,17 @@ def _latex_run(workdir: Path, tex: str, log_lines: list[str], timeout: float | N
         cmd = ["latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex]
     timeout = latex_timeout() if timeout is None else timeout
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            errors="replace", stdin=subprocess.DEVNULL, start_new_session=True)
+                            errors="replace", stdin=subprocess.DEVNULL, start_new_session=True,
+                            preexec_fn=_die_with_parent())
     try:
         stdout, timed_out = proc.communicate(timeout=timeout)[0], False
     except subprocess.TimeoutExpired as err:
         partial = err.stdout.decode(errors="replace") if isinstance(err.stdout, bytes) else (err.stdout or "")
         stdout, timed_out = partial + _stop(proc), True
+    except BaseException:  # Ctrl-C or SIGTERM (main): the run and what it started stop with this process
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        raise
     log = workdir / (tex[:-4] + ".log")
     pdf = workdir / (tex[:-4] + ".pdf")
     log_text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else stdout
@@ -253,9 +278,15 @@ def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool,
 
     # fork: the children start with Sphinx, MyST and this package already imported
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context,
+                             initializer=_die_with_parent(signal.SIGTERM)) as pool:
         futures = [pool.submit(build_target, srcdir, builddir, t, strict, fresh) for t in targets]
-        return [f.result() for f in futures]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:  # stopped (Ctrl-C, SIGTERM): each worker stops its LaTeX run, not waited for to the end
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
 
 
 def build_all(srcdir: Path, builddir: Path, *, only: Sequence[str] | None = None, main: bool = True,
@@ -364,6 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="for live preview (sphinx-autobuild --post-build): rebuild in the background, return at once")
     parser.add_argument("--preview-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # stopped (a CI's time limit): the builds' workers and their LaTeX runs stop too (_latex_run)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     if args.latex_timeout is not None:
         os.environ["CVSPHINX_LATEX_TIMEOUT"] = str(args.latex_timeout)  # the forked builds read it
     latex_timeout()  # a bad value is said once, here
