@@ -63,20 +63,20 @@ def decode(value: str, macros: Mapping[str, str] | None = None) -> Decoded:
 @lru_cache(maxsize=65536)
 def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
     if not value:
-        return Decoded(Text())
+        return Decoded(make_text())
     value = unicodedata.normalize("NFC", value)
     if "textdollar" in value:
         value = _DBLP_MATH.sub(_dblp_math, value)
     if "textbackslash" in value:  # DBLP's escaped command: {\textbackslash}textsf\{NC\} is \textsf{NC}
         value = _DBLP_COMMAND.sub(lambda m: f"\\{m.group(1)}{{{m.group(2)}}}", value)
     if not _NEEDS_PARSING.search(value):
-        return Decoded(Text(value))
+        return Decoded(make_text(value))
     state = _State(dict(macros))
     try:
         parts = _Parser(value, state).sequence(top=True)
         text = make_text(*_merge_spaces(parts))
     except Exception:  # never raise on a field: keep what can be read
-        text = Text(_SPACE_RUN.sub(" ", re.sub(r"\\[A-Za-z]+|[\\{}$]", "", value)))
+        text = make_text(_SPACE_RUN.sub(" ", re.sub(r"\\[A-Za-z]+|[\\{}$]", "", value)))
     return Decoded(text, tuple(state.unknown))
 
 

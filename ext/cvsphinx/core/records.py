@@ -45,6 +45,7 @@ from .exporters import (
 from .identifiers import _arxiv, arxiv_problem
 from .latex import decode, decode_plain
 from .names import parse_names
+from .rich import make_text
 
 # -- The field table -----------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class Record:
         found = self.rich.get(ALIASES.get(name.lower(), name.lower()))
         if found is None:
             value = self.get(name)
-            found = decode(value).text if value else Text()
+            found = decode(value).text if value else make_text()
         return found
 
     @property

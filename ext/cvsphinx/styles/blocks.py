@@ -12,6 +12,7 @@ from ..core.dates import date_range, iso_date, parse_date
 from ..core.identifiers import doi_of, paper_url, url_value
 from ..core.labels import ENGLISH, N_, Labels
 from ..core.latex import decode_plain
+from ..core.rich import make_text
 from .base import _ARXIV_ID, _join, _name_list, as_plain
 from .entry import (
     Formatting,
@@ -41,14 +42,14 @@ def _title(entry: Formatting, italic: bool = False) -> Text:
     title = _without_final_period(entry.text("title"))
     subtitle = entry.text("subtitle")
     if subtitle:
-        title = Text(title, ": ", subtitle) if title else subtitle
+        title = make_text(title, ": ", subtitle) if title else subtitle
     addon = entry.text("titleaddon")
     if addon:
-        title = Text(title, ", ", addon) if title else addon
+        title = make_text(title, ", ", addon) if title else addon
     if entry.link_title and title and not _has_link(title):
         target = paper_url(entry.record)
         if target:
-            title = Text(HRef(target, title))
+            title = make_text(HRef(target, title))
     return _italic(title) if italic else title
 
 
@@ -70,7 +71,7 @@ def b_title_italic(entry: Formatting) -> Text:
 def _by(entry: Formatting, role: str, words: str, **parts: Text) -> Text:
     """``words`` is a message with ``{names}`` (``ed. by {names}``): the names go where the language puts them."""
     if not entry.record.persons.get(role) or entry.head_role == role:
-        return Text()
+        return make_text()
     names, _ = _name_list(entry.record, role, entry.ctx, invert_first=False, nested=entry.nested)
     return entry.ctx.labels.fill(words, names=names, **parts)
 
@@ -92,7 +93,7 @@ def b_editors(entry: Formatting) -> Text:
 def b_translators(entry: Formatting) -> Text:
     """``transl. by A. Smith``; ``transl. from the German by`` with ``origlanguage``; ``transl. and comm. by``."""
     if entry.head_role != "editor" and entry.record.persons.get("editor") and _same_people(entry, "translator", "editor"):
-        return Text()  # said with the editors
+        return make_text()  # said with the editors
     labels = entry.ctx.labels
     commented = _same_people(entry, "translator", "commentator")
     languages = [n for n in (_language_name(i) for i in _split_list(decode_plain(entry.record.get("origlanguage"))))
@@ -100,7 +101,7 @@ def b_translators(entry: Formatting) -> Text:
     if languages:
         words = (N_("transl. and comm. from the {languages} by {names}") if commented
                  else N_("transl. from the {languages} by {names}"))
-        shown = Text(*_join([Text(_shown_language(n, labels)) for n in languages], labels))
+        shown = make_text(*_join([make_text(_shown_language(n, labels)) for n in languages], labels))
         return _by(entry, "translator", words, languages=shown)
     return _by(entry, "translator", N_("transl. and comm. by {names}") if commented else N_("transl. by {names}"))
 
@@ -130,7 +131,7 @@ def b_contributors(entry: Formatting) -> Text:
                                       or _same_people(entry, "commentator", "editor")):
             continue  # said with the translators or the editors
         pieces.append(_by(entry, role, words))
-    return Text(*_comma_join(pieces))
+    return make_text(*_comma_join(pieces))
 
 
 def b_journal(entry: Formatting) -> Text:
@@ -138,15 +139,15 @@ def b_journal(entry: Formatting) -> Text:
     journal = entry.text("journaltitle")
     subtitle = entry.text("journalsubtitle")
     if subtitle:
-        journal = Text(journal, ": ", subtitle)
+        journal = make_text(journal, ": ", subtitle)
     if not journal and entry.record.preprint not in ("", "arXiv", "preprint") and not entry.record.arxiv:
-        journal = Text(entry.record.preprint)  # a bioRxiv or SSRN paper known by its DOI alone: its server
+        journal = make_text(entry.record.preprint)  # a bioRxiv or SSRN paper known by its DOI alone: its server
     if not journal or _contains_arxiv(entry, journal):
-        return Text()
+        return make_text()
     venue = _with_language(entry, "venue", _italic(journal))
     series = _series(entry)
     if series:
-        venue = Text(venue, ", ", series)
+        venue = make_text(venue, ", ", series)
     if entry.pubstate == "submitted":
         entry.said_submitted = True
         return entry.ctx.labels.fill("submitted to {venue}", venue=venue)
@@ -159,7 +160,7 @@ def b_venue(entry: Formatting) -> Text:
         return b_journal(entry)
     booktitle = entry.text("booktitle")
     if not booktitle or _contains_arxiv(entry, booktitle):
-        return Text()
+        return make_text()
     return _with_language(entry, "venue", _italic(booktitle))
 
 
@@ -168,15 +169,15 @@ def _series(entry: Formatting) -> Text:
     series = entry.text("series")
     plain = as_plain(series).strip()
     if plain.isdigit():
-        return Text(_numbered(entry, N_("{nth} ser."), int(plain)))
+        return make_text(_numbered(entry, N_("{nth} ser."), int(plain)))
     named = {"newseries": N_("new ser."), "oldseries": N_("old ser.")}.get(plain.lower())
-    return Text(entry.ctx.labels(named)) if named else series
+    return make_text(entry.ctx.labels(named)) if named else series
 
 
 def _volume(entry: Formatting) -> Text:
     """``7.2``: the volume and biblatex's ``part`` of it."""
     volume, part = entry.text("volume"), entry.text("part")
-    return Text(volume, ".", part) if volume and part else volume
+    return make_text(volume, ".", part) if volume and part else volume
 
 
 def b_issue_title(entry: Formatting) -> Text:
@@ -187,28 +188,28 @@ def b_numbers(entry: Formatting) -> Text:
     """``220``, ``10(12)``, ``no. 5``: volume and issue of a journal."""
     volume, number = _volume(entry), entry.text("number") or entry.text("issue")
     if _contains_arxiv(entry, volume):
-        volume = Text()
+        volume = make_text()
     if _contains_arxiv(entry, number):
-        number = Text()
+        number = make_text()
     if volume:
-        return Text(volume, "(", number, ")") if number else volume
-    return entry.ctx.labels.fill("no.\u00a0{number}", number=number) if number else Text()
+        return make_text(volume, "(", number, ")") if number else volume
+    return entry.ctx.labels.fill("no.\u00a0{number}", number=number) if number else make_text()
 
 
 def b_pages_bare(entry: Formatting) -> Text:
     """An article's pages, or its article number (``eid``) when it has no pages."""
     pages = entry.text("pages")
     if _contains_arxiv(entry, pages):
-        pages = Text()
+        pages = make_text()
     eid = entry.text("eid")
-    return _range(pages) if pages else (Text() if _contains_arxiv(entry, eid) else eid)
+    return _range(pages) if pages else (make_text() if _contains_arxiv(entry, eid) else eid)
 
 
 def b_pages(entry: Formatting) -> Text:
     """``pp. 55–65``, ``p. 55`` (a no-break space after the abbreviation, as after "vol." and "no.")."""
     pages = entry.text("pages")
     if not pages or _contains_arxiv(entry, pages):
-        return Text()
+        return make_text()
     plain = as_plain(pages)
     if re.fullmatch(r"\s*(?:p|pp|pages?)\.?\s.*", plain, re.IGNORECASE):  # written with its own "pp."
         return _range(pages)
@@ -219,7 +220,7 @@ def b_pages(entry: Formatting) -> Text:
 def b_chapter(entry: Formatting) -> Text:
     """``chap. 14``: the chapter of a book an entry is (biblatex's ``chapter`` field, shown before the pages)."""
     chapter = entry.text("chapter")
-    return entry.ctx.labels.fill(N_("chap.\u00a0{chapter}"), chapter=chapter) if chapter else Text()
+    return entry.ctx.labels.fill(N_("chap.\u00a0{chapter}"), chapter=chapter) if chapter else make_text()
 
 
 def b_in_book(entry: Formatting) -> Text:
@@ -227,16 +228,16 @@ def b_in_book(entry: Formatting) -> Text:
     book = entry.text("booktitle") or entry.text("eventtitle")
     subtitle = entry.text("booksubtitle")
     if subtitle:
-        book = Text(book, ": ", subtitle)
+        book = make_text(book, ": ", subtitle)
     if not book:
-        return Text()
+        return make_text()
     book = _with_language(entry, "venue", _italic(book))
     addon = entry.text("booktitleaddon")
     if addon:
-        book = Text(book, ", ", addon)
+        book = make_text(book, ", ", addon)
     if entry.record.persons.get("bookauthor") and not _same_people(entry, "bookauthor", "author"):  # said in the head
         names, _ = _name_list(entry.record, "bookauthor", entry.ctx, invert_first=False, nested=entry.nested)
-        book = Text(names, ", ", book)
+        book = make_text(names, ", ", book)
     if entry.pubstate == "submitted":
         entry.said_submitted = True
         return entry.ctx.labels.fill("submitted to {venue}", venue=book)
@@ -278,19 +279,19 @@ def b_event(entry: Formatting) -> Text:
     booktitle was shown), ``venue`` and ``eventdate``, which a conference paper or a talk on a CV needs."""
     record = entry.record
     # a paper without a booktitle shows its event title as the book (b_in_book): not twice
-    title = Text() if record.kind == "inproceedings" and not record.get("booktitle") else entry.text("eventtitle")
+    title = make_text() if record.kind == "inproceedings" and not record.get("booktitle") else entry.text("eventtitle")
     dates = record.get("eventdate")
-    place = [p for p in (entry.text("venue"), Text(_event_date(dates, entry.ctx.labels)) if dates else Text()) if p]
-    where = Text(*_comma_join(place))
+    place = [p for p in (entry.text("venue"), make_text(_event_date(dates, entry.ctx.labels)) if dates else make_text()) if p]
+    where = make_text(*_comma_join(place))
     if title and where:
-        return Text(title, " (", where, ")")
+        return make_text(title, " (", where, ")")
     return title or where
 
 
 def _pagetotal(entry: Formatting) -> Text:
     total = entry.text("pagetotal")
     if not total:
-        return Text()
+        return make_text()
     return entry.ctx.labels.fill("{total}\u00a0pp.", total=total) if as_plain(total).strip().isdigit() else total
 
 
@@ -299,7 +300,7 @@ def b_edition(entry: Formatting) -> Text:
     edition = entry.text("edition")
     plain = as_plain(edition).strip()
     if plain.isdigit():
-        return Text(_numbered(entry, N_("{nth} edn."), int(plain)))
+        return make_text(_numbered(entry, N_("{nth} edn."), int(plain)))
     return edition
 
 
@@ -308,23 +309,23 @@ def b_volume_series(entry: Formatting) -> Text:
     volume, series, number = _volume(entry), entry.text("series"), entry.text("number")
     main = entry.text("maintitle")
     if main and entry.text("mainsubtitle"):
-        main = Text(main, ": ", entry.text("mainsubtitle"))
+        main = make_text(main, ": ", entry.text("mainsubtitle"))
     pieces: list[Text] = []
     labels = entry.ctx.labels
     if volume and main:
         pieces.append(labels.fill("vol.\u00a0{volume} of {work}", volume=volume, work=_italic(main)))
     elif volume and series and not number:
         pieces.append(labels.fill("vol.\u00a0{volume} of {work}", volume=volume, work=series))
-        series = Text()
+        series = make_text()
     elif volume:
         pieces.append(labels.fill("vol.\u00a0{volume}", volume=volume))
     elif entry.text("volumes"):
         pieces.append(labels.fill("{volumes}\u00a0vols.", volumes=entry.text("volumes")))
     if series:
-        pieces.append(Text(series, " ", number) if number else series)
+        pieces.append(make_text(series, " ", number) if number else series)
     elif number:
         pieces.append(labels.fill("no.\u00a0{number}", number=number))
-    return Text(*_comma_join(pieces))
+    return make_text(*_comma_join(pieces))
 
 
 _THESIS = {"phdthesis": N_("PhD thesis"), "mathesis": N_("Master's thesis"), "mastersthesis": N_("Master's thesis"),
@@ -336,7 +337,7 @@ def b_thesis_type(entry: Formatting) -> Text:
     written = entry.record.get("type").strip()
     name = _THESIS.get(written.lower().replace(" ", ""))
     labels = entry.ctx.labels
-    return _italic(Text(labels(name)) if name else (entry.text("type") if written else Text(labels("Thesis"))))
+    return _italic(make_text(labels(name)) if name else (entry.text("type") if written else make_text(labels("Thesis"))))
 
 
 _REPORT = {"techreport": N_("Technical report"), "resreport": N_("Research report")}
@@ -346,9 +347,9 @@ def b_report(entry: Formatting) -> Text:
     """``Technical report 42``: the type (``Technical report`` by default) and the number."""
     written = entry.record.get("type").strip()
     name = _REPORT.get(written.lower()) if written else "Technical report"
-    kind = Text(entry.ctx.labels(name)) if name else entry.text("type")
+    kind = make_text(entry.ctx.labels(name)) if name else entry.text("type")
     number = entry.text("number")
-    return Text(kind, " ", number) if number else kind
+    return make_text(kind, " ", number) if number else kind
 
 
 # biblatex's patent types (patentus, patreqde...): the whole phrase, which languages order differently
@@ -364,21 +365,21 @@ def b_patent(entry: Formatting) -> Text:
     """``U.S. patent 7,654,321 (Acme Corp.)``: biblatex's patent types, the number, the holders."""
     written = entry.record.get("type").strip().lower()
     if written in _PATENTS:
-        name = Text(entry.ctx.labels(_PATENTS[written]))
+        name = make_text(entry.ctx.labels(_PATENTS[written]))
     else:
-        name = entry.text("type") or Text(entry.ctx.labels(_PATENTS["patent"]))
+        name = entry.text("type") or make_text(entry.ctx.labels(_PATENTS["patent"]))
     number = entry.text("number")
-    out = Text(name, " ", number) if number else name
+    out = make_text(name, " ", number) if number else name
     if entry.record.persons.get("holder"):
         holders, _ = _name_list(entry.record, "holder", entry.ctx, invert_first=False, nested=entry.nested)
-        out = Text(out, " (", holders, ")")
+        out = make_text(out, " (", holders, ")")
     return out
 
 
 def b_version(entry: Formatting) -> Text:
     version = entry.text("version")
     if not version:
-        return Text()
+        return make_text()
     plain = as_plain(version).strip().lower()
     return version if plain.startswith(("version", "v", "release")) else entry.ctx.labels.fill("version {version}",
                                                                                                    version=version)
@@ -388,7 +389,7 @@ def _field(name: str, skip_arxiv: bool = False) -> Callable[[Formatting], Text]:
     def block(entry: Formatting) -> Text:
         text = entry.text(name)
         if skip_arxiv and text and _contains_arxiv(entry, text):
-            return Text()
+            return make_text()
         return text
 
     block.__name__ = f"b_{name}"
@@ -400,8 +401,8 @@ def b_pubstate(entry: Formatting) -> Text:
     """``in press``, ``forthcoming``...; "submitted" when no venue said it; "in review" is the group's to say."""
     state = entry.pubstate
     if not state or state == "inreview" or (state == "submitted" and entry.said_submitted):
-        return Text()
-    return Text(entry.ctx.labels(_PUBSTATES[state])) if state in _PUBSTATES else entry.text("pubstate")
+        return make_text()
+    return make_text(entry.ctx.labels(_PUBSTATES[state])) if state in _PUBSTATES else entry.text("pubstate")
 
 
 _PUBSTATES = {"inpress": N_("in press"), "submitted": N_("submitted"), "forthcoming": N_("forthcoming"),
@@ -410,7 +411,7 @@ _PUBSTATES = {"inpress": N_("in press"), "submitted": N_("submitted"), "forthcom
 
 def b_isbn(entry: Formatting) -> Text:
     isbn = entry.record.get("isbn").strip()
-    return Text(f"ISBN {decode_plain(isbn)}") if isbn and entry.ctx.show_isbn else Text()
+    return make_text(f"ISBN {decode_plain(isbn)}") if isbn and entry.ctx.show_isbn else make_text()
 
 
 _EPRINTS = {"pubmed": ("PMID", "https://pubmed.ncbi.nlm.nih.gov/{}/"), "hdl": ("hdl", "https://hdl.handle.net/{}"),
@@ -425,23 +426,23 @@ def b_eprint(entry: Formatting) -> Text:
         ident, category = record.arxiv
         ident = ident.strip()
         label = f"arXiv:{ident}"
-        link = _link(f"https://arxiv.org/abs/{ident}", label) if _ARXIV_ID.match(ident) else Text(label)
-        return Text(link, f" [{category}]") if category else link
+        link = _link(f"https://arxiv.org/abs/{ident}", label) if _ARXIV_ID.match(ident) else make_text(label)
+        return make_text(link, f" [{category}]") if category else link
     eprint = decode_plain(record.get("eprint")).strip()
     if not eprint:
-        return Text()
+        return make_text()
     kind = record.get("eprinttype").strip().lower()
     if kind in _EPRINTS and _ARXIV_ID.match(eprint):
         name, pattern = _EPRINTS[kind]
-        return Text(f"{name}: ", _link(pattern.format(eprint), eprint))
-    return Text(f"{decode_plain(record.get('eprinttype')).strip()}: {eprint}" if kind else eprint)
+        return make_text(f"{name}: ", _link(pattern.format(eprint), eprint))
+    return make_text(f"{decode_plain(record.get('eprinttype')).strip()}: {eprint}" if kind else eprint)
 
 
 def b_preprint(entry: Formatting) -> Text:
     """``preprint: bioRxiv, doi:10.1101/…``: the preprint cv_merge_preprints folded into its published version."""
     found = entry.record.preprint_doi
     if not found:
-        return Text()
+        return make_text()
     server, doi = found
     return entry.ctx.labels.fill("preprint: {server}, doi:{doi}", server=server, doi=HRef(f"https://doi.org/{doi}", doi))
 
@@ -454,13 +455,13 @@ def b_link(entry: Formatting) -> Text:
         value = url_value(doi_field)
         doi = doi_of(value)
         if doi and record.arxiv and doi.lower().startswith("10.48550/arxiv."):
-            return Text()  # arXiv's own DOI: the arXiv link says it
+            return make_text()  # arXiv's own DOI: the arXiv link says it
         if doi:
-            return Text("doi:", HRef(f"https://doi.org/{doi}", doi))
-        return Text("doi:", decode_plain(doi_field))
+            return make_text("doi:", HRef(f"https://doi.org/{doi}", doi))
+        return make_text("doi:", decode_plain(doi_field))
     url = url_value(record.get("url"))
     if not url or (record.arxiv and re.search(r"arxiv\.org/(?:abs|pdf)/", url, re.IGNORECASE)):
-        return Text()
+        return make_text()
     link = _link(url, url)
     urldate = decode_plain(record.get("urldate")).strip()
     if not urldate:

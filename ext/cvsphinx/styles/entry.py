@@ -15,6 +15,7 @@ from ..core.identifiers import arxiv_base, canonical, safe_url
 from ..core.labels import ENGLISH, N_, Labels
 from ..core.latex import decode, decode_plain
 from ..core.records import Record
+from ..core.rich import make_text
 from .base import StyleContext, _join, as_plain
 
 
@@ -38,7 +39,7 @@ class Formatting:
 
 
 def _italic(text: Text) -> Text:
-    return Text(Tag("em", text)) if text else Text()
+    return make_text(Tag("em", text)) if text else make_text()
 
 
 def _map_strings(text: BaseText, fn: Callable[[str], str]) -> BaseText:
@@ -58,7 +59,7 @@ _ADS_FOLLOWING = re.compile(r"(?<=\w)-?\+$")  # NASA ADS's old "149-+", "A90+": 
 
 def _range(text: Text) -> Text:
     """``55-65``, ``55--65``, ``55 – 65`` -> ``55–65``; ADS's ``149-+`` -> ``149``."""
-    return Text(_map_strings(text, lambda s: _RANGE.sub("–", _ADS_FOLLOWING.sub("", s))))
+    return make_text(_map_strings(text, lambda s: _RANGE.sub("–", _ADS_FOLLOWING.sub("", s))))
 
 
 # What exporters write as the "journal" of an arXiv preprint: the arXiv link at the end says it
@@ -107,7 +108,7 @@ def _with_language(entry: Formatting, block: str, text: Text) -> Text:
         return text
     labels = entry.ctx.labels
     return labels.fill("{text} (in {languages})", text=text,
-                       languages=Text(*_join([Text(_shown_language(n, labels)) for n in names], labels)))
+                       languages=make_text(*_join([make_text(_shown_language(n, labels)) for n in names], labels)))
 
 
 def _shown_language(name: str, labels: Labels) -> str:
@@ -136,12 +137,12 @@ def _list_field(name: str) -> Callable[[Formatting], Text]:
         raw = entry.record.get(name)
         if not raw or not _AND.search(raw):
             text = entry.text(name)
-            return Text() if _contains_arxiv(entry, text) else text
+            return make_text() if _contains_arxiv(entry, text) else text
         items = _split_list(raw)
         if len(items) < 2:
             return entry.text(name)
         labels = entry.ctx.labels
-        return Text(*_join([Text(labels(_COUNTRIES[i.lower()])) if i.lower() in _COUNTRIES else decode(i).text
+        return make_text(*_join([make_text(labels(_COUNTRIES[i.lower()])) if i.lower() in _COUNTRIES else decode(i).text
                              for i in items], labels))
 
     block.__name__ = f"b_{name}"
@@ -162,12 +163,12 @@ def _ordinal(number: int) -> str:
 
 def _link(url: str, label: Text | str) -> Text:
     target = canonical(safe_url(url))
-    return Text(HRef(target, label)) if target else Text(label)
+    return make_text(HRef(target, label)) if target else make_text(label)
 
 
 def _year_text(record: Record, labels: Labels = ENGLISH) -> Text:
     if record.date is not None:
-        return Text(record.date.display(labels))
+        return make_text(record.date.display(labels))
     return record.text("year")
 
 

@@ -85,7 +85,7 @@ def b_related(entry: Formatting) -> Text:
     replaces the words).  Each related entry is cited whole, without its own related entries or markers."""
     record = entry.record
     if not record.related or entry.nested:
-        return Text()
+        return make_text()
     kind = decode_plain(record.get("relatedtype")).strip().lower()
     written = entry.text("relatedstring")
     words = _RELATED.get(kind, "")
@@ -96,7 +96,7 @@ def b_related(entry: Formatting) -> Text:
             title = _title(Formatting(other, entry.ctx, False, other.year), italic=True)
             volume = other.text("volume")
             year = _year_text(other, entry.ctx.labels)
-            cited.append(Text(*([entry.ctx.labels.fill("vol.\u00a0{volume}", volume=volume), ": "] if volume else []),
+            cited.append(make_text(*([entry.ctx.labels.fill("vol.\u00a0{volume}", volume=volume), ": "] if volume else []),
                               title,
                               *([" (", year, ")"] if year else [])))
             continue
@@ -108,10 +108,10 @@ def b_related(entry: Formatting) -> Text:
     if kind == "bytranslator" and record.related and record.related[0].persons.get("translator"):
         names, _ = _name_list(record.related[0], "translator", entry.ctx, invert_first=False, nested=True)
         words = N_("transl. by {names} as {works}")
-        return entry.ctx.labels.fill(words, names=names, works=Text(*_join(cited, sep="; ")))
-    works = Text(*_join(cited, sep="; "))
+        return entry.ctx.labels.fill(words, names=names, works=make_text(*_join(cited, sep="; ")))
+    works = make_text(*_join(cited, sep="; "))
     if written:
-        return Text(written, " ", works)
+        return make_text(written, " ", works)
     return entry.ctx.labels.fill(words, works=works) if words else works
 
 
@@ -197,7 +197,7 @@ def format_entry(record: Record, ctx: StyleContext, markers: bool = True, show_y
     names = _VENUE_FIELDS.get(venue, ())
     entry.language_at = "venue" if any(record.get(n) for n in names) else "title"  # "(in Chinese)" goes there
 
-    head = _head(entry) if "names" not in omit else Text()
+    head = _head(entry) if "names" not in omit else make_text()
     blocks = [b for b in (*layout, *TAIL) if b not in omit]
     if not head:  # no names: the title heads the entry, as biblatex's author-year styles do
         head = BLOCKS[blocks.pop(0)](entry)
@@ -222,7 +222,7 @@ def _head(entry: Formatting) -> Text:
             names, count = _name_list(record, role, entry.ctx, invert_first=True, markers=entry.markers, nested=entry.nested,
                                       year=entry.year, surname_only=bool(contribution))
             entry.head_role = role
-            collaboration = record.text("collaboration") if role == "author" else Text()
+            collaboration = record.text("collaboration") if role == "author" else make_text()
             if collaboration:  # INSPIRE's collaboration = "CTEQ-TEA": "T.-J. Hou et al. (CTEQ-TEA Collaboration)"
                 named = as_plain(collaboration).lower().rstrip(".").endswith(("collaboration", "consortium", "group"))
                 names = entry.ctx.labels.fill("{names} ({collaboration})" if named else
@@ -233,7 +233,7 @@ def _head(entry: Formatting) -> Text:
             if contribution:
                 return entry.ctx.labels.fill("{contribution} to {names}", contribution=contribution, names=names)
             return names
-    return Text()
+    return make_text()
 
 
 # -- Styles ---------------------------------------------------------------------------------------
