@@ -119,6 +119,7 @@ def test_a_preprint_and_its_published_version_are_paired() -> None:
 @pytest.mark.parametrize(("written", "owner"), [
     ("Pérez-Luque, AJ", "Pérez-Luque, Antonio J."),  # Web of Science / Scopus initials, run together
     ("Bonet, FJ and Pérez-Luque, A.J.", "Bonet, Francisco J."),
+    ("Rostal, MK.", "Rostal, Melinda K."),  # Crossref (rostal/rostal.github.io works.bib, Aguirre_2012)
     ("P{\\'e}rez\u2010Luque, A. J.", "Pérez-Luque, Antonio J."),  # U+2010 HYPHEN inside the surname
     ("Pérez Luque, A. J.", "Pérez-Luque, Antonio J."),  # hyphen or space, one surname
     ("Belomestny\\u{\\i}, D.", "Belomestny, Denis"),  # a transliteration of -ий beside the plain one
@@ -137,6 +138,8 @@ def test_the_owner_is_bold_in_every_spelling_real_files_use(written: str, owner:
 def test_run_together_initials_keep_both_initials() -> None:
     rec = record({"author": "Doe, John and Pérez-Luque, AJ and Bonet, FJ", "title": "T", "journal": "J"})
     assert "A. J. Pérez-Luque" in html(rec, "Doe, J.") and "F. J. Bonet" in html(rec, "Doe, J.")
+    assert "M. K. Rostal" in html(record({"author": "Doe, John and Rostal, MK.", "title": "T", "journal": "J"}),
+                                  "Doe, J.")
     # a surname in capitals is not read as initials
     assert NameKey.from_person(record({"author": "LIU, YU", "title": "T"}).persons["author"][0]).given == ("yu",)
 

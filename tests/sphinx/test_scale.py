@@ -85,3 +85,40 @@ def test_forked_build_writes_the_same_page_and_exports(monkeypatch, tmp_path) ->
     assert out["serial"][1].count('"id"') > 60
     assert warned["apart"] == warned["forked"] == warned["serial"]
     assert "WARNING" in warned["serial"]  # the root's problems, said from the reading's own process too
+
+
+def test_a_new_copy_of_the_code_is_not_served_from_the_last_caches(monkeypatch, tmp_path) -> None:
+    """``cvsphinx upgrade`` to a copy of the extension with the same version number (a development version):
+    the lists and the exports are made again, not taken from the caches the code before wrote."""
+    import shutil
+    from io import StringIO
+
+    from cvsphinx.core import catalog as core_catalog
+    from cvsphinx.styles.registry import STYLES
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "cv"
+    shutil.copytree(Path(__file__).parents[1] / "roots" / "test-cv-types", src)
+
+    def build() -> str:
+        app = SphinxTestApp("html", srcdir=src, builddir=src / "_build", status=StringIO(), warning=StringIO())
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        return (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+
+    before = build()
+    shown = STYLES["house"]
+
+    def changed(*args, **kwargs):
+        return shown(*args, **kwargs) + "NEWCODE"
+
+    monkeypatch.setitem(STYLES, "house", changed)  # what a new copy of the code does differently
+    assert build() == before  # the same code (as far as its digest says): the caches serve
+    from cvsphinx.sphinxext import freshness
+
+    # what the .bib files' signature, each rendering's key and each page's record of its sources hold
+    for module in (core_catalog, catalog, freshness):
+        monkeypatch.setattr(module, "code_digest", lambda: "another copy of the code")
+    assert "NEWCODE" in build()

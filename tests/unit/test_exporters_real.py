@@ -129,3 +129,33 @@ def test_a_scopus_chapter_exported_as_a_book_is_a_chapter(tmp_path: Path) -> Non
     assert record.kind == "incollection"
     assert record.get("booktitle") == "Integrative Production Technology: Theory and Applications"
     assert [s for s, a in record.advice if "Book chapter" in a or "book chapter" in a] == ["venue_field"]
+
+
+def test_crossref_inline_tags_initials_and_a_journal_in_its_own_capitals() -> None:
+    """An ORCID export in Crossref's format (rostal/rostal.github.io @31c6ffe): "<i>Salmonella</i>" is italic, not
+    tags shown as text; "Rostal, MK." is M. K. Rostal; "PLOS ONE" stays as the journal writes it, unwarned."""
+    from cvsphinx.sphinxext.render import _HTML
+
+    records, _ = _read("rostal-crossref-excerpt.bib")
+    title = records["Rahman_2023"].text("title").render(_HTML)
+    assert "<em>Salmonella</em> spp. and <em>Staphylococcus</em> spp." in title and "&lt;" not in title
+    assert records["Olival_2015"].text("title").render(_HTML).startswith("<em>Bartonella</em> spp.")
+    assert str(records["Epstein_2011"].text("title")).endswith("(Pteropus hypomelanus)")
+    assert [str(p) for p in records["Aguirre_2012"].persons["author"]][1] == "Rostal, M. K."
+    assert records["Verster_2020"].get("journal") == "PLOS ONE"
+    assert not [a for r in records.values() for _, a in r.advice if "in capitals" in a]
+
+
+def test_hal_document_types_preprint_note_and_repeated_series_are_not_shown() -> None:
+    """HAL's export: ``TYPE = {Theses}`` / ``{Research Report}`` is its document type, not the thesis's own (the
+    CV's word shows, in its language); ``NOTE = {working paper or preprint}`` is on every preprint; ``SERIES``
+    repeats the conference's name.  Each is left out and said."""
+    records, _ = _read("hal-excerpt.bib")
+    thesis, report = records["jeanvoine:tel-00260099"], records["ruiz:hal-01372050"]
+    paper, preprint = records["ruiz:hal-01195549"], records["ashokan:hal-05443844"]
+    assert thesis.get("type") == "phdthesis" and report.get("type") in ("", "techreport")  # as biblatex reads the entry type
+    assert report.get("number") == "RR-8955"
+    assert not preprint.get("note") and not paper.get("series") and "VHPC" in paper.get("booktitle")
+    said = [a for r in records.values() for _, a in r.advice]
+    assert sum("HAL's name of the document type" in a for a in said) == 2
+    assert sum("on every preprint" in a for a in said) == 1 and sum("repeats the booktitle" in a for a in said) == 1

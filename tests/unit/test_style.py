@@ -468,9 +468,10 @@ def test_misc_howpublished() -> None:
 
 
 def test_html_escapes_field_text() -> None:
-    out = html(record(title="Less <b>than</b> \\& more", year="2019"))
-    assert "<b>" not in out
-    assert "&lt;b&gt;" in out and "&amp;" in out
+    out = html(record(title="Less <b>than</b> <u>under</u> \\& more", year="2019"))
+    assert "<b>" not in out and "<u>" not in out
+    assert "<strong>than</strong>" in out  # Crossref's inline style tags are style (core/latex.py _inline_tags)
+    assert "&lt;u&gt;under&lt;/u&gt;" in out and "&amp;" in out
 
 
 # -- Every type ------------------------------------------------------------------

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import latex, people
@@ -86,7 +87,9 @@ def _build_catalog(cfg: CVConfig, files: tuple, cache: RecordCache | None) -> Ca
 
 
 def signature(paths: list[str]) -> tuple:
-    """The content of every .bib file: an edit is seen whatever the file's modification time."""
+    """The content of every .bib file, and of the extension's code: an edit is seen whatever the file's
+    modification time, and so is a new copy of the extension with the same version number (``cvsphinx upgrade``
+    while it is developed), whose lists and exports were taken from the caches of the one before."""
     sig = []
     for path in paths:
         try:
@@ -94,7 +97,17 @@ def signature(paths: list[str]) -> tuple:
                 sig.append((path, hashlib.sha256(handle.read()).hexdigest()))
         except OSError:
             sig.append((path, None))
+    sig.append(("code", code_digest()))
     return tuple(sig)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def read_records(cfg: CVConfig, files: tuple | None = None, cache: RecordCache | None = None

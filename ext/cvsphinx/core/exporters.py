@@ -142,6 +142,41 @@ def _note_repeats_number(fields: dict[str, str], advice: list[tuple[str, str]], 
                        f"(pages), as Wiley's exports write it; it is left out: delete the note"))
 
 
+# HAL's export (hal.science) names its document type, in English, where BibTeX has a thesis's or report's own
+# type, and writes the same note on every preprint (bebatut-research/bebatut-research.github.io, ejeanvoi/
+# ejeanvoi.github.io): a French CV showed "Theses, INSA de Lyon" and "working paper or preprint"
+_HAL_TYPES = frozenset({"theses", "research report", "reports", "technical report"})
+_HAL_NOTES = frozenset({"working paper or preprint"})
+
+
+def _hal_boilerplate(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    if "hal_id" not in fields:
+        return
+    kind = " ".join(_unbraced_all(fields.get("type", "")).split())
+    if kind.lower() in _HAL_TYPES:
+        del fields["type"]
+        advice.append(("placeholder", f"field {written.get('type', 'type')!r} is HAL's name of the document type "
+                       f"({kind!r}), not the thesis's or report's own; the CV's word for it is shown, in its language: "
+                       "delete the field, or write the type the title page gives"))
+    if " ".join(fields.get("note", "").split()).lower() in _HAL_NOTES:
+        del fields["note"]
+        advice.append(("placeholder", f"field {written.get('note', 'note')!r} is the note HAL writes on every "
+                       "preprint; it is left out: delete the note"))
+
+
+def _series_repeats_venue(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
+    """HAL copies a conference's name into ``series``: "in VHPC - 10th Workshop…, VHPC - 10th Workshop…"."""
+    series, venue = (" ".join(_unbraced_all(fields.get(name, "")).split()).lower() for name in ("series", "booktitle"))
+    if series and series == venue:
+        del fields["series"]
+        advice.append(("placeholder", f"field {written.get('series', 'series')!r} repeats the booktitle; it is shown "
+                       "once: delete the series"))
+
+
+def _unbraced_all(value: str) -> str:
+    return value.replace("{", "").replace("}", "")
+
+
 def _collaboration_addresses(fields: dict[str, str], advice: list[tuple[str, str]]) -> None:
     """INSPIRE's ``collaboration`` sometimes carries its authors' addresses after the name ("Euclid, NOVA optical
     infrared instrumentation group at ASTRON, Oude Hoogeveensedijk 4, 7991PD, Dwingeloo, ..."): a name has no
@@ -369,8 +404,15 @@ def _title_case(text: str) -> str:
 _WOS_FIELDS = ("unique-id", "times-cited", "web-of-science-categories", "researcherid-numbers", "doc-delivery-number")
 
 
+# journals whose own name is in capitals, as Crossref writes them (rostal/rostal.github.io works.bib: "PLOS ONE"
+# was shown "PLOS One", with a warning that blamed Web of Science)
+_CAPITAL_NAMES = frozenset({"PLOS ONE", "ACS NANO", "BMJ OPEN", "JAMA", "PNAS NEXUS", "ACS OMEGA", "AIP ADVANCES",
+                            "NPJ", "RSC ADVANCES", "IUCRJ", "JCI INSIGHT", "ELIFE", "NAR CANCER"})
+
+
 def _capitals(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
-    # one word in capitals may be the journal's name (LIAMES): changed only in an entry Web of Science wrote
+    # a name of one or two words in capitals may be the journal's own (LIAMES, PLOS ONE): changed only in an
+    # entry Web of Science wrote
     from_wos = any(name in fields for name in _WOS_FIELDS)
     for name in ("journaltitle", "booktitle"):
         value = fields.get(name)
@@ -379,7 +421,8 @@ def _capitals(fields: dict[str, str], advice: list[tuple[str, str]], written: Ma
         plain = _unbraced(value)
         letters = [c for c in plain if c.isalpha()]
         if ("\\" in plain or "{" in plain or len(letters) < 6 or not all(c.isupper() for c in letters)
-                or plain.strip() in _ACRONYMS or (len(plain.split()) < 2 and not from_wos)):
+                or plain.strip() in _ACRONYMS or " ".join(plain.split()) in _CAPITAL_NAMES
+                or (len(plain.split()) < 3 and not from_wos)):
             continue
         fields[name] = _title_case(" ".join(plain.split()))
         advice.append(("bib_field", f"{written.get(name, name)!r} is written in capitals, as Web of Science exports "

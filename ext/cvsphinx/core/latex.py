@@ -69,6 +69,8 @@ def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
         value = _DBLP_MATH.sub(_dblp_math, value)
     if "textbackslash" in value:  # DBLP's escaped command: {\textbackslash}textsf\{NC\} is \textsf{NC}
         value = _DBLP_COMMAND.sub(lambda m: f"\\{m.group(1)}{{{m.group(2)}}}", value)
+    if "</" in value:
+        value = _inline_tags(value)
     if not _NEEDS_PARSING.search(value):
         return Decoded(make_text(value))
     state = _State(dict(macros))
@@ -78,6 +80,29 @@ def _decode(value: str, macros: tuple[tuple[str, str], ...]) -> Decoded:
     except Exception:  # never raise on a field: keep what can be read
         text = make_text(_SPACE_RUN.sub(" ", re.sub(r"\\[A-Za-z]+|[\\{}$]", "", value)))
     return Decoded(text, tuple(state.unknown))
+
+
+# Crossref, and the ORCID and publishers' exports made from it, write a title's inline style as JATS/HTML tags
+# ("<i>Salmonella</i> spp.", "CO<sub>2</sub>"): those few tags, closed and holding balanced braces, read as
+# their LaTeX commands.  Any other tag (``<script>``) stays text, shown as written.
+_INLINE_TAG = re.compile(r"<(i|em|b|strong|sub|sup|scp|sc)>([^<>]*?)</\1>", re.IGNORECASE)
+_TAG_COMMAND = {"i": "textit", "em": "textit", "b": "textbf", "strong": "textbf", "sub": "textsubscript",
+                "sup": "textsuperscript", "scp": "textsc", "sc": "textsc"}
+
+
+def _inline_tags(value: str) -> str:
+    def command(match: re.Match) -> str:
+        inner = match.group(2)
+        if inner.count("{") != inner.count("}"):
+            return match.group(0)
+        return f"\\{_TAG_COMMAND[match.group(1).lower()]}{{{inner}}}"
+
+    for _ in range(4):  # nested tags, the innermost first
+        changed = _INLINE_TAG.sub(command, value)
+        if changed == value:
+            break
+        value = changed
+    return value
 
 
 # DBLP escapes the math of a title as text: ``{\textdollar}{\textbackslash}mathrm\{AC\}{\^{}}0{\textdollar}``

@@ -149,13 +149,13 @@ def _decoded_person(person: Person, macros: Mapping[str, str]) -> Person:
         for attr in ("first_names", "middle_names"):
             names = getattr(out, attr)
             if any(_RUN_TOGETHER.fullmatch(n) for n in names):
-                setattr(out, attr, [i for n in names for i in ([f"{c}." for c in n] if _RUN_TOGETHER.fullmatch(n)
-                                                                else [n])])
+                setattr(out, attr, [i for n in names for i in ([f"{c}." for c in n.rstrip(".")]
+                                                                if _RUN_TOGETHER.fullmatch(n) else [n])])
     return out
 
 
 _NO_PARTS: list[str] = []  # never appended to: read-only, as every name part after parsing
-_RUN_TOGETHER = re.compile(r"[A-Z\u00c0-\u00de]{2,3}")
+_RUN_TOGETHER = re.compile(r"[A-Z\u00c0-\u00de]{2,3}\.?")  # "FJ", and "MK." (Crossref: "Rostal, MK.")
 
 
 def parse_names(value: str, macros: Mapping[str, str]) -> tuple[list[Name], list[str]]:

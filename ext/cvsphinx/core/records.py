@@ -32,11 +32,13 @@ from .exporters import (
     _collaboration_addresses,
     _drop_placeholders,
     _drop_scopus_bookkeeping,
+    _hal_boilerplate,
     _identifiers_elsewhere,
     _journal_macro,
     _note_repeats_number,
     _publisher_pdf,
     _scopus_kind,
+    _series_repeats_venue,
     _unescape_html_ampersand,
     _venue_elsewhere,
     _web_of_science_numbers,
@@ -386,6 +388,8 @@ def _record(entry: Entry, fields: dict[str, str], notes: list[str], macros: Mapp
     _identifiers_elsewhere(fields, advice, written)
     _publisher_pdf(fields, advice, written)
     _note_repeats_number(fields, advice, written)
+    _hal_boilerplate(fields, advice, written)
+    _series_repeats_venue(fields, advice, written)
     _collaboration_addresses(fields, advice)
     _journal_macro(fields, macros, journal_names)
     kind = _scopus_kind(entry.type, KIND.get(entry.type, entry.type), fields, advice)

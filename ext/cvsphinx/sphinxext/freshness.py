@@ -34,6 +34,7 @@ import sphinx
 from sphinx import addnodes
 from sphinx.util import logging
 
+from ..core.catalog import code_digest
 from ..core.files import PACKAGE, write_atomic
 from .collector import doc_state
 
@@ -122,11 +123,13 @@ class Freshness:
         return self.digests[key]
 
     def record(self, env: BuildEnvironment, docname: str) -> dict:
-        """What a document's doctree depends on, now: its source, its dependencies, the configuration."""
+        """What a document's doctree depends on, now: its source, its dependencies, the configuration, and the
+        extension's code (a new copy with the same version number, as ``cvsphinx upgrade`` makes while it is
+        developed, writes every page again)."""
         paths = {os.fspath(env.doc2path(docname)), *(os.fspath(p) for p in env.dependencies.get(docname, ()))}
         # relative names: the stamp is published with the HTML, and the project may move
         files = {os.path.relpath(p, env.srcdir): self.digest(p) for p in sorted(paths)}
-        return {"config": self.config, "files": files}
+        return {"config": self.config, "code": code_digest(), "files": files}
 
     # -- events -------------------------------------------------------------
 

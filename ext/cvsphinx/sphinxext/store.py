@@ -27,7 +27,7 @@ from sphinx.util.logging import is_suppressed_warning
 
 from .._version import __version__
 from ..core.bibfile import Problem
-from ..core.catalog import build_catalog, forget_catalog, signature
+from ..core.catalog import build_catalog, code_digest, forget_catalog, signature
 from ..core.files import open_atomic
 from ..core.forks import can_fork, in_child, parts_in_forks
 from ..core.groups import Group
@@ -320,7 +320,8 @@ def _render_key(record: Record, group_markers: bool, show_year: bool, cfg: CVCon
                 formatted: str = "") -> str:
     """A strong hash of everything an entry's rendering depends on (``cfg.digest`` holds the style's own code;
     ``formatted`` is what a style that formats the whole list at once made of the entry, CSL's "2019a")."""
-    parts = (__version__, STORE_VERSION, cfg.digest, latex_engine, record.digest, group_markers, show_year, formatted)
+    parts = (__version__, STORE_VERSION, code_digest(), cfg.digest, latex_engine, record.digest, group_markers, show_year,
+             formatted)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
