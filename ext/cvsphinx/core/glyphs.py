@@ -55,12 +55,22 @@ def coverage(names: tuple[str, ...]) -> frozenset[int] | None:
     return frozenset(points) if found else None
 
 
+# Variation selectors ask for a presentation of the character before them ("❤️" is ❤ and U+FE0F): they are not
+# glyphs, no text font has them, and the character shows without them (bebatut-research's HAL file had one)
+SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def without_selectors(text: str) -> str:
+    return SELECTORS.sub("", text)
+
+
 def missing(text: str, covered: frozenset[int] | None) -> list[str]:
-    """Characters of ``text`` outside ``covered`` (ASCII is always there), in order of first use."""
+    """Characters of ``text`` outside ``covered`` (ASCII is always there), in order of first use; variation
+    selectors are not characters to show."""
     if covered is None:
         return []
     seen: dict[str, None] = {}
     for char in text:
-        if ord(char) > 0x7E and ord(char) not in covered and char not in seen:
+        if ord(char) > 0x7E and ord(char) not in covered and char not in seen and not SELECTORS.match(char):
             seen[char] = None
     return list(seen)

@@ -186,6 +186,8 @@ def visit_publications_latex(self, node: cv_publication_list) -> None:
         covered = glyphs.coverage(glyphs.font_names(fontpkg) + (glyphs.rtl_font_names(fontpkg) if scripts else ()))
     for item in items:
         latex, key, where = item.rendered.latex, item.key, item.where
+        if covered is not None:
+            latex = glyphs.without_selectors(latex)
         for char in glyphs.missing(latex, covered):
             logger.warning(f"entry {key!r}: the character {char!r} (U+{ord(char):04X} {unicodedata.name(char, '')}) is in "
                            "none of the PDF's fonts, so the PDF leaves it out; replace it in the .bib file or add a "
