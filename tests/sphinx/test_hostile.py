@@ -267,7 +267,7 @@ cv_roster = [{"name": "Wei Zhang", "roles": {"student": "2000–present"}}, {"na
 cv_publication_groups = [{"name": "all", "title": "All", "select": "type != ''"}]
 """
 PROPERTY_INDEX = "Generated\n=========\n\n.. publications::\n"
-_ALLOWED_TAGS = {"p", "strong", "em", "sup", "span", "a", "bdi"}  # bdi: a right-to-left field isolated (bidi.py)
+_ALLOWED_TAGS = {"p", "strong", "em", "sup", "sub", "span", "a", "bdi"}  # bdi: a right-to-left field isolated (bidi.py); sub: $x_1$
 _WARNING = re.compile(r"^(?P<loc>.*?):(?P<line>\d+): WARNING: (?P<msg>.*) \[cv\.(?P<sub>\w+)\]$")
 
 
