@@ -65,3 +65,19 @@ def test_forked_is_called_once_either_way(monkeypatch, least: int) -> None:
     assert forks.map_in_forks(str, range(500), minimum=least, forked=lambda: calls.append(1)) == [
         str(x) for x in range(500)]
     assert calls == [1]
+
+
+@pytest.mark.parametrize("with_forked", [False, True])
+def test_no_processes_to_be_had_means_one_process_does_it_all(monkeypatch, with_forked: bool) -> None:
+    import multiprocessing
+
+    class NoPool:
+        def Pool(self, workers):  # noqa: N802 - multiprocessing's name
+            raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(forks.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: NoPool())
+    calls = []
+    done = forks.map_in_forks(str, range(500), minimum=1, forked=(lambda: calls.append(1)) if with_forked else None)
+    assert done == [str(x) for x in range(500)]
+    assert calls == ([1] if with_forked else [])

@@ -67,15 +67,16 @@ def parts_in_forks(func: Callable[[T], R], items: Sequence[T], minimum: int | No
     _JOB = (func, items)
     size = max(200, len(items) // (workers * 8))
     slices = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    released = False  # ``forked`` was called: the items may be gone from this process
     try:
         with frozen_for_fork(), multiprocessing.get_context("fork").Pool(workers) as pool:
             _JOB = None
             if forked is not None:
                 forked()
-                forked = None
+                released = True
             yield from pool.imap(_slice_pickled if pickled else _slice, slices)
-    except OSError:  # no processes to be had: one is enough (the items are still here if none was forked)
-        if forked is None:
+    except OSError:  # no processes to be had: one is enough, while the items are still here
+        if released:
             raise
         yield from _serial(func, items, forked, pickled)
     finally:
