@@ -109,7 +109,7 @@ def test_the_exports_facts_go_through_in_pieces_and_come_back_whole(tmp_path: Pa
     from cvsphinx.output.formats import Pub
     from cvsphinx.sphinxext import exports
 
-    monkeypatch.setattr(exports, "CHUNK", 2)
+    monkeypatch.setattr(store, "CHUNK", 2)  # dump_groups, which the facts are written with
     pubs = [Pub.made(f"k{i}", "articles", i + 1, f"pub-k{i}", 2000 + i, True, ((1, "owner", "Liu, L."),),
                      {"id": f"k{i}", "type": "article-journal", "title": f"Ökologie {i}"}, f"@article{{k{i},}}")
             for i in range(5)]

@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import json
 import pickle
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,7 @@ from ..output.formats import Pub, bib_file, csl_json, pub_key, pub_of
 from .config import cv_config
 from .elements import cv_publication_list
 from .nodes import entries
-from .store import CHUNK, FRESH_FACTS, load
+from .store import FRESH_FACTS, dump_groups, load, load_groups
 from .streamed import FILLERS, marker, note_pending, streams
 
 if TYPE_CHECKING:
@@ -107,12 +107,7 @@ def save(env: BuildEnvironment, built: Facts) -> None:
     path = _facts_path(env)
     # only a cache; the bibliography's own cache beside it says when the folder cannot be written
     with contextlib.suppress(OSError), open_atomic(path) as handle:  # pickled as it goes: never held whole in memory
-        # and in pieces: the pickler remembers every object of one pickle (30 MB of an institute's list)
-        pickle.dump(replace(built, groups={name: [] for name in built.groups}), handle, pickle.HIGHEST_PROTOCOL)
-        for name, pubs in built.groups.items():
-            for start in range(0, len(pubs), CHUNK):
-                pickle.dump((name, pubs[start:start + CHUNK]), handle, pickle.HIGHEST_PROTOCOL)
-        pickle.dump(None, handle, pickle.HIGHEST_PROTOCOL)
+        dump_groups(handle, built)  # in pieces: the pickler remembers every object of one pickle (30 MB, 51,265 entries)
     index = (built.key, {pub_key(p) for p in built.pubs()}, built.charts)
     with contextlib.suppress(OSError), open_atomic(path.with_name(INDEX_NAME)) as handle:
         pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
@@ -123,8 +118,7 @@ def _read(path: Path, kind: type = Facts) -> Any:
         with open(path, "rb") as handle, loading():
             found = pickle.load(handle)
             if isinstance(found, Facts) and found.version == FACTS_VERSION:
-                while (chunk := pickle.load(handle)) is not None:
-                    found.groups[chunk[0]].extend(chunk[1])
+                load_groups(handle, found)
     except Exception:  # missing, damaged or from another version: derived again, nothing to report
         return None
     if kind is tuple:

@@ -147,11 +147,7 @@ CHUNK = 2000
 def _load_payload(handle: BinaryIO, kind: type) -> Any:
     if kind is not dict:
         store = pickle.load(handle)
-        if isinstance(store, Store):
-            while (chunk := pickle.load(handle)) is not None:
-                name, items = chunk
-                store.groups.setdefault(name, []).extend(items)
-        return store
+        return load_groups(handle, store) if isinstance(store, Store) else store
     found: dict = {}
     while (chunk := pickle.load(handle)) is not None:  # a new unpickler for each piece, as each had its own pickler
         found.update(chunk)
@@ -160,16 +156,30 @@ def _load_payload(handle: BinaryIO, kind: type) -> Any:
 
 def _dump_payload(handle: Any, store: Store | dict[str, Any]) -> None:
     if not isinstance(store, dict):  # the lists' items in pieces too: 77 MB of the pickler's memory, written whole
-        pickle.dump(replace(store, groups={name: [] for name in store.groups}), handle, pickle.HIGHEST_PROTOCOL)
-        for name, items in store.groups.items():
-            for start in range(0, len(items), CHUNK):
-                pickle.dump((name, items[start:start + CHUNK]), handle, pickle.HIGHEST_PROTOCOL)
-        pickle.dump(None, handle, pickle.HIGHEST_PROTOCOL)
+        dump_groups(handle, store)
         return
     items = list(store.items())
     for start in range(0, len(items), CHUNK):
         pickle.dump(items[start:start + CHUNK], handle, pickle.HIGHEST_PROTOCOL)
     pickle.dump(None, handle, pickle.HIGHEST_PROTOCOL)
+
+
+def dump_groups(handle: Any, held: Any) -> None:
+    """A dataclass whose ``groups`` map names to long lists (the lists' items, the exports' facts): its head, then
+    each group's items a piece at a time, then None (``load_groups``)."""
+    pickle.dump(replace(held, groups={name: [] for name in held.groups}), handle, pickle.HIGHEST_PROTOCOL)
+    for name, items in held.groups.items():
+        for start in range(0, len(items), CHUNK):
+            pickle.dump((name, items[start:start + CHUNK]), handle, pickle.HIGHEST_PROTOCOL)
+    pickle.dump(None, handle, pickle.HIGHEST_PROTOCOL)
+
+
+def load_groups(handle: BinaryIO, head: Any) -> Any:
+    """The items ``dump_groups`` wrote after ``head``, put back into its groups."""
+    while (chunk := pickle.load(handle)) is not None:
+        name, items = chunk
+        head.groups.setdefault(name, []).extend(items)
+    return head
 
 
 class _Hashing:
