@@ -27,6 +27,7 @@ from pathlib import Path
 
 if __package__:  # run as a file (``python ext/cvsphinx/cli/variants.py --preview``), only --preview works: see the end
     from ..core.files import write_atomic
+    from ..core.forks import can_fork
     from ..output.fastpdf import ONE_PASS
     from ..output.pdftools import pdf_pages
     from ..sphinxext.tailor import PUBLISH_DIR
@@ -277,7 +278,7 @@ def _run_all(srcdir: Path, builddir: Path, targets: Sequence[str], strict: bool,
     _warm_up()
 
     # fork: the children start with Sphinx, MyST and this package already imported
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    context = multiprocessing.get_context("fork" if can_fork() else None)
     with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context,
                              initializer=_die_with_parent(signal.SIGTERM)) as pool:
         futures = [pool.submit(build_target, srcdir, builddir, t, strict, fresh) for t in targets]

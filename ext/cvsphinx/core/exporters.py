@@ -152,13 +152,13 @@ _HAL_NOTES = frozenset({"working paper or preprint"})
 def _hal_boilerplate(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
     if "hal_id" not in fields:
         return
-    kind = " ".join(_unbraced_all(fields.get("type", "")).split())
+    kind = decode_plain(fields.get("type", ""))
     if kind.lower() in _HAL_TYPES:
         del fields["type"]
         advice.append(("placeholder", f"field {written.get('type', 'type')!r} is HAL's name of the document type "
                        f"({kind!r}), not the thesis's or report's own; the CV's word for it is shown, in its language: "
                        "delete the field, or write the type the title page gives"))
-    if " ".join(fields.get("note", "").split()).lower() in _HAL_NOTES:
+    if decode_plain(fields.get("note", "")).lower() in _HAL_NOTES:
         del fields["note"]
         advice.append(("placeholder", f"field {written.get('note', 'note')!r} is the note HAL writes on every "
                        "preprint; it is left out: delete the note"))
@@ -166,15 +166,11 @@ def _hal_boilerplate(fields: dict[str, str], advice: list[tuple[str, str]], writ
 
 def _series_repeats_venue(fields: dict[str, str], advice: list[tuple[str, str]], written: Mapping[str, str]) -> None:
     """HAL copies a conference's name into ``series``: "in VHPC - 10th Workshop…, VHPC - 10th Workshop…"."""
-    series, venue = (" ".join(_unbraced_all(fields.get(name, "")).split()).lower() for name in ("series", "booktitle"))
+    series, venue = (decode_plain(fields.get(name, "")).lower() for name in ("series", "booktitle"))
     if series and series == venue:
         del fields["series"]
         advice.append(("placeholder", f"field {written.get('series', 'series')!r} repeats the booktitle; it is shown "
                        "once: delete the series"))
-
-
-def _unbraced_all(value: str) -> str:
-    return value.replace("{", "").replace("}", "")
 
 
 def _collaboration_addresses(fields: dict[str, str], advice: list[tuple[str, str]]) -> None:
